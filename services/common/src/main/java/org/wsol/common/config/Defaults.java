@@ -1,0 +1,49 @@
+package org.wsol.common.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Every setting with its default and one line on what it does; the README's configuration table comes from here. */
+public final class Defaults {
+  private Defaults() {}
+
+  public record Entry(String key, String value, String doc) {}
+
+  public static final Entry[] ENTRIES = {
+    new Entry("bootstrap.servers", "127.0.0.1:9092", "Kafka brokers; ./wsol broker prints its address and writes it to .wsol/bootstrap"),
+    new Entry("topic.images", "images", "ImageEvent records, keyed by image id"),
+    new Entry("topic.saliency", "saliency", "SaliencyTensor records, one per image and class"),
+    new Entry("topic.boxes", "boxes", "BoxResult records, one per image and class"),
+    new Entry("topic.results", "results", "LocalizationResult records, one per image (compacted)"),
+    new Entry("topic.dead-letter", "dead-letter", "DeadLetter records: what failed, where, why, and the original bytes"),
+    new Entry("topic.partitions", "6", "partitions when a service creates a missing topic (segmenters beyond this count sit idle)"),
+    new Entry("wire.format", "single-object", "Avro wire format: single-object (fingerprint, no server)"),
+    new Entry("saliency.model", "bundled", "'bundled' (MobileNetV2), a TorchScript file with a .json sidecar, or the sidecar itself"),
+    new Entry("saliency.top.k", "5", "classes localised per image when the event does not say"),
+    new Entry("saliency.ten.crop", "true", "paper's 10-crop averaging (4 corners + centre, mirrored); false = single crop"),
+    new Entry("saliency.batch.size", "8", "images per forward/backward pass"),
+    new Entry("saliency.batch.linger.ms", "20", "wait this long for a batch to fill before running a partial one"),
+    new Entry("saliency.working.size", "256", "shorter side of the working image the map aligns to"),
+    new Entry("image.max.bytes", "20000000", "larger encoded images are dead-lettered"),
+    new Entry("image.max.pixels", "40000000", "images declaring more pixels are refused before decoding (decompression bombs)"),
+    new Entry("segmenter.fg.quantile", "0.95", "saliency quantile above which pixels seed the foreground"),
+    new Entry("segmenter.bg.quantile", "0.30", "saliency quantile below which pixels seed the background"),
+    new Entry("segmenter.iterations", "1", "GraphCut iterations (re-fit colour models, re-cut)"),
+    new Entry("results.timeout.ms", "60000", "emit a result as incomplete when a box is still missing after this long"),
+    new Entry("results.http.port", "8080", "HTTP port of the results service (0 = any free port)"),
+    new Entry("http.host", "127.0.0.1", "address the HTTP endpoints bind to (0.0.0.0 in containers)"),
+    new Entry("metrics.port", "0", "port of /health/live, /health/ready and /metrics for saliency and segmenter (0 = any free port, logged)"),
+    new Entry("kafka.producer.compression.type", "zstd", "producers compress batches; saliency maps are half floats and compress well"),
+    new Entry("kafka.producer.linger.ms", "5", "producers wait up to 5 ms to fill a batch: throughput at little latency"),
+    new Entry("kafka.consumer.max.poll.records", "32", "records per poll, small enough that one poll's work ends well inside max.poll.interval.ms"),
+    new Entry("kafka.consumer.auto.offset.reset", "earliest", "a new consumer group starts from the beginning of each topic, so nothing produced before it started is lost"),
+  };
+
+  public static final Map<String, String> VALUES = new LinkedHashMap<>();
+
+  static {
+    for (Entry e : ENTRIES) {
+      VALUES.put(e.key(), e.value());
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package org.wsol.common.kafka;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.Settings;
+import org.wsol.schema.DeadLetter;
+
+/**
+ * Runs a {@link Stage} as a member of a consumer group: poll, decode, process, produce, flush, commit.
+ *
+ * <p>At-least-once: offsets are committed only after the outputs of every polled record (or its dead letter)
+ * are acknowledged by the broker, so a crash replays records rather than losing them; the results service
+ * aggregates idempotently, so a replay never doubles a box. Records are read as raw bytes so that one that
+ * does not decode still reaches the dead-letter topic with its original bytes. Backpressure comes free:
+ * the next poll happens only after this one's records are done, and {@code max.poll.records} bounds it.
+ */
+public final class StageRunner<I, O> implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+
+  private final Stage<I, O> stage;
+  private final Deserializer<I> inputDeserializer;
+  private final Serializer<O> outputSerializer;
+  private final Function<O, String> outputKey;
+  private final String inputTopic;
+  private final String outputTopic;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final DeadLetters deadLetters;
+  private final int batchSize;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final String worker;
+
+  public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
+      Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
+    this.stage = stage;
+    this.outputKey = outputKey;
+    this.inputTopic = inputTopic;
+    this.outputTopic = outputTopic;
+    this.batchSize = batchSize;
+    WireFormat wire = WireFormat.from(settings);
+    this.inputDeserializer = wire.serde(asRecord(inputType)).deserializer();
+    this.outputSerializer = wire.serde(asRecord(outputType)).serializer();
+    this.worker = workerId(stage.name());
+
+    Properties c = settings.consumer();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, worker);
+    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+    Properties p = settings.producer();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, worker + "-out");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
+        settings.get("topic.dead-letter"), stage.name(), worker);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Class asRecord(Class<?> type) {
+    return type;
+  }
+
+  public static String workerId(String stage) {
+    return stage + "-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
+  }
+
+  public String worker() {
+    return worker;
+  }
+
+  public long processedCount() {
+    return processed.get();
+  }
+
+  public long failedCount() {
+    return failed.get();
+  }
+
+  @Override
+  public void run() {
+    consumer.subscribe(List.of(inputTopic));
+    log.info("{} consuming {} -> {} as {}", stage.name(), inputTopic, outputTopic, worker);
+    try {
+      while (running.get()) {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          continue;
+        }
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        records.forEach(all::add);
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += batchSize) {
+          handle(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sends) {
+          f.get(); // a send that failed must not be committed past
+        }
+        consumer.commitSync(nextOffsets(all));
+      }
+    } catch (WakeupException e) {
+      if (running.get()) {
+        throw e;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.error("{}: a produce failed; stopping without committing so the records are replayed: {}",
+          stage.name(), e.getCause().toString());
+    } finally {
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        log.warn("consumer close: {}", e.toString());
+      }
+      producer.close(Duration.ofSeconds(5));
+      stopped.countDown();
+      log.info("{} stopped after {} records ({} dead-lettered)", stage.name(), processed.get(), failed.get());
+    }
+  }
+
+  private void handle(List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
+    List<ConsumerRecord<byte[], byte[]>> good = new ArrayList<>();
+    List<I> inputs = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : chunk) {
+      try {
+        inputs.add(inputDeserializer.deserialize(r.topic(), r.value()));
+        good.add(r);
+      } catch (RuntimeException e) {
+        failed.incrementAndGet();
+        sends.add(deadLetters.send(r, e));
+      }
+    }
+    if (inputs.isEmpty()) {
+      return;
+    }
+    List<Stage.Outcome<O>> outcomes;
+    try {
+      outcomes = stage.process(inputs);
+    } catch (RuntimeException batchFailure) {
+      // One bad input must not sink its batch-mates: retry one by one to isolate it.
+      outcomes = new ArrayList<>();
+      for (I in : inputs) {
+        try {
+          outcomes.addAll(stage.process(List.of(in)));
+        } catch (RuntimeException e) {
+          outcomes.add(Stage.Outcome.failed(e));
+        }
+      }
+    }
+    for (int i = 0; i < good.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = good.get(i);
+      Stage.Outcome<O> outcome = outcomes.get(i);
+      if (outcome.failure() != null) {
+        failed.incrementAndGet();
+        sends.add(deadLetters.send(r, outcome.failure()));
+        continue;
+      }
+      for (O out : outcome.outputs()) {
+        String key = outputKey.apply(out);
+        sends.add(producer.send(new ProducerRecord<>(outputTopic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            outputSerializer.serialize(outputTopic, out))));
+      }
+      processed.incrementAndGet();
+    }
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+    Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      m.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    return m;
+  }
+
+  /** Asks the loop to stop, and waits for it to close its clients. */
+  @Override
+  public void close() {
+    running.set(false);
+    consumer.wakeup();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

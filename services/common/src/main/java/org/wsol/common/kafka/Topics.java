@@ -1,0 +1,54 @@
+package org.wsol.common.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.wsol.common.config.Settings;
+
+/** Topic names from the settings, and their creation when missing. */
+public record Topics(String images, String saliency, String boxes, String results, String deadLetter) {
+
+  public static Topics from(Settings s) {
+    return new Topics(s.get("topic.images"), s.get("topic.saliency"), s.get("topic.boxes"),
+        s.get("topic.results"), s.get("topic.dead-letter"));
+  }
+
+  public List<String> all() {
+    return List.of(images, saliency, boxes, results, deadLetter);
+  }
+
+  /** Creates the pipeline's topics that do not exist yet; results is compacted (latest result per image). */
+  public void ensureExist(Settings s) {
+    int partitions = s.getInt("topic.partitions");
+    try (Admin admin = Admin.create(s.kafka())) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing = new ArrayList<>();
+      for (String t : all()) {
+        if (!existing.contains(t)) {
+          NewTopic nt = new NewTopic(t, partitions, (short) 1);
+          if (t.equals(results)) {
+            nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+          }
+          missing.add(nt);
+        }
+      }
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get();
+      }
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create topics on " + s.get("bootstrap.servers") + ": "
+            + e.getCause().getMessage() + " (is the broker running? start one with ./wsol broker)", e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+}
