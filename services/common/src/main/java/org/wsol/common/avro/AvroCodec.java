@@ -3,8 +3,10 @@ package org.wsol.common.avro;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
@@ -66,28 +68,34 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
   }
 
-  /** Schemas published earlier for {@code fullName}, listed in {@code avro-history/index.txt}. */
+  /**
+   * Schemas published earlier for {@code fullName}: every {@code avro-history/index.txt} on the classpath
+   * lists files beside it, one per line.
+   */
   static List<Schema> historicalSchemas(String fullName) {
     List<Schema> out = new ArrayList<>();
     ClassLoader cl = AvroCodec.class.getClassLoader();
-    try (InputStream index = cl.getResourceAsStream("avro-history/index.txt")) {
-      if (index == null) {
-        return out;
-      }
-      for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        String file = line.trim();
-        if (file.isEmpty() || file.startsWith("#")) {
-          continue;
+    try {
+      for (URL index : Collections.list(cl.getResources("avro-history/index.txt"))) {
+        String listing;
+        try (InputStream in = index.openStream()) {
+          listing = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        try (InputStream in = cl.getResourceAsStream("avro-history/" + file)) {
-          Schema s = new Schema.Parser().parse(in);
-          if (s.getFullName().equals(fullName)) {
-            out.add(s);
+        for (String line : listing.split("\n")) {
+          String file = line.trim();
+          if (file.isEmpty() || file.startsWith("#")) {
+            continue;
+          }
+          try (InputStream in = new URL(index, file).openStream()) {
+            Schema s = new Schema.Parser().parse(in);
+            if (s.getFullName().equals(fullName)) {
+              out.add(s);
+            }
           }
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot read the schema history: " + e.getMessage(), e);
     }
     return out;
   }

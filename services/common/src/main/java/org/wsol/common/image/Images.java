@@ -45,7 +45,13 @@ public final class Images {
           throw new BadRecordException("image declares " + w + "x" + h + " pixels, over image.max.pixels="
               + maxPixels + ": refused before decoding");
         }
+        // Decoders patch over truncated data with grey and only warn (JPEG: "Premature end of JPEG file").
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage img = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new BadRecordException("corrupt or truncated image: " + String.join("; ", warnings));
+        }
         return toRgb(img);
       } finally {
         reader.dispose();

@@ -1,0 +1,148 @@
+package org.wsol.common.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wsol.common.avro.AvroCodec;
+import org.wsol.common.broker.EmbeddedBroker;
+import org.wsol.common.config.Settings;
+import org.wsol.common.image.Images;
+import org.wsol.common.image.ImagesTest;
+import org.wsol.schema.DeadLetter;
+import org.wsol.schema.ImageEvent;
+
+/** The consume-process-produce loop against a real broker: good records flow, bad ones reach the dead letters. */
+class StageRunnerIT {
+  static EmbeddedBroker broker;
+  static Settings settings;
+
+  @BeforeAll
+  static void start() {
+    broker = EmbeddedBroker.start();
+    settings = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "topic.partitions", "2"));
+    Topics.from(settings).ensureExist(settings);
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  /** A real stage: decodes each image and reports its size in source_name. */
+  static final class MeasureStage implements Stage<ImageEvent, ImageEvent> {
+    public String name() {
+      return "measure";
+    }
+
+    public List<Outcome<ImageEvent>> process(List<ImageEvent> inputs) {
+      List<Outcome<ImageEvent>> out = new ArrayList<>();
+      for (ImageEvent e : inputs) {
+        try {
+          BufferedImage img = Images.decode(e.getImageBytes().array(), 1_000_000, 1_000_000);
+          ImageEvent o = ImageEvent.newBuilder(e).setImageBytes(null)
+              .setSourceName(img.getWidth() + "x" + img.getHeight()).build();
+          out.add(Outcome.ok(List.of(o)));
+        } catch (BadRecordException ex) {
+          out.add(Outcome.failed(ex));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void goodRecordsFlowAndBadOnesAreDeadLetteredWithTheirBytes() throws Exception {
+    Topics topics = Topics.from(settings);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(30, 20), "png");
+    byte[] notAvro = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+    byte[] corrupt = codec.encode(ImageEvent.newBuilder().setId("bad-image")
+        .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3, 4})).setProducedAt(Instant.now()).build());
+
+    Properties pp = settings.producer();
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(topics.images(), "good-1".getBytes(), codec.encode(event("good-1", png))));
+      p.send(new ProducerRecord<>(topics.images(), "not-avro".getBytes(), notAvro));
+      p.send(new ProducerRecord<>(topics.images(), "bad-image".getBytes(), corrupt));
+      p.send(new ProducerRecord<>(topics.images(), "good-2".getBytes(), codec.encode(event("good-2", png))));
+    }
+
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
+        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    Thread t = new Thread(runner);
+    t.start();
+    List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 2);
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.deadLetter(), 2);
+    runner.close();
+    t.join();
+
+    assertEquals(2, outs.size());
+    for (ConsumerRecord<byte[], byte[]> r : outs) {
+      assertEquals("30x20", codec.decode(r.value()).getSourceName());
+    }
+    AvroCodec<DeadLetter> dlCodec = new AvroCodec<>(DeadLetter.class);
+    Map<String, DeadLetter> byKey = new java.util.HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      byKey.put(new String(r.key()), dlCodec.decode(r.value()));
+    }
+    DeadLetter na = byKey.get("not-avro");
+    assertTrue(na.getReason().contains("not an Avro"), na.getReason());
+    assertArrayEquals(notAvro, na.getValue().array());
+    assertEquals(topics.images(), na.getSourceTopic());
+    assertEquals("measure", na.getStage());
+    DeadLetter bi = byKey.get("bad-image");
+    assertTrue(bi.getReason().contains("unsupported"), bi.getReason());
+    assertArrayEquals(corrupt, bi.getValue().array());
+    assertEquals(2, runner.processedCount());
+    assertEquals(2, runner.failedCount());
+
+    // Offsets were committed: a new member of the same group has nothing left to do.
+    StageRunner<ImageEvent, ImageEvent> again = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
+        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    Thread t2 = new Thread(again);
+    t2.start();
+    Thread.sleep(3000);
+    again.close();
+    t2.join();
+    assertEquals(0, again.processedCount() + again.failedCount());
+  }
+
+  static ImageEvent event(String id, byte[] image) {
+    return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    Properties c = settings.consumer();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (out.size() < expected && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+}
