@@ -1,0 +1,43 @@
+package org.wsol.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.wsol.common.config.Settings;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where the settings come from. */
+public class ConfigOptions {
+  /** Written by {@code wsol broker} so that other commands on this machine find it without flags. */
+  public static final Path BOOTSTRAP_FILE = Path.of(".wsol", "bootstrap");
+
+  @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: $WSOL_CONFIG, else ./wsol.properties when present)")
+  Path config;
+
+  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka brokers (default: the address ./wsol broker wrote to .wsol/bootstrap, else 127.0.0.1:9092)")
+  String bootstrap;
+
+  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any setting, e.g. --set segmenter.iterations=2 or --set kafka.security.protocol=SSL (see the README's configuration table)")
+  Map<String, String> sets = new LinkedHashMap<>();
+
+  public Settings settings() {
+    Map<String, String> flags = new LinkedHashMap<>(sets);
+    if (bootstrap != null) {
+      flags.put("bootstrap.servers", bootstrap);
+    }
+    Settings s = Settings.load(config, System.getenv(), flags);
+    boolean explicit = flags.containsKey("bootstrap.servers") || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
+        || (config != null || Files.isRegularFile(Path.of("wsol.properties")) || System.getenv("WSOL_CONFIG") != null)
+        && !s.get("bootstrap.servers").equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
+    if (!explicit && Files.isRegularFile(BOOTSTRAP_FILE)) {
+      try {
+        s = s.with("bootstrap.servers", Files.readString(BOOTSTRAP_FILE).trim());
+      } catch (IOException ignored) {
+        // fall back to the default address
+      }
+    }
+    return s;
+  }
+}
