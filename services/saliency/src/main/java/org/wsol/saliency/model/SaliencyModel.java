@@ -1,0 +1,314 @@
+package org.wsol.saliency.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.training.GradientCollector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Class saliency maps (Simonyan, Vedaldi &amp; Zisserman 2014, section 3): for class c with score
+ * S_c (the logit, before softmax), w = dS_c/dI at the (normalised) input I, and the map
+ * M_ij = max_c |w_cij|. One forward pass per batch gives all logits; for each rank r one backward
+ * pass of sum_i S_{c_ir}(I_i) gives every image's gradient, since images in a batch are independent
+ * (eval mode: no batch statistics).
+ *
+ * <p>Thread-safe; autograd passes are serialised (DJL allows one gradient collector at a time).
+ */
+public final class SaliencyModel implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SaliencyModel.class);
+    private static final Object AUTOGRAD = new Object();
+
+    static {
+        enforceOffline();
+    }
+
+    /** How an image becomes network inputs. */
+    public enum Mode {
+        /** The working image resized to the input size; the map is resized back. */
+        SINGLE_CROP,
+        /** 4 corners + centre and their mirror images; top-k from the mean of the 10 crops' logits. */
+        TEN_CROP
+    }
+
+    /** One class of one image: its rank in the top-k, logit and saliency map (working-image size). */
+    public record ClassSaliency(int index, String label, int rank, float logit, float[] map) {}
+
+    /** The working image (shorter side 256 by default) and its top-k classes with maps. */
+    public record ImageSaliency(BufferedImage workingImage, List<ClassSaliency> classes) {
+        public int width() { return workingImage.getWidth(); }
+        public int height() { return workingImage.getHeight(); }
+        public int[] rgb() { return Images.rgb(workingImage); }
+    }
+
+    /**
+     * Raw result on an input tensor of batch x 3 x S x S: logits (batch x numClasses), the classes
+     * used per sample and rank, and per rank the input gradient (batch x 3 x S x S).
+     */
+    public record TensorSaliency(int batch, int size, int numClasses, float[] logits, int[][] classes,
+                                 float[][] gradients) {
+        public float logit(int sample, int cls) { return logits[sample * numClasses + cls]; }
+
+        public float[] gradient(int rank, int sample) {
+            int n = 3 * size * size;
+            return Arrays.copyOfRange(gradients[rank], sample * n, (sample + 1) * n);
+        }
+
+        public float[] map(int rank, int sample) {
+            return Images.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
+        }
+    }
+
+    private final ModelSpec spec;
+    private final Model model;
+    private final PtSymbolBlock block;
+    private final Device device;
+    private final int size;
+    private final int numClasses;
+    private int workingShortSide = 256;
+    private int maxCropsPerPass = 32;
+
+    private SaliencyModel(ModelSpec spec, Model model, Device device) {
+        this.spec = spec;
+        this.model = model;
+        this.device = device;
+        this.block = (PtSymbolBlock) model.getBlock();
+        this.size = spec.inputSize();
+        this.numClasses = spec.classes().size();
+        // Weights must not collect gradients; only the input does (setRequiresGradient per call).
+        block.freezeParameters(true);
+        // module.eval(): BatchNorm/Dropout in inference behaviour, whatever the file was saved in.
+        JniUtils.enableInferenceMode(block);
+    }
+
+    /** DJL reads this when the engine or a model loads: never download anything at run time. */
+    static void enforceOffline() {
+        System.setProperty("ai.djl.offline", "true");
+    }
+
+    /** Loads the model once; GPU 0 when the engine sees one, else CPU. */
+    public static SaliencyModel load(ModelSpec spec) {
+        enforceOffline();
+        Engine engine = Engine.getEngine("PyTorch");
+        Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        log.info("Loading {} on {} (PyTorch {}, offline)", spec, device, engine.getVersion());
+        // trainParam=true: without it the weights are loaded as inference tensors, which autograd
+        // refuses to save for backward even when only the input needs a gradient. The constructor
+        // then freezes the weights and puts the module in eval mode.
+        Map<String, String> options = Map.of("trainParam", "true", "mapLocation", "true");
+        try {
+            Model model;
+            if (spec.modelPath() != null) {
+                model = Model.newInstance(spec.modelId(), device, "PyTorch");
+                model.load(spec.modelPath(), null, options);
+            } else {
+                Criteria.Builder<NDList, NDList> b = Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelUrls(spec.modelUrl())
+                        .optEngine("PyTorch")
+                        .optDevice(device);
+                options.forEach(b::optOption);
+                model = b.build().loadModel();
+            }
+            return new SaliencyModel(spec, model, device);
+        } catch (IOException | MalformedModelException | ModelNotFoundException e) {
+            throw new IllegalStateException("cannot load " + spec + " (runs offline: a djl:// model must "
+                    + "already be in the DJL cache; a file must be TorchScript)", e);
+        }
+    }
+
+    public ModelSpec spec() { return spec; }
+    public Device device() { return device; }
+
+    /** Shorter side of the working image (default 256, as in the paper). */
+    public SaliencyModel workingShortSide(int pixels) {
+        if (pixels < size) {
+            throw new IllegalArgumentException("working image must be at least the input size " + size);
+        }
+        this.workingShortSide = pixels;
+        return this;
+    }
+
+    /** Upper bound on crops per forward/backward pass (memory); whole images are never split. */
+    public SaliencyModel maxCropsPerPass(int crops) {
+        this.maxCropsPerPass = Math.max(1, crops);
+        return this;
+    }
+
+    /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
+    public float[] logits(float[] input, int batch) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDArray x = m.create(input, new Shape(batch, 3, size, size));
+            return IValueUtils.forward(block, new NDList(x), false).singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** Gradients of each sample's top-k logits (ranked by that sample's own logits). */
+    public TensorSaliency saliency(float[] input, int batch, int topK) {
+        return run(input, batch, logits -> {
+            int[][] cls = new int[batch][];
+            for (int i = 0; i < batch; i++) {
+                cls[i] = topK(logits, i * numClasses, numClasses, topK);
+            }
+            return cls;
+        });
+    }
+
+    /** Gradients of given classes: classes[sample][rank]; every sample needs the same count. */
+    public TensorSaliency saliency(float[] input, int batch, int[][] classes) {
+        return run(input, batch, logits -> classes);
+    }
+
+    /** Class saliency of whole images: top-k classes each, maps in the working-image frame. */
+    public List<ImageSaliency> compute(List<BufferedImage> images, int topK, Mode mode) {
+        int per = mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
+        int imagesPerPass = Math.max(1, maxCropsPerPass / per);
+        List<ImageSaliency> out = new ArrayList<>(images.size());
+        for (int from = 0; from < images.size(); from += imagesPerPass) {
+            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + imagesPerPass));
+            out.addAll(computeChunk(chunk, topK, mode, per));
+        }
+        return out;
+    }
+
+    private List<ImageSaliency> computeChunk(List<BufferedImage> images, int topK, Mode mode, int per) {
+        int n = images.size();
+        int sample = 3 * size * size;
+        float[] mean = spec.mean();
+        float[] std = spec.std();
+        BufferedImage[] working = new BufferedImage[n];
+        float[] x = new float[n * per * sample];
+        for (int i = 0; i < n; i++) {
+            working[i] = Images.workingImage(images.get(i), workingShortSide);
+            if (mode == Mode.SINGLE_CROP) {
+                int[] rgb = Images.rgb(Images.resize(working[i], size, size));
+                Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
+            } else {
+                int w = working[i].getWidth();
+                int[] rgb = Images.rgb(working[i]);
+                int[][] off = TenCrop.offsets(w, working[i].getHeight(), size);
+                for (int c = 0; c < per; c++) {
+                    Images.normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
+                            x, (i * per + c) * sample);
+                }
+            }
+        }
+        // Rank by the mean logit over an image's crops; every crop of that image uses those classes.
+        float[][] meanLogits = new float[n][numClasses];
+        int[][] imageClasses = new int[n][];
+        TensorSaliency t = run(x, n * per, logits -> {
+            int[][] cls = new int[n * per][];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < per; c++) {
+                    for (int k = 0; k < numClasses; k++) {
+                        meanLogits[i][k] += logits[(i * per + c) * numClasses + k] / per;
+                    }
+                }
+                imageClasses[i] = topK(meanLogits[i], 0, numClasses, topK);
+                for (int c = 0; c < per; c++) {
+                    cls[i * per + c] = imageClasses[i];
+                }
+            }
+            return cls;
+        });
+        List<ImageSaliency> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int w = working[i].getWidth();
+            int h = working[i].getHeight();
+            List<ClassSaliency> classes = new ArrayList<>(topK);
+            for (int r = 0; r < imageClasses[i].length; r++) {
+                float[] map;
+                if (mode == Mode.SINGLE_CROP) {
+                    map = Images.resizeMap(t.map(r, i), size, size, w, h);
+                } else {
+                    float[][] crops = new float[per][];
+                    for (int c = 0; c < per; c++) {
+                        crops[c] = t.map(r, i * per + c);
+                    }
+                    map = TenCrop.placeBack(crops, size, w, h);
+                }
+                int cls = imageClasses[i][r];
+                classes.add(new ClassSaliency(cls, spec.classes().get(cls), r, meanLogits[i][cls], map));
+            }
+            out.add(new ImageSaliency(working[i], List.copyOf(classes)));
+        }
+        return out;
+    }
+
+    /** One forward pass, then one backward pass per rank of the classes chooser picks from the logits. */
+    private TensorSaliency run(float[] input, int batch, Function<float[], int[][]> chooser) {
+        if (input.length != batch * 3 * size * size) {
+            throw new IllegalArgumentException("input must be " + batch + " x 3 x " + size + " x " + size);
+        }
+        synchronized (AUTOGRAD) {
+            try (NDManager m = model.getNDManager().newSubManager();
+                 GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray x = m.create(input, new Shape(batch, 3, size, size));
+                x.setRequiresGradient(true);
+                // Straight to the module with autograd on: PtSymbolBlock.forward(training=true) would
+                // also switch the module to train mode.
+                NDArray out = IValueUtils.forward(block, new NDList(x), true).singletonOrThrow();
+                float[] logits = out.toFloatArray();
+                int[][] classes = chooser.apply(logits);
+                int k = classes.length == 0 ? 0 : classes[0].length;
+                float[][] grads = new float[k][];
+                for (int r = 0; r < k; r++) {
+                    // Backward of sum_i S_{c_ir}: the vector-Jacobian product with a one-hot mask.
+                    float[] mask = new float[batch * numClasses];
+                    for (int i = 0; i < batch; i++) {
+                        mask[i * numClasses + classes[i][r]] = 1f;
+                    }
+                    NDArray seed = m.create(mask, out.getShape());
+                    JniUtils.backward((PtNDArray) out, (PtNDArray) seed, r < k - 1, false);
+                    grads[r] = x.getGradient().toFloatArray();
+                    JniUtils.zeroGrad((PtNDArray) x); // .grad accumulates across passes
+                }
+                return new TensorSaliency(batch, size, numClasses, logits, classes, grads);
+            }
+        }
+    }
+
+    /** Indices of the k largest values of v[off..off+len), largest first. */
+    static int[] topK(float[] v, int off, int len, int k) {
+        Integer[] idx = new Integer[len];
+        for (int i = 0; i < len; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Float.compare(v[off + b], v[off + a]));
+        int[] top = new int[Math.min(k, len)];
+        for (int i = 0; i < top.length; i++) {
+            top[i] = idx[i];
+        }
+        return top;
+    }
+
+    PtSymbolBlock block() { return block; }
+    Model djlModel() { return model; }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
