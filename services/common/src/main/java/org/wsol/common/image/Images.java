@@ -104,6 +104,25 @@ public final class Images {
     return img;
   }
 
+  /** JPEG at the given quality (0..1); the working images travel like this, a quarter of PNG's size. */
+  public static byte[] jpeg(BufferedImage img, float quality) {
+    javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
+      p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+      p.setCompressionQuality(quality);
+      writer.setOutput(ios);
+      writer.write(null, new javax.imageio.IIOImage(toRgb(img), null, null), p);
+      ios.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writer.dispose();
+    }
+  }
+
   public static byte[] png(BufferedImage img) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

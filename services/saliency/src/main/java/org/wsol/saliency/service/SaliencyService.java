@@ -1,0 +1,83 @@
+package org.wsol.saliency.service;
+
+import io.micrometer.core.instrument.Gauge;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wsol.common.config.Settings;
+import org.wsol.common.http.HealthServer;
+import org.wsol.common.kafka.StageRunner;
+import org.wsol.common.kafka.Topics;
+import org.wsol.saliency.model.ModelSpec;
+import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.schema.ImageEvent;
+import org.wsol.schema.SaliencyTensor;
+
+/** The saliency service: images topic -> model -> saliency topic, in consumer group {@code wsol-saliency}. */
+public final class SaliencyService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SaliencyService.class);
+  public static final String GROUP = "wsol-saliency";
+
+  private final SaliencyModel model;
+  private final StageRunner<ImageEvent, SaliencyTensor> runner;
+  private final HealthServer health;
+  private final Thread thread;
+
+  public SaliencyService(Settings s) {
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
+        .workingShortSide(s.getInt("saliency.working.size"));
+    log.info("saliency model {} on {}", model.spec().modelId(), model.device());
+    this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
+        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"));
+    this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
+        this::isRunning);
+    Gauge.builder("wsol_images_processed", runner, StageRunner::processedCount).register(health.registry());
+    Gauge.builder("wsol_records_dead_lettered", runner, StageRunner::failedCount).register(health.registry());
+    this.thread = new Thread(runner, "saliency-worker");
+  }
+
+  /** "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name + .json. */
+  public static ModelSpec modelSpec(String setting) {
+    if (setting.equals("bundled")) {
+      return ModelSpec.bundledDefault();
+    }
+    Path p = Path.of(setting);
+    Path json = setting.endsWith(".json") ? p : Path.of(setting + ".json");
+    if (!Files.isRegularFile(json)) {
+      json = p.resolveSibling(p.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json");
+    }
+    if (!Files.isRegularFile(json)) {
+      throw new IllegalArgumentException("model sidecar for '" + setting + "' not found: give saliency.model as "
+          + "'bundled' or a JSON sidecar (model_path, classes, input_size, mean, std); see the README");
+    }
+    return ModelSpec.fromJson(json);
+  }
+
+  public SaliencyService start() {
+    health.start();
+    thread.start();
+    return this;
+  }
+
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  public StageRunner<ImageEvent, SaliencyTensor> runner() {
+    return runner;
+  }
+
+  public int healthPort() {
+    return health.port();
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+    health.close();
+    model.close();
+  }
+}

@@ -1,0 +1,112 @@
+package org.wsol.saliency.service;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.wsol.common.config.Settings;
+import org.wsol.common.image.HalfFloats;
+import org.wsol.common.image.ImageSource;
+import org.wsol.common.image.Images;
+import org.wsol.common.kafka.BadRecordException;
+import org.wsol.common.kafka.Stage;
+import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.schema.ImageEvent;
+import org.wsol.schema.MapDtype;
+import org.wsol.schema.SaliencyTensor;
+
+/** ImageEvent -> one SaliencyTensor per top-k class, a whole poll's images in one batched model call. */
+public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
+  private final SaliencyModel model;
+  private final SaliencyModel.Mode mode;
+  private final ImageSource source;
+  private final long maxBytes;
+  private final long maxPixels;
+  private final int defaultTopK;
+  private final boolean lossless;
+
+  public SaliencyStage(SaliencyModel model, Settings s) {
+    this.model = model;
+    this.mode = s.getBoolean("saliency.ten.crop") ? SaliencyModel.Mode.TEN_CROP : SaliencyModel.Mode.SINGLE_CROP;
+    this.source = new ImageSource(s);
+    this.maxBytes = s.getLong("image.max.bytes");
+    this.maxPixels = s.getLong("image.max.pixels");
+    this.defaultTopK = s.getInt("saliency.top.k");
+    this.lossless = s.getBoolean("saliency.working.lossless");
+  }
+
+  @Override
+  public String name() {
+    return "saliency";
+  }
+
+  @Override
+  public List<Outcome<SaliencyTensor>> process(List<ImageEvent> inputs) {
+    List<Outcome<SaliencyTensor>> outcomes = new ArrayList<>();
+    List<BufferedImage> images = new ArrayList<>();
+    List<Integer> slots = new ArrayList<>();
+    int maxK = 1;
+    int classes = model.spec().classes().size();
+    for (ImageEvent e : inputs) {
+      try {
+        int k = topK(e);
+        if (k < 1 || k > classes) {
+          throw new BadRecordException("top_k=" + e.getTopK() + " is outside 1.." + classes);
+        }
+        images.add(Images.decode(source.bytes(e), maxBytes, maxPixels));
+        slots.add(outcomes.size());
+        maxK = Math.max(maxK, k);
+        outcomes.add(null);
+      } catch (BadRecordException ex) {
+        outcomes.add(Outcome.failed(ex));
+      }
+    }
+    if (images.isEmpty()) {
+      return outcomes;
+    }
+    long t0 = System.nanoTime();
+    List<SaliencyModel.ImageSaliency> maps = model.compute(images, maxK, mode);
+    float msPerImage = (System.nanoTime() - t0) / 1e6f / images.size();
+    for (int i = 0; i < maps.size(); i++) {
+      int slot = slots.get(i);
+      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), maps.get(i), msPerImage)));
+    }
+    return outcomes;
+  }
+
+  private int topK(ImageEvent e) {
+    return e.getTopK() > 0 ? e.getTopK() : defaultTopK;
+  }
+
+  private List<SaliencyTensor> tensors(ImageEvent e, BufferedImage original, SaliencyModel.ImageSaliency s, float ms) {
+    BufferedImage working = s.workingImage();
+    ByteBuffer encoded = ByteBuffer.wrap(lossless ? Images.png(working) : Images.jpeg(working, 0.95f));
+    int k = topK(e);
+    List<SaliencyTensor> out = new ArrayList<>(k);
+    for (SaliencyModel.ClassSaliency c : s.classes()) {
+      if (c.rank() >= k) {
+        continue;
+      }
+      out.add(SaliencyTensor.newBuilder()
+          .setImageId(e.getId())
+          .setClassIndex(c.index())
+          .setClassLabel(c.label())
+          .setRank(c.rank() + 1) // the model counts ranks from 0, the contract from 1
+          .setTopK(k)
+          .setScore(c.logit())
+          .setMapHeight(s.height())
+          .setMapWidth(s.width())
+          .setMapDtype(MapDtype.FLOAT16)
+          .setMapData(ByteBuffer.wrap(HalfFloats.encode(c.map())))
+          .setWorkingImage(encoded.duplicate())
+          .setOriginalWidth(original.getWidth())
+          .setOriginalHeight(original.getHeight())
+          .setModelId(model.spec().modelId())
+          .setGroundTruth(e.getGroundTruth())
+          .setImageProducedAt(e.getProducedAt())
+          .setSaliencyMs(ms)
+          .build());
+    }
+    return out;
+  }
+}
