@@ -1,0 +1,252 @@
+package org.wsol.segmenter.graphcut;
+
+import java.util.SplittableRandom;
+
+/**
+ * Colour model as in OpenCV's grabCut: K components (5 by default) with full 3×3 covariance over
+ * colours as doubles in 0–255. Samples are interleaved triplets {@code c[3i], c[3i+1], c[3i+2]}.
+ *
+ * <p>{@link #fit} initialises with k-means (k-means++ seeding, 3 trials per centre, 10 Lloyd
+ * iterations, like {@code cv::kmeans(..., KMEANS_PP_CENTERS)} but with our own seeded RNG) and learns
+ * the components from the clusters; {@link #refit} is one hard-EM step (assign each sample to its
+ * most likely component, re-learn), which is what each grabCut iteration does. A covariance whose
+ * determinant is ≤ 1e-6 gets +0.01 on its diagonal, as in OpenCV.
+ *
+ * <p>Densities omit the (2π)^1.5 constant, as OpenCV does, so {@link #negLogLikelihood} equals
+ * OpenCV's {@code -log(gmm(color))} and can be negative.
+ */
+public final class GaussianMixture {
+    public static final int DEFAULT_COMPONENTS = 5;
+    private static final int KMEANS_ITERATIONS = 10;
+    private static final int KMEANS_PP_TRIALS = 3;
+    private static final double SINGULAR_FIX = 0.01;
+
+    private final int k;
+    private final double[] weight, mean, cov, inv, det;
+    private final double[] scale;    // weight / sqrt(det): the mixture coefficient in density()
+    private final double[] logScale; // log(weight) - 0.5 log(det)
+    private final double[] logNorm;  // -0.5 log(det), for component assignment (OpenCV ignores weights there)
+
+    public GaussianMixture() { this(DEFAULT_COMPONENTS); }
+
+    public GaussianMixture(int components) {
+        if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
+        k = components;
+        weight = new double[k];
+        mean = new double[3 * k];
+        cov = new double[9 * k];
+        inv = new double[9 * k];
+        det = new double[k];
+        scale = new double[k];
+        logScale = new double[k];
+        logNorm = new double[k];
+    }
+
+    public int components() { return k; }
+
+    public double weight(int c) { return weight[c]; }
+
+    public double mean(int c, int i) { return mean[3 * c + i]; }
+
+    public double covariance(int c, int i, int j) { return cov[9 * c + 3 * i + j]; }
+
+    /** k-means initialisation, then learns the components from the clusters. */
+    public GaussianMixture fit(double[] samples, int n, long seed) {
+        requireSamples(samples, n);
+        int[] labels = kmeans(samples, n, Math.min(k, n), new SplittableRandom(seed));
+        learn(samples, n, labels);
+        return this;
+    }
+
+    /** One hard-EM step: assign samples to their most likely component, then re-learn. */
+    public GaussianMixture refit(double[] samples, int n) {
+        requireSamples(samples, n);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = mostLikelyComponent(samples[3 * i], samples[3 * i + 1], samples[3 * i + 2]);
+        learn(samples, n, labels);
+        return this;
+    }
+
+    private static void requireSamples(double[] samples, int n) {
+        if (n < 1 || samples.length < 3 * n) throw new IllegalArgumentException("need at least one sample, got " + n);
+    }
+
+    /** Learns weights, means and covariances from hard labels in [0, K). */
+    public void learn(double[] s, int n, int[] labels) {
+        double[] cnt = new double[k], sum = new double[3 * k], prod = new double[9 * k];
+        for (int i = 0; i < n; i++) {
+            int c = labels[i];
+            double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+            cnt[c]++;
+            sum[3 * c] += r; sum[3 * c + 1] += g; sum[3 * c + 2] += b;
+            int o = 9 * c;
+            prod[o] += r * r; prod[o + 1] += r * g; prod[o + 2] += r * b;
+            prod[o + 4] += g * g; prod[o + 5] += g * b; prod[o + 8] += b * b;
+        }
+        for (int c = 0; c < k; c++) {
+            if (cnt[c] == 0) { weight[c] = 0; continue; }
+            weight[c] = cnt[c] / n;
+            double[] m = {sum[3 * c] / cnt[c], sum[3 * c + 1] / cnt[c], sum[3 * c + 2] / cnt[c]};
+            System.arraycopy(m, 0, mean, 3 * c, 3);
+            int o = 9 * c;
+            for (int i = 0; i < 3; i++)
+                for (int j = i; j < 3; j++) {
+                    double v = prod[o + 3 * i + j] / cnt[c] - m[i] * m[j];
+                    cov[o + 3 * i + j] = v;
+                    cov[o + 3 * j + i] = v;
+                }
+            invert(c);
+        }
+    }
+
+    private void invert(int comp) {
+        double[] c = cov;
+        int o = 9 * comp;
+        double d = det3(c, o);
+        if (d <= 1e-6) { // near-singular (e.g. a flat colour): add white noise as OpenCV does
+            c[o] += SINGULAR_FIX; c[o + 4] += SINGULAR_FIX; c[o + 8] += SINGULAR_FIX;
+            d = det3(c, o);
+        }
+        if (!(d > 1e-300)) throw new IllegalStateException("singular covariance in component " + comp + ": det=" + d);
+        inv[o] = (c[o + 4] * c[o + 8] - c[o + 5] * c[o + 7]) / d;
+        inv[o + 1] = (c[o + 2] * c[o + 7] - c[o + 1] * c[o + 8]) / d;
+        inv[o + 2] = (c[o + 1] * c[o + 5] - c[o + 2] * c[o + 4]) / d;
+        inv[o + 3] = (c[o + 5] * c[o + 6] - c[o + 3] * c[o + 8]) / d;
+        inv[o + 4] = (c[o] * c[o + 8] - c[o + 2] * c[o + 6]) / d;
+        inv[o + 5] = (c[o + 2] * c[o + 3] - c[o] * c[o + 5]) / d;
+        inv[o + 6] = (c[o + 3] * c[o + 7] - c[o + 4] * c[o + 6]) / d;
+        inv[o + 7] = (c[o + 1] * c[o + 6] - c[o] * c[o + 7]) / d;
+        inv[o + 8] = (c[o] * c[o + 4] - c[o + 1] * c[o + 3]) / d;
+        det[comp] = d;
+        scale[comp] = weight[comp] / Math.sqrt(d);
+        logScale[comp] = Math.log(weight[comp]) - 0.5 * Math.log(d);
+        logNorm[comp] = -0.5 * Math.log(d);
+    }
+
+    private static double det3(double[] c, int o) {
+        return c[o] * (c[o + 4] * c[o + 8] - c[o + 5] * c[o + 7])
+                - c[o + 1] * (c[o + 3] * c[o + 8] - c[o + 5] * c[o + 6])
+                + c[o + 2] * (c[o + 3] * c[o + 7] - c[o + 4] * c[o + 6]);
+    }
+
+    /** Squared Mahalanobis distance of (r,g,b) to component c. */
+    private double mahalanobis(int c, double r, double g, double b) {
+        int o = 9 * c;
+        double dr = r - mean[3 * c], dg = g - mean[3 * c + 1], db = b - mean[3 * c + 2];
+        // Symmetric inverse: 6 distinct entries.
+        return dr * (dr * inv[o] + 2 * (dg * inv[o + 1] + db * inv[o + 2]))
+                + dg * (dg * inv[o + 4] + 2 * db * inv[o + 5])
+                + db * db * inv[o + 8];
+    }
+
+    /** Mixture density without the (2π)^1.5 constant: Σ w_c |Σ_c|^-1/2 exp(-½ d_c²). */
+    public double density(double r, double g, double b) {
+        double p = 0;
+        for (int c = 0; c < k; c++) if (weight[c] > 0) p += scale[c] * Math.exp(-0.5 * mahalanobis(c, r, g, b));
+        return p;
+    }
+
+    /** {@code -log density(r,g,b)}; stays finite where the density underflows (log-sum-exp). */
+    public double negLogLikelihood(double r, double g, double b) {
+        double p = density(r, g, b);
+        if (p > 1e-250) return -Math.log(p);
+        double max = Double.NEGATIVE_INFINITY;
+        double[] a = new double[k];
+        for (int c = 0; c < k; c++) {
+            a[c] = weight[c] > 0 ? logScale[c] - 0.5 * mahalanobis(c, r, g, b) : Double.NEGATIVE_INFINITY;
+            max = Math.max(max, a[c]);
+        }
+        double s = 0;
+        for (int c = 0; c < k; c++) if (weight[c] > 0) s += Math.exp(a[c] - max);
+        return -(max + Math.log(s));
+    }
+
+    /** {@code log density(r,g,b)}. */
+    public double logLikelihood(double r, double g, double b) { return -negLogLikelihood(r, g, b); }
+
+    /** Component with the largest density (weights ignored, as OpenCV's whichComponent). */
+    public int mostLikelyComponent(double r, double g, double b) {
+        int best = 0;
+        double bestV = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            if (weight[c] <= 0) continue;
+            double v = logNorm[c] - 0.5 * mahalanobis(c, r, g, b);
+            if (v > bestV) { bestV = v; best = c; }
+        }
+        return best;
+    }
+
+    /** Parameters in OpenCV's grabCut model layout (1×(13K) doubles: weights, means, covariances). */
+    public double[] toOpenCvModel() {
+        double[] m = new double[13 * k];
+        System.arraycopy(weight, 0, m, 0, k);
+        System.arraycopy(mean, 0, m, k, 3 * k);
+        System.arraycopy(cov, 0, m, 4 * k, 9 * k);
+        return m;
+    }
+
+    // ---- k-means (Lloyd with k-means++ seeding) ----
+
+    private static int[] kmeans(double[] s, int n, int kk, SplittableRandom rnd) {
+        double[] centres = seedPlusPlus(s, n, kk, rnd);
+        int[] labels = new int[n];
+        java.util.Arrays.fill(labels, -1);
+        double[] sum = new double[3 * kk];
+        int[] cnt = new int[kk];
+        for (int it = 0; it < KMEANS_ITERATIONS; it++) {
+            boolean changed = false;
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(cnt, 0);
+            for (int i = 0; i < n; i++) {
+                double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+                int best = 0;
+                double bd = Double.POSITIVE_INFINITY;
+                for (int c = 0; c < kk; c++) {
+                    double dr = r - centres[3 * c], dg = g - centres[3 * c + 1], db = b - centres[3 * c + 2];
+                    double d = dr * dr + dg * dg + db * db;
+                    if (d < bd) { bd = d; best = c; }
+                }
+                if (labels[i] != best) { labels[i] = best; changed = true; }
+                cnt[best]++;
+                sum[3 * best] += r; sum[3 * best + 1] += g; sum[3 * best + 2] += b;
+            }
+            if (!changed) break;
+            for (int c = 0; c < kk; c++)
+                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = sum[3 * c + j] / cnt[c];
+        }
+        return labels;
+    }
+
+    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd) {
+        double[] centres = new double[3 * kk];
+        double[] dist = new double[n], trial = new double[n], bestTrial = new double[n];
+        int first = rnd.nextInt(n);
+        System.arraycopy(s, 3 * first, centres, 0, 3);
+        double total = 0;
+        for (int i = 0; i < n; i++) total += dist[i] = sq(s, i, first);
+        for (int c = 1; c < kk; c++) {
+            double bestSum = Double.POSITIVE_INFINITY;
+            int bestIdx = -1;
+            for (int t = 0; t < KMEANS_PP_TRIALS; t++) {
+                double p = rnd.nextDouble() * total;
+                int idx = 0;
+                for (; idx < n - 1; idx++) if ((p -= dist[idx]) <= 0) break;
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
+                if (sum < bestSum) {
+                    bestSum = sum; bestIdx = idx;
+                    double[] tmp = bestTrial; bestTrial = trial; trial = tmp;
+                }
+            }
+            System.arraycopy(s, 3 * bestIdx, centres, 3 * c, 3);
+            total = bestSum;
+            double[] tmp = dist; dist = bestTrial; bestTrial = tmp;
+        }
+        return centres;
+    }
+
+    private static double sq(double[] s, int i, int j) {
+        double dr = s[3 * i] - s[3 * j], dg = s[3 * i + 1] - s[3 * j + 1], db = s[3 * i + 2] - s[3 * j + 2];
+        return dr * dr + dg * dg + db * db;
+    }
+}

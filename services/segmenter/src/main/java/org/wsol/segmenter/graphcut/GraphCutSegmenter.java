@@ -1,0 +1,190 @@
+package org.wsol.segmenter.graphcut;
+
+/**
+ * GrabCut-style colour segmentation from seeds (Simonyan et al. 2014, §3.1; Rother et al. 2004),
+ * numerically as OpenCV's {@code grabCut}: GMM colour models, unaries {@code -log p(colour)} for
+ * undecided pixels, seed capacities λ, contrast-sensitive 8-neighbour pairwise terms
+ * {@code γ·exp(-β‖zi−zj‖²)} (diagonals ÷√2) with {@code β = 1/(2·mean‖zi−zj‖²)} over all neighbour pairs.
+ *
+ * <p>One difference from a plain {@code grabCut(..., GC_INIT_WITH_MASK)} call, on purpose: the first
+ * colour models are fitted to the seeds only (the paper's models), not to seeds plus undecided pixels.
+ * Later iterations re-fit on the current labelling, as grabCut does.
+ *
+ * <p>Seed codes equal OpenCV's mask codes, so a seed mask can be handed to OpenCV unchanged.
+ */
+public final class GraphCutSegmenter {
+    public static final byte BACKGROUND_SEED = 0; // GC_BGD
+    public static final byte FOREGROUND_SEED = 1; // GC_FGD
+    public static final byte UNDECIDED = 2;       // GC_PR_BGD
+
+    private final SegmenterParams params;
+
+    public GraphCutSegmenter(SegmenterParams params) { this.params = params; }
+
+    /**
+     * Segmentation: {@code foreground} holds the seeds plus the undecided pixels the cut put on the
+     * foreground side. Times are in nanoseconds (colour models, graph building, max-flow).
+     */
+    public record Segmentation(boolean[] foreground, int area, double flow, long gmmNanos, long graphNanos, long flowNanos) {}
+
+    /** Colour models fitted as in the first iteration (k-means + one hard-EM step), for tests and tools. */
+    public record Models(GaussianMixture background, GaussianMixture foreground) {}
+
+    /**
+     * @param rgb   packed 0xRRGGBB, row-major w×h
+     * @param seeds {@link #BACKGROUND_SEED}, {@link #FOREGROUND_SEED} or {@link #UNDECIDED} per pixel;
+     *              both seed kinds must be present
+     */
+    public Segmentation segment(int w, int h, int[] rgb, byte[] seeds) {
+        return segment(w, h, rgb, seeds, null);
+    }
+
+    /** As {@link #segment(int, int, int[], byte[])}, with given first-iteration colour models (or null to fit them). */
+    public Segmentation segment(int w, int h, int[] rgb, byte[] seeds, Models given) {
+        int n = w * h;
+        if (w < 1 || h < 1 || rgb.length != n || seeds.length != n)
+            throw new IllegalArgumentException("image " + rgb.length + " / seeds " + seeds.length + " do not match " + w + "×" + h);
+        long t0 = System.nanoTime();
+        Models models = given != null ? given : fitSeedModels(rgb, seeds);
+        long gmm = System.nanoTime() - t0, graph = 0, flowT = 0;
+
+        double[][] pair = pairwiseWeights(w, h, rgb, params.gamma());
+        boolean[] fg = new boolean[n];
+        for (int i = 0; i < n; i++) fg[i] = seeds[i] == FOREGROUND_SEED;
+        double flow = 0;
+        for (int it = 0; it < params.iterations(); it++) {
+            if (it > 0) {
+                long t = System.nanoTime();
+                models = refitOnLabelling(rgb, fg, models);
+                gmm += System.nanoTime() - t;
+            }
+            long t1 = System.nanoTime();
+            GridMaxFlow g = buildGraph(w, h, rgb, seeds, models, pair);
+            long t2 = System.nanoTime();
+            flow = g.maxFlow();
+            long t3 = System.nanoTime();
+            for (int y = 0, i = 0; y < h; y++)
+                for (int x = 0; x < w; x++, i++)
+                    if (seeds[i] == UNDECIDED) fg[i] = g.isSourceSide(i);
+            graph += t2 - t1;
+            flowT += t3 - t2;
+        }
+        int area = 0;
+        for (boolean b : fg) if (b) area++;
+        return new Segmentation(fg, area, flow, gmm, graph, flowT);
+    }
+
+    /** GMMs on the seed colours: k-means initialisation, then one assign/re-learn step (one grabCut iteration). */
+    public Models fitSeedModels(int[] rgb, byte[] seeds) {
+        int nf = 0, nb = 0;
+        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED) nb++;
+        if (nf == 0 || nb == 0) throw new IllegalArgumentException("need both seed kinds: " + nf + " foreground, " + nb + " background");
+        double[] fs = new double[3 * nf], bs = new double[3 * nb];
+        for (int i = 0, f = 0, b = 0; i < seeds.length; i++) {
+            if (seeds[i] == FOREGROUND_SEED) f = put(fs, f, rgb[i]);
+            else if (seeds[i] == BACKGROUND_SEED) b = put(bs, b, rgb[i]);
+        }
+        GaussianMixture bg = new GaussianMixture(params.components()).fit(bs, nb, params.seed()).refit(bs, nb);
+        GaussianMixture fgm = new GaussianMixture(params.components()).fit(fs, nf, params.seed() + 1).refit(fs, nf);
+        return new Models(bg, fgm);
+    }
+
+    private Models refitOnLabelling(int[] rgb, boolean[] fg, Models m) {
+        int nf = 0;
+        for (boolean b : fg) if (b) nf++;
+        int nb = fg.length - nf;
+        if (nf == 0 || nb == 0) return m; // nothing to learn one side from: keep the models
+        double[] fs = new double[3 * nf], bs = new double[3 * nb];
+        for (int i = 0, f = 0, b = 0; i < fg.length; i++) {
+            if (fg[i]) f = put(fs, f, rgb[i]); else b = put(bs, b, rgb[i]);
+        }
+        m.background().refit(bs, nb);
+        m.foreground().refit(fs, nf);
+        return m;
+    }
+
+    private static int put(double[] s, int at, int c) {
+        s[at] = (c >> 16) & 0xFF;
+        s[at + 1] = (c >> 8) & 0xFF;
+        s[at + 2] = c & 0xFF;
+        return at + 3;
+    }
+
+    private static int sqDiff(int a, int b) {
+        int dr = ((a >> 16) & 0xFF) - ((b >> 16) & 0xFF), dg = ((a >> 8) & 0xFF) - ((b >> 8) & 0xFF), db = (a & 0xFF) - (b & 0xFF);
+        return dr * dr + dg * dg + db * db;
+    }
+
+    /**
+     * Pairwise capacities indexed [k][node] for k = right, down-left, down, down-right (0 where the
+     * neighbour is outside), as OpenCV's calcBeta + calcNWeights.
+     */
+    static double[][] pairwiseWeights(int w, int h, int[] rgb, double gamma) {
+        int n = w * h;
+        int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
+        int[][] d2 = new int[4][n];
+        double sum = 0;
+        long pairs = 0;
+        for (int y = 0, i = 0; y < h; y++)
+            for (int x = 0; x < w; x++, i++)
+                for (int k = 0; k < 4; k++) {
+                    int nx = x + dx[k], ny = y + dy[k];
+                    if (nx < 0 || nx >= w || ny >= h) continue;
+                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
+                    d2[k][i] = d;
+                    sum += d;
+                    pairs++;
+                }
+        double beta = sum <= Math.ulp(1.0) || pairs == 0 ? 0 : 1.0 / (2 * sum / pairs);
+        double[][] wt = new double[4][n];
+        for (int k = 0; k < 4; k++) {
+            double gk = k == 0 || k == 2 ? gamma : gamma / Math.sqrt(2.0);
+            for (int y = 0, i = 0; y < h; y++)
+                for (int x = 0; x < w; x++, i++) {
+                    int nx = x + dx[k], ny = y + dy[k];
+                    if (nx < 0 || nx >= w || ny >= h) continue;
+                    wt[k][i] = gk * Math.exp(-beta * d2[k][i]);
+                }
+        }
+        return wt;
+    }
+
+    private static final int[] DIRS = {GridMaxFlow.RIGHT, GridMaxFlow.DOWN_LEFT, GridMaxFlow.DOWN, GridMaxFlow.DOWN_RIGHT};
+
+    /** Terminal capacities [source, sink][node]: seeds λ, undecided pixels the two -log likelihoods (shifted ≥ 0). */
+    static double[][] terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda) {
+        int n = rgb.length;
+        double[] src = new double[n], snk = new double[n];
+        GaussianMixture bg = m.background(), fg = m.foreground();
+        for (int i = 0; i < n; i++) {
+            if (seeds[i] == FOREGROUND_SEED) src[i] = lambda;
+            else if (seeds[i] == BACKGROUND_SEED) snk[i] = lambda;
+            else {
+                int c = rgb[i];
+                double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
+                double s = bg.negLogLikelihood(r, g, b), t = fg.negLogLikelihood(r, g, b);
+                // Only the difference matters for the cut; keep capacities non-negative.
+                double min = Math.min(s, t);
+                src[i] = s - min;
+                snk[i] = t - min;
+            }
+        }
+        return new double[][] {src, snk};
+    }
+
+    private GridMaxFlow buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double[][] pair) {
+        double[][] term = terminalWeights(rgb, seeds, m, params.lambda());
+        GridMaxFlow g = new GridMaxFlow(w, h);
+        for (int y = 0, i = 0; y < h; y++)
+            for (int x = 0; x < w; x++, i++) {
+                g.setTerminals(i, term[0][i], term[1][i]);
+                if (x + 1 < w) g.setEdge(i, DIRS[0], pair[0][i]);
+                if (y + 1 < h) {
+                    if (x > 0) g.setEdge(i, DIRS[1], pair[1][i]);
+                    g.setEdge(i, DIRS[2], pair[2][i]);
+                    if (x + 1 < w) g.setEdge(i, DIRS[3], pair[3][i]);
+                }
+            }
+        return g;
+    }
+}
