@@ -1,0 +1,100 @@
+package org.wsol.cli;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.wsol.schema.Box;
+import org.wsol.schema.ClassBox;
+
+/** What people look at: the saliency heat map over the image, and the boxes with their class labels. */
+public final class Pictures {
+  private static final Color[] RANK_COLOURS = {
+    new Color(0x00e676), new Color(0x2979ff), new Color(0xffea00), new Color(0xff4081), new Color(0x00e5ff)
+  };
+
+  private Pictures() {}
+
+  /**
+   * The working image with the map as a heat overlay (map normalised to its 99th percentile, so that a few
+   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, scaled down.
+   */
+  public static BufferedImage draw(BufferedImage working, float[] map, List<ClassBox> boxes, int originalWidth,
+      int originalHeight) {
+    int w = working.getWidth();
+    int h = working.getHeight();
+    int scale = w < 400 ? 2 : 1; // small working images are hard to read; draw them at twice the size
+    BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+    float top = percentile(map, 0.99f);
+    for (int y = 0; y < h * scale; y++) {
+      for (int x = 0; x < w * scale; x++) {
+        int i = (y / scale) * w + x / scale;
+        int rgb = working.getRGB(x / scale, y / scale);
+        float v = map == null || top <= 0 ? 0 : Math.min(1f, map[i] / top);
+        int heat = heat(v);
+        float a = 0.55f * (float) Math.sqrt(v);
+        out.setRGB(x, y, blend(rgb, heat, a));
+      }
+    }
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+    double sx = (double) w * scale / originalWidth;
+    double sy = (double) h * scale / originalHeight;
+    for (int k = boxes.size() - 1; k >= 0; k--) { // rank 1 drawn last, on top
+      ClassBox cb = boxes.get(k);
+      Box b = cb.getBox();
+      if (b == null) {
+        continue;
+      }
+      Color c = RANK_COLOURS[(cb.getRank() - 1) % RANK_COLOURS.length];
+      int x0 = (int) Math.round(b.getXMin() * sx);
+      int y0 = (int) Math.round(b.getYMin() * sy);
+      int x1 = (int) Math.round(b.getXMax() * sx);
+      int y1 = (int) Math.round(b.getYMax() * sy);
+      g.setStroke(new BasicStroke(cb.getRank() == 1 ? 3f : 1.5f));
+      g.setColor(c);
+      g.drawRect(x0, y0, Math.max(1, x1 - x0 - 1), Math.max(1, y1 - y0 - 1));
+      String label = cb.getRank() + ". " + shortLabel(cb.getClassLabel());
+      int tw = g.getFontMetrics().stringWidth(label) + 6;
+      int ty = Math.max(0, y0 - 17);
+      g.fillRect(x0, ty, tw, 17);
+      g.setColor(Color.BLACK);
+      g.drawString(label, x0 + 3, ty + 13);
+    }
+    g.dispose();
+    return out;
+  }
+
+  static String shortLabel(String label) {
+    int comma = label.indexOf(',');
+    return comma > 0 ? label.substring(0, comma) : label;
+  }
+
+  static float percentile(float[] v, float q) {
+    if (v == null || v.length == 0) {
+      return 0;
+    }
+    float[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s[Math.min(s.length - 1, (int) (q * (s.length - 1)))];
+  }
+
+  /** A black-red-yellow-white ramp. */
+  static int heat(float v) {
+    int r = (int) (255 * Math.min(1, v * 3));
+    int g = (int) (255 * Math.max(0, Math.min(1, v * 3 - 1)));
+    int b = (int) (255 * Math.max(0, Math.min(1, v * 3 - 2)));
+    return r << 16 | g << 8 | b;
+  }
+
+  static int blend(int base, int over, float a) {
+    int r = (int) (((base >> 16) & 255) * (1 - a) + ((over >> 16) & 255) * a);
+    int g = (int) (((base >> 8) & 255) * (1 - a) + ((over >> 8) & 255) * a);
+    int b = (int) ((base & 255) * (1 - a) + (over & 255) * a);
+    return r << 16 | g << 8 | b;
+  }
+}

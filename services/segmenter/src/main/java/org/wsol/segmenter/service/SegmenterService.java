@@ -1,0 +1,58 @@
+package org.wsol.segmenter.service;
+
+import io.micrometer.core.instrument.Gauge;
+import org.wsol.common.config.Settings;
+import org.wsol.common.http.HealthServer;
+import org.wsol.common.kafka.StageRunner;
+import org.wsol.common.kafka.Topics;
+import org.wsol.schema.BoxResult;
+import org.wsol.schema.SaliencyTensor;
+import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.graphcut.SegmenterParams;
+
+/**
+ * The segmenter service: saliency topic -> GraphCut -> boxes topic, in consumer group {@code wsol-segmenter}.
+ * Start more processes to share the partitions.
+ */
+public final class SegmenterService implements AutoCloseable {
+  public static final String GROUP = "wsol-segmenter";
+  private final StageRunner<SaliencyTensor, BoxResult> runner;
+  private final HealthServer health;
+  private final Thread thread;
+
+  public SegmenterService(Settings s) {
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    SegmenterParams params = SegmenterParams.DEFAULTS
+        .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
+        .withIterations(s.getInt("segmenter.iterations"));
+    String worker = StageRunner.workerId("segmenter");
+    this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
+        BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1);
+    this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
+        this::isRunning);
+    Gauge.builder("wsol_records_processed", runner, StageRunner::processedCount).register(health.registry());
+    Gauge.builder("wsol_records_dead_lettered", runner, StageRunner::failedCount).register(health.registry());
+    this.thread = new Thread(runner, "segmenter-worker");
+  }
+
+  public SegmenterService start() {
+    health.start();
+    thread.start();
+    return this;
+  }
+
+  public boolean isRunning() {
+    return thread.isAlive();
+  }
+
+  public StageRunner<SaliencyTensor, BoxResult> runner() {
+    return runner;
+  }
+
+  @Override
+  public void close() {
+    runner.close();
+    health.close();
+  }
+}

@@ -1,0 +1,83 @@
+package org.wsol.segmenter.service;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.wsol.common.image.Images;
+import org.wsol.common.image.SaliencyMaps;
+import org.wsol.common.kafka.BadRecordException;
+import org.wsol.common.kafka.Stage;
+import org.wsol.schema.BoxResult;
+import org.wsol.schema.ClassBox;
+import org.wsol.schema.SaliencyTensor;
+import org.wsol.segmenter.graphcut.Box;
+import org.wsol.segmenter.graphcut.Localizer;
+
+/** SaliencyTensor -> BoxResult: GraphCut on the working image, box scaled to original pixels. */
+public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
+  private final Localizer localizer;
+  private final String worker;
+
+  public SegmenterStage(Localizer localizer, String worker) {
+    this.localizer = localizer;
+    this.worker = worker;
+  }
+
+  @Override
+  public String name() {
+    return "segmenter";
+  }
+
+  @Override
+  public List<Outcome<BoxResult>> process(List<SaliencyTensor> inputs) {
+    List<Outcome<BoxResult>> out = new ArrayList<>(inputs.size());
+    for (SaliencyTensor t : inputs) {
+      try {
+        out.add(Outcome.ok(List.of(segment(t))));
+      } catch (BadRecordException | IllegalArgumentException e) {
+        out.add(Outcome.failed(e instanceof BadRecordException b ? b
+            : new BadRecordException("saliency record for image '" + t.getImageId() + "' rank " + t.getRank()
+                + " is unusable: " + e.getMessage(), e)));
+      }
+    }
+    return out;
+  }
+
+  BoxResult segment(SaliencyTensor t) {
+    long t0 = System.nanoTime();
+    int w = t.getMapWidth();
+    int h = t.getMapHeight();
+    float[] map = SaliencyMaps.decode(t);
+    BufferedImage img = Images.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, (long) w * h);
+    if (img.getWidth() != w || img.getHeight() != h) {
+      throw new BadRecordException("map is " + w + "x" + h + " but its working image is " + img.getWidth() + "x"
+          + img.getHeight() + ": they must align pixel for pixel");
+    }
+    Localizer.Result r = localizer.localize(w, h, map, Images.pixels(img));
+    Optional<Box> box = r.boxInOriginal(t.getOriginalWidth(), t.getOriginalHeight());
+    ClassBox cb = ClassBox.newBuilder()
+        .setClassIndex(t.getClassIndex())
+        .setClassLabel(t.getClassLabel())
+        .setRank(t.getRank())
+        .setScore(t.getScore())
+        .setBox(box.map(b -> new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1())).orElse(null))
+        .setMaskArea(r.maskArea())
+        .setWorker(worker)
+        .build();
+    return BoxResult.newBuilder()
+        .setImageId(t.getImageId())
+        .setTopK(t.getTopK())
+        .setBox(cb)
+        .setOriginalWidth(t.getOriginalWidth())
+        .setOriginalHeight(t.getOriginalHeight())
+        .setModelId(t.getModelId())
+        .setGroundTruth(t.getGroundTruth())
+        .setImageProducedAt(t.getImageProducedAt())
+        .setSaliencyMs(t.getSaliencyMs())
+        .setSegmentMs((System.nanoTime() - t0) / 1e6f)
+        .build();
+  }
+
+
+}
