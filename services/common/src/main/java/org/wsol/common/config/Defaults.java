@@ -15,7 +15,7 @@ public final class Defaults {
     new Entry("topic.saliency", "saliency", "SaliencyTensor records, one per image and class"),
     new Entry("topic.boxes", "boxes", "BoxResult records, one per image and class"),
     new Entry("topic.results", "results", "LocalizationResult records, one per image (compacted)"),
-    new Entry("topic.dead-letter", "dead-letter", "DeadLetter records: what failed, where, why, and the original bytes"),
+    new Entry("topic.dead.letter", "dead-letter", "DeadLetter records: what failed, where, why, and the original bytes"),
     new Entry("topic.partitions", "6", "partitions when a service creates a missing topic (segmenters beyond this count sit idle)"),
     new Entry("wire.format", "single-object", "Avro wire format: single-object (fingerprint, no server)"),
     new Entry("saliency.model", "bundled", "'bundled' (MobileNetV2), a TorchScript file with a .json sidecar, or the sidecar itself"),

@@ -86,7 +86,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     p.put(ProducerConfig.CLIENT_ID_CONFIG, worker + "-out");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
-        settings.get("topic.dead-letter"), stage.name(), worker);
+        settings.get("topic.dead.letter"), stage.name(), worker);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

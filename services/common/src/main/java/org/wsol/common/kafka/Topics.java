@@ -16,7 +16,7 @@ public record Topics(String images, String saliency, String boxes, String result
 
   public static Topics from(Settings s) {
     return new Topics(s.get("topic.images"), s.get("topic.saliency"), s.get("topic.boxes"),
-        s.get("topic.results"), s.get("topic.dead-letter"));
+        s.get("topic.results"), s.get("topic.dead.letter"));
   }
 
   public List<String> all() {
