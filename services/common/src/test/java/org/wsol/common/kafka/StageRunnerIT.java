@@ -2,8 +2,10 @@ package org.wsol.common.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -90,11 +92,22 @@ class StageRunnerIT {
 
     StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
         ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    runner.bindMetrics(meters);
+    assertFalse(runner.isReady(), "not ready before the loop has polled");
     Thread t = new Thread(runner);
     t.start();
     List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 2);
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.deadLetter(), 2);
+    assertTrue(runner.isReady(), "polling and connected to the broker");
+    assertEquals(4, meters.get("wsol_records_in").counter().count());
+    assertEquals(2, meters.get("wsol_records_out").counter().count());
+    assertEquals(2, meters.get("wsol_records_dead_lettered").counter().count());
+    assertTrue(meters.get("wsol_batch_size").summary().count() >= 1);
+    assertTrue(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() >= 1,
+        "the Kafka consumer's own metrics (lag) are published");
     runner.close();
+    assertFalse(runner.isReady(), "not ready once stopped");
     t.join();
 
     assertEquals(2, outs.size());
