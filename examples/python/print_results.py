@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """Prints the boxes of wsol-stream's results as they arrive (LocalizationResult records).
 
-    /usr/bin/python3 print_results.py --bootstrap 127.0.0.1:9092 [--count 3] [--timeout 60]
+    /usr/bin/python3 print_results.py --bootstrap 127.0.0.1:9092            # until Ctrl-C
+    /usr/bin/python3 print_results.py --timeout 60 hot_dog cat_720p          # until these two are done
 """
 import argparse
 import sys
+import time
 import uuid
 
 from confluent_kafka import Consumer
@@ -16,25 +18,31 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bootstrap", default="127.0.0.1:9092")
     ap.add_argument("--topic", default="results")
-    ap.add_argument("--count", type=int, default=0, help="stop after this many results (0: run until Ctrl-C)")
-    ap.add_argument("--timeout", type=float, default=0, help="give up after this many seconds without a result")
+    ap.add_argument("ids", nargs="*", help="print only these images' results, and stop when all have come")
+    ap.add_argument("--timeout", type=float, default=0,
+                    help="stop after this many seconds (exit 1 if some of the ids are still missing)")
     a = ap.parse_args()
+    waiting = set(a.ids)
+    deadline = time.monotonic() + a.timeout
     schema = load_schemas()["LocalizationResult"]
     consumer = Consumer({"bootstrap.servers": a.bootstrap, "group.id": "print-results-" + uuid.uuid4().hex,
                          "auto.offset.reset": "earliest", "enable.auto.commit": False})
     consumer.subscribe([a.topic])
-    seen = 0
     try:
-        while a.count == 0 or seen < a.count:
-            msg = consumer.poll(a.timeout or 1.0)
+        while not a.ids or waiting:
+            if a.timeout and time.monotonic() > deadline:
+                if waiting:
+                    sys.exit("no result within %.0f s for %s" % (a.timeout, ", ".join(sorted(waiting))))
+                break
+            msg = consumer.poll(1.0)
             if msg is None:
-                if a.timeout:
-                    sys.exit("no result within %.0f s" % a.timeout)
                 continue
             if msg.error():
                 sys.exit(str(msg.error()))
             r = decode(schema, msg.value())
-            seen += 1
+            if a.ids and r["image_id"] not in a.ids:
+                continue
+            waiting.discard(r["image_id"])
             print("%s %dx%d%s" % (r["image_id"], r["original_width"], r["original_height"],
                                   "" if r["complete"] else " (incomplete)"))
             for b in r["boxes"]:
