@@ -12,8 +12,8 @@ import avro.name
 import avro.schema
 
 SCHEMAS = os.environ.get("WSOL_SCHEMAS", os.path.join(os.path.dirname(__file__), "..", "..", "schemas", "avro"))
-# Named types must be parsed before the records that use them.
-ORDER = ["Box", "GroundTruth", "ClassBox", "ImageEvent", "SaliencyTensor", "BoxResult", "LocalizationResult"]
+# Named types that other schemas refer to must be parsed before them; the rest follow in name order.
+FIRST = ["Box", "GroundTruth", "ClassBox"]
 MAGIC = b"\xc3\x01"
 
 _EMPTY = 0xC15D213AA4D7A795
@@ -51,11 +51,10 @@ def fingerprint(schema) -> bytes:
 def load_schemas(folder=SCHEMAS):
     """Every schema of the pipeline by short name, e.g. schemas["ImageEvent"]."""
     names, out = avro.name.Names(), {}
-    for n in ORDER:
-        path = os.path.join(folder, n + ".avsc")
-        if os.path.exists(path):
-            with open(path) as f:
-                out[n] = avro.schema.make_avsc_object(json.load(f), names)
+    rest = sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".avsc") and f[:-5] not in FIRST)
+    for n in FIRST + rest:
+        with open(os.path.join(folder, n + ".avsc")) as f:
+            out[n] = avro.schema.make_avsc_object(json.load(f), names)
     return out
 
 
