@@ -3,6 +3,7 @@
 
     /usr/bin/python3 print_results.py --bootstrap 127.0.0.1:9092            # until Ctrl-C
     /usr/bin/python3 print_results.py --timeout 60 hot_dog cat_720p          # until these two are done
+    /usr/bin/python3 print_results.py --registry http://registry:8080/apis/ccompat/v7   # wire.format=registry
 """
 import argparse
 import sys
@@ -11,13 +12,14 @@ import uuid
 
 from confluent_kafka import Consumer
 
-from wsol_avro import decode, load_schemas
+from wsol_avro import decode, decode_registry, load_schemas
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bootstrap", default="127.0.0.1:9092")
     ap.add_argument("--topic", default="results")
+    ap.add_argument("--registry", help="schema registry URL when the services run with wire.format=registry")
     ap.add_argument("ids", nargs="*", help="print only these images' results, and stop when all have come")
     ap.add_argument("--timeout", type=float, default=0,
                     help="stop after this many seconds (exit 1 if some of the ids are still missing)")
@@ -39,7 +41,8 @@ def main():
                 continue
             if msg.error():
                 sys.exit(str(msg.error()))
-            r = decode(schema, msg.value())
+            value = msg.value()
+            r = decode_registry(value, a.registry, schema) if a.registry else decode(schema, value)
             if a.ids and r["image_id"] not in a.ids:
                 continue
             waiting.discard(r["image_id"])

@@ -2,10 +2,12 @@
 
 A record on a wsol topic is C3 01, then the 8-byte little-endian CRC-64-AVRO fingerprint of the writer
 schema's Parsing Canonical Form, then the Avro binary body. Copy this file next to your code.
+decode_registry reads the other mode (wire.format=registry): 00, 4-byte schema id, body.
 """
 import io
 import json
 import os
+import urllib.request
 
 import avro.io
 import avro.name
@@ -71,3 +73,17 @@ def decode(schema, data: bytes) -> dict:
     if data[2:10] != fingerprint(schema):
         raise ValueError("written with another %s schema (fingerprint %s): update schemas/" % (schema.name, data[2:10].hex()))
     return avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(io.BytesIO(data[10:])))
+
+
+_registry_schemas = {}
+
+
+def decode_registry(data: bytes, registry_url: str, reader=None) -> dict:
+    """Confluent wire format: the writer schema comes from the registry's /schemas/ids/{id}."""
+    if len(data) < 5 or data[0] != 0:
+        raise ValueError("not the Confluent wire format (00 + schema id): does the topic use wire.format=single-object?")
+    key = (registry_url, int.from_bytes(data[1:5], "big"))
+    if key not in _registry_schemas:
+        with urllib.request.urlopen("%s/schemas/ids/%d" % (registry_url.rstrip("/"), key[1]), timeout=10) as r:
+            _registry_schemas[key] = avro.schema.parse(json.load(r)["schema"])
+    return avro.io.DatumReader(_registry_schemas[key], reader).read(avro.io.BinaryDecoder(io.BytesIO(data[5:])))
