@@ -1,6 +1,7 @@
 package org.wsol.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,8 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wsol.common.avro.AvroCodec;
-import org.wsol.schema.BoxResult;
+import org.wsol.schema.Box;
+import org.wsol.schema.ClassBox;
 import org.wsol.schema.ImageEvent;
+import org.wsol.schema.LocalizationResult;
 
 /**
  * Clients no one here wrote, talking to the real services on an embedded broker in the default wire format:
@@ -58,11 +61,23 @@ class OutsideClientsIT {
         "--bootstrap", pipeline.settings.get("bootstrap.servers"), "--top-k", "1", folder.toString());
     assertEquals(0, sent.exit, sent.output);
 
-    // The saliency service decoding them is the proof that Python's fingerprint is Java's.
-    Map<String, BoxResult> boxes = boxesFor(ids);
-    assertEquals(ids.size(), boxes.size(), "boxes for the Python-produced images: " + boxes.keySet());
-    for (BoxResult b : boxes.values()) {
-      assertNotNull(b.getBox().getBox(), "a box for " + b.getImageId());
+    Result printed = run(Duration.ofSeconds(90), PYTHON, EXAMPLES.resolve("print_results.py").toString(),
+        "--bootstrap", pipeline.settings.get("bootstrap.servers"), "--timeout", "75", ids.get(0), ids.get(1));
+    assertEquals(0, printed.exit, printed.output);
+
+    // The services decoding the Python records at all proves the fingerprints agree; the boxes Python
+    // prints must be the ones Java reads from the results topic.
+    String text = new String(printed.stdout, StandardCharsets.UTF_8);
+    for (String id : ids) {
+      LocalizationResult r = latestResult(id);
+      assertTrue(r.getComplete(), "complete: " + r);
+      ClassBox top = r.getBoxes().stream().filter(b -> b.getRank() == 1).findFirst().orElseThrow();
+      assertNotNull(top.getBox(), "a box for " + id);
+      Box b = top.getBox();
+      String expected = String.format(Locale.ROOT, "  #1 %s (%.2f): box x %d-%d, y %d-%d", top.getClassLabel(),
+          top.getScore(), b.getXMin(), b.getXMax(), b.getYMin(), b.getYMax());
+      assertTrue(text.contains(id + " " + r.getOriginalWidth() + "x" + r.getOriginalHeight() + "\n" + expected + "\n"),
+          "print_results.py shows " + expected.trim() + " for " + id + ":\n" + printed.output);
     }
     assertNoDeadLetters();
   }
@@ -84,11 +99,11 @@ class OutsideClientsIT {
     assertEquals(0, produced.exit, produced.output);
 
     // kcat prints key, value size and value; the value is decoded here, byte for byte as kcat got it.
-    AvroCodec<BoxResult> codec = new AvroCodec<>(BoxResult.class);
-    BoxResult found = null;
+    AvroCodec<LocalizationResult> codec = new AvroCodec<>(LocalizationResult.class);
+    LocalizationResult found = null;
     long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (found == null && System.nanoTime() < end) {
-      Result read = run(Duration.ofSeconds(30), "kcat", "-C", "-b", bootstrap, "-t", pipeline.topics().boxes(),
+      Result read = run(Duration.ofSeconds(30), "kcat", "-C", "-b", bootstrap, "-t", pipeline.topics().results(),
           "-o", "beginning", "-e", "-q", "-f", "%k\\t%S\\n%s");
       assertEquals(0, read.exit, read.output);
       for (Map.Entry<String, byte[]> r : parseKcat(read.stdout)) {
@@ -100,23 +115,20 @@ class OutsideClientsIT {
         Thread.sleep(500);
       }
     }
-    assertNotNull(found, "kcat read no box for " + id + " within 60 s");
+    assertNotNull(found, "kcat read no result for " + id + " within 60 s");
     assertEquals(id, found.getImageId());
-    assertNotNull(found.getBox().getBox(), "a box for " + id);
+    assertTrue(found.getComplete(), "complete: " + found);
+    assertEquals(1, found.getBoxes().stream().filter(b -> b.getRank() == 1 && b.getBox() != null).count(),
+        "one rank-1 box: " + found);
+    assertEquals(latestResult(id), found, "kcat read what a Java consumer reads");
     assertNoDeadLetters();
   }
 
-  private Map<String, BoxResult> boxesFor(List<String> ids) {
-    AvroCodec<BoxResult> codec = new AvroCodec<>(BoxResult.class);
-    Map<String, BoxResult> out = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> r : pipeline.read(pipeline.topics().boxes(),
-        got -> got.stream().map(ConsumerRecord::key).distinct().filter(ids::contains).count() == ids.size(),
-        Duration.ofSeconds(60))) {
-      if (ids.contains(r.key())) {
-        out.put(r.key(), codec.decode(r.value()));
-      }
-    }
-    return out;
+  private LocalizationResult latestResult(String id) {
+    List<ConsumerRecord<String, byte[]>> records =
+        pipeline.readKeys(pipeline.topics().results(), List.of(id), Duration.ofSeconds(60));
+    assertFalse(records.isEmpty(), "no result for " + id);
+    return new AvroCodec<>(LocalizationResult.class).decode(records.get(records.size() - 1).value());
   }
 
   private void assertNoDeadLetters() {

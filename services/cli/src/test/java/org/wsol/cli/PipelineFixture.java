@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
+import org.wsol.results.service.ResultsService;
 import org.wsol.saliency.service.SaliencyService;
 import org.wsol.segmenter.service.SegmenterService;
 
@@ -40,6 +41,7 @@ final class PipelineFixture implements AutoCloseable {
       Topics.from(settings).ensureExist(settings);
       services.add(new SaliencyService(settings).start());
       services.add(new SegmenterService(settings).start());
+      services.add(new ResultsService(settings).start());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -48,6 +50,13 @@ final class PipelineFixture implements AutoCloseable {
 
   Topics topics() {
     return Topics.from(settings);
+  }
+
+  /** Records of {@code topic} from its beginning until some have each of the {@code keys}, or the time is up. */
+  List<ConsumerRecord<String, byte[]>> readKeys(String topic, List<String> keys, Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> all = read(topic,
+        got -> got.stream().map(ConsumerRecord::key).filter(keys::contains).distinct().count() == keys.size(), timeout);
+    return all.stream().filter(r -> keys.contains(r.key())).toList();
   }
 
   /** Records of {@code topic} from its beginning until {@code done} holds for them, or the time is up. */

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.schema.BoxResult;
+import org.wsol.schema.ClassBox;
+import org.wsol.schema.LocalizationResult;
 
 /**
  * The services in wire.format=registry against a real Apicurio Registry (unpacked from Maven Central into
@@ -115,13 +117,52 @@ class RegistryModeIT {
     }
     assertEquals(Set.copyOf(ids), seen);
 
+    for (ConsumerRecord<String, byte[]> r : pipeline.readKeys(pipeline.topics().results(), ids, Duration.ofSeconds(60))) {
+      LocalizationResult result = decodeResult(r.value());
+      assertEquals(r.key(), result.getImageId());
+      assertTrue(result.getComplete() && result.getBoxes().size() == 1, "one box: " + result);
+      seen.remove(result.getImageId());
+    }
+    assertTrue(seen.isEmpty(), "no result for " + seen);
+
     List<String> subjects = new ArrayList<>();
     get("/subjects").forEach(s -> subjects.add(s.asText()));
-    for (String topic : List.of("images", "saliency", "boxes")) {
+    for (String topic : List.of("images", "saliency", "boxes", "results")) {
       assertTrue(subjects.contains(topic + "-value"), "subject " + topic + "-value registered: " + subjects);
     }
     assertEquals(0, pipeline.read(pipeline.topics().deadLetter(), r -> false, Duration.ofSeconds(1)).size(),
         "no dead letters");
+  }
+
+  @Test
+  void pythonReadsRegistryModeResultsWithTheSchemaFetchedById() throws Exception {
+    OutsideClientsIT.assumePython();
+    String id = "opencv-doc_butterfly";
+    try (ImageProducer producer = new ImageProducer(pipeline.settings)) {
+      producer.sendFile(id, PipelineFixture.PHOTOS.resolve(id + ".jpg"), 1, null).get();
+    }
+    OutsideClientsIT.Result printed = OutsideClientsIT.run(Duration.ofSeconds(90), OutsideClientsIT.PYTHON,
+        OutsideClientsIT.EXAMPLES.resolve("print_results.py").toString(), "--bootstrap",
+        pipeline.settings.get("bootstrap.servers"), "--registry", ccompat, "--timeout", "75", id);
+    assertEquals(0, printed.exit(), printed.output());
+    List<ConsumerRecord<String, byte[]>> records =
+        pipeline.readKeys(pipeline.topics().results(), List.of(id), Duration.ofSeconds(10));
+    ClassBox top = decodeResult(records.get(records.size() - 1).value()).getBoxes().get(0);
+    String expected = String.format(java.util.Locale.ROOT, "#1 %s (%.2f): box x %d-%d, y %d-%d",
+        top.getClassLabel(), top.getScore(), top.getBox().getXMin(), top.getBox().getXMax(),
+        top.getBox().getYMin(), top.getBox().getYMax());
+    assertTrue(new String(printed.stdout(), java.nio.charset.StandardCharsets.UTF_8).contains(expected),
+        "Python prints " + expected + ":\n" + printed.output());
+  }
+
+  /** Checks the Confluent framing and the registered schema behind the id, then decodes. */
+  static LocalizationResult decodeResult(byte[] v) throws Exception {
+    assertEquals(0, v[0], "Confluent magic byte");
+    int id = ByteBuffer.wrap(v, 1, 4).getInt();
+    assertTrue(get("/schemas/ids/" + id).path("schema").asText().contains("\"LocalizationResult\""),
+        "schema id " + id);
+    return WireFormat.from(pipeline.settings).serde(LocalizationResult.class).deserializer()
+        .deserialize(pipeline.topics().results(), v);
   }
 
   static JsonNode get(String path) throws IOException, InterruptedException {
