@@ -64,6 +64,8 @@ class RegistryModeIT {
         "-Dquarkus.management.enabled=false", "-jar", jar.toAbsolutePath().toString())
         .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ccompat = "http://127.0.0.1:" + port + "/apis/ccompat/v7";
+    // The services ask the registry only when they first encode or decode, so they start while it boots.
+    pipeline = new PipelineFixture(Map.of("wire.format", "registry", "schema.registry.url", ccompat));
     long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!ready()) {
       if (!registry.isAlive()) {
@@ -74,7 +76,6 @@ class RegistryModeIT {
       }
       Thread.sleep(250);
     }
-    pipeline = new PipelineFixture(Map.of("wire.format", "registry", "schema.registry.url", ccompat));
   }
 
   @AfterAll
