@@ -63,6 +63,8 @@ class RegistryModeIT {
         "-Xmx512m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
         "-Dquarkus.management.enabled=false", "-jar", jar.toAbsolutePath().toString())
         .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process started = registry;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly)); // no orphan if the test JVM dies
     ccompat = "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     // The services ask the registry only when they first encode or decode, so they start while it boots.
     pipeline = new PipelineFixture(Map.of("wire.format", "registry", "schema.registry.url", ccompat));
