@@ -37,6 +37,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.avro.SchemaRegistryClient;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.DeadLetter;
@@ -188,6 +189,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+      log.error("{}: {}; stopping without committing so the records are replayed", stage.name(), e.getMessage());
     } catch (ExecutionException e) {
       log.error("{}: a produce failed; stopping without committing so the records are replayed: {}",
           stage.name(), e.getCause().toString());
@@ -210,6 +213,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       try {
         inputs.add(inputDeserializer.deserialize(r.topic(), r.value()));
         good.add(r);
+      } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+        throw e; // nothing wrong with the record: stop uncommitted, so that it is replayed, not dead-lettered
       } catch (RuntimeException e) {
         failed.incrementAndGet();
         deadLettered.increment();

@@ -141,6 +141,34 @@ class StageRunnerIT {
     assertEquals(0, again.processedCount() + again.failedCount());
   }
 
+  @Test
+  void aRecordIsNotDeadLetteredButReplayedWhileTheSchemaRegistryIsUnreachable() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Settings s = settings.withAll(Map.of("wire.format", "registry", "schema.registry.url", "http://127.0.0.1:" + closed,
+        "topic.images", "registry-down-in", "topic.boxes", "registry-down-out", "topic.dead.letter", "registry-down-dead"));
+    Topics.from(s).ensureExist(s);
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>("registry-down-in", "k".getBytes(), new byte[] {0, 0, 0, 0, 1, 2, 'i', 'd'})).get();
+    }
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, new MeasureStage(), ImageEvent.class,
+        ImageEvent.class, ImageEvent::getId, "registry-down-in", "registry-down-out", "test-registry-down", 8);
+    Thread t = new Thread(runner);
+    t.start();
+    t.join(30_000);
+    assertFalse(t.isAlive(), "the runner stops when it cannot reach the registry");
+    assertEquals(0, runner.failedCount());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      org.apache.kafka.common.TopicPartition dead = new org.apache.kafka.common.TopicPartition("registry-down-dead", 0);
+      assertEquals(0L, c.endOffsets(List.of(dead)).get(dead), "nothing dead-lettered");
+      assertTrue(admin.listConsumerGroupOffsets("test-registry-down").partitionsToOffsetAndMetadata().get()
+          .values().stream().allMatch(o -> o == null), "nothing committed: the record is read again on restart");
+    }
+  }
+
   static ImageEvent event(String id, byte[] image) {
     return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
   }
