@@ -47,7 +47,7 @@ public final class Pictures {
     for (int k = boxes.size() - 1; k >= 0; k--) { // rank 1 drawn last, on top
       ClassBox cb = boxes.get(k);
       Box b = cb.getBox();
-      if (b == null) {
+      if (b == null || cb.getRank() < 1) { // rank 0 is the ground-truth class's box, not a prediction
         continue;
       }
       Color c = RANK_COLOURS[(cb.getRank() - 1) % RANK_COLOURS.length];
