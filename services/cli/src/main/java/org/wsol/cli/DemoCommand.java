@@ -68,6 +68,7 @@ class DemoCommand implements Callable<Integer> {
           out.toAbsolutePath());
       System.out.printf(Locale.ROOT, "total wall time %.1f s (start-up %.1f s, %d images %.1f s)%n",
           (System.nanoTime() - t0) / 1e9, startup, items.size(), o.seconds());
+      System.err.println("stopping the services...");
     }
     return reportProblems(o, local.stallSeconds, out);
   }

@@ -1,13 +1,9 @@
 package org.wsol.cli;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,28 +51,15 @@ public final class LocalPipeline implements AutoCloseable {
   private final Settings settings;
   private final List<AutoCloseable> services = new ArrayList<>();
 
-  private final Path stateDir;
-
-  private LocalPipeline(EmbeddedBroker broker, Settings settings, Path stateDir) {
+  private LocalPipeline(EmbeddedBroker broker, Settings settings) {
     this.broker = broker;
     this.settings = settings;
-    this.stateDir = stateDir;
   }
 
   /** Starts the broker and the services; {@code segmenters} segmenter services share the saliency topic. */
   public static LocalPipeline start(Settings base, int segmenters) {
-    Path stateDir = null;
-    if (!base.asMap().containsKey("kafka.streams.state.dir")) {
-      // Kafka Streams' default state folder outlives this broker; stale stores from an earlier run must not load.
-      try {
-        stateDir = Files.createTempDirectory("wsol-streams-");
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a temporary folder for the results' state: " + e.getMessage(), e);
-      }
-      base = base.with("kafka.streams.state.dir", stateDir.toString());
-    }
-    EmbeddedBroker broker = EmbeddedBroker.start();
-    LocalPipeline p = new LocalPipeline(broker, base.with("bootstrap.servers", broker.bootstrapServers()), stateDir);
+    EmbeddedBroker broker = quietly(EmbeddedBroker::start);
+    LocalPipeline p = new LocalPipeline(broker, base.with("bootstrap.servers", broker.bootstrapServers()));
     try {
       Topics.from(p.settings).ensureExist(p.settings);
       p.services.add(new SaliencyService(p.settings).start());
@@ -89,6 +71,17 @@ public final class LocalPipeline implements AutoCloseable {
     } catch (RuntimeException e) {
       p.close();
       throw e;
+    }
+  }
+
+  /** Kafka's storage formatter prints to stdout; the demo's stdout is its table. */
+  private static <T> T quietly(java.util.function.Supplier<T> action) {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      return action.get();
+    } finally {
+      System.setOut(out);
     }
   }
 
@@ -208,13 +201,6 @@ public final class LocalPipeline implements AutoCloseable {
       }
     }
     broker.close();
-    if (stateDir != null) {
-      try (Stream<Path> files = Files.walk(stateDir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException ignored) {
-        // a temporary folder: best effort
-      }
-    }
   }
 
   /** Reads the dead-letter topic: which image failed where and why. */
@@ -226,6 +212,7 @@ public final class LocalPipeline implements AutoCloseable {
     DeadLetterWatcher(Settings s) {
       Properties c = s.consumer();
       c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-deadletters-" + UUID.randomUUID());
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the results service writes in transactions
       c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
       this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),

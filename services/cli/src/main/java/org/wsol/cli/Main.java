@@ -13,8 +13,13 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       // Errors a user can act on print as one line; anything else keeps its stack trace.
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + e.getMessage());
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof java.io.UncheckedIOException || e instanceof java.nio.file.NoSuchFileException) {
+        String cause = e.getCause() == null || e.getCause().getMessage() == null ? ""
+            : " (" + e.getCause().getMessage() + ")";
+        String msg = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+            : e.getMessage();
+        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + msg + (msg.contains(cause) ? "" : cause));
         return 2;
       }
       throw e;
