@@ -50,9 +50,9 @@ class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
+    local.logTo(out.resolve("eval.log"));
     List<EvalDataset.Item> data = EvalDataset.read(dataset);
-    Files.createDirectories(out);
-    Settings s = local.settings(out.resolve("eval.log"));
+    Settings s = local.settings();
     String mode = s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
     System.err.printf("wsol eval: %d images from %s, %s, %d segmenter(s); logs in %s%n", data.size(), dataset, mode,
         local.segmenters, out.resolve("eval.log"));
@@ -90,6 +90,7 @@ class EvalCommand implements Callable<Integer> {
         mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
         + (local.singleCrop ? " --single-crop" : "") + "`\n";
+    Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
     Files.writeString(out.resolve("eval.csv"), ev.csv());
     System.out.println();

@@ -32,13 +32,19 @@ public class LocalOptions {
   }
 
   /**
-   * The settings for an in-process pipeline. Also routes the services' logs to {@code logFile} (unless
-   * --verbose), which works because nothing has logged yet when a command starts.
+   * Routes the services' logs to {@code logFile} (unless --verbose), so that they do not drown the command's
+   * output. Call it first thing: slf4j-simple reads its settings once, when the first logger is made (Avro
+   * makes one as soon as a record class loads).
    */
-  Settings settings(Path logFile) {
+  void logTo(Path logFile) throws java.io.IOException {
     if (!verbose && System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      java.nio.file.Files.createDirectories(logFile.toAbsolutePath().getParent());
       System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
     }
+  }
+
+  /** The settings for an in-process pipeline. */
+  Settings settings() {
     if (segmenters < 1) {
       throw new IllegalArgumentException("--segmenters must be at least 1");
     }
