@@ -58,6 +58,9 @@ public class LocalOptions {
     // Small saliency batches: on a CPU they cost little throughput, and results (and the progress bar) start
     // flowing after the first image instead of after the first eight.
     flags.put("saliency.batch.size", "2");
+    // A stage handles a whole poll before it commits: on a busy CPU 32 images of 10 crops can outlast
+    // max.poll.interval.ms (5 min), and the group then drops the worker. A poll of one batch cannot.
+    flags.put("kafka.consumer.max.poll.records", "2");
     flags.putAll(sets);
     if (singleCrop) {
       flags.put("saliency.ten.crop", "false");
