@@ -6,15 +6,25 @@ import picocli.CommandLine.Command;
 @Command(name = "wsol", mixinStandardHelpOptions = true, version = "wsol-stream 0.1.0",
     description = {"Weakly supervised object localisation on Kafka: images in, boxes out, no box labels needed.",
         "Quick start: ./wsol demo"},
-    subcommands = {BrokerCommand.class, SaliencyCommand.class, SegmenterCommand.class, ResultsCommand.class, ConfigCommand.class, VisualizeCommand.class, ProduceCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, EvalCommand.class, BrokerCommand.class, SaliencyCommand.class, SegmenterCommand.class, ResultsCommand.class, ConfigCommand.class, VisualizeCommand.class, ProduceCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       // Errors a user can act on print as one line; anything else keeps its stack trace.
-      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + e.getMessage());
+      if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+          || e instanceof java.io.UncheckedIOException || e instanceof java.nio.file.NoSuchFileException) {
+        String msg = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
+            : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        String why = root == e || root.getMessage() == null ? ""
+            : root instanceof java.nio.file.NoSuchFileException ? " (no such file: " + root.getMessage() + ")"
+            : msg.contains(root.getMessage()) ? "" : " (" + root.getMessage() + ")";
+        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + msg + why);
         return 2;
       }
       throw e;

@@ -86,7 +86,7 @@ public final class ModelSpec {
         if (!Files.isRegularFile(modelPath)) {
             throw new IllegalStateException("model file not found: " + modelPath
                     + ". Put the TorchScript file there, or set \"model\" in " + json
-                    + " to its path (or a djl:// URL), or use ModelSpec.bundledDefault().");
+                    + " to its path (or a djl:// URL), or use the bundled model (saliency.model=bundled).");
         }
         return new ModelSpec(id, modelPath, null, classes, size, mean, std);
     }

@@ -1,0 +1,182 @@
+package org.wsol.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.wsol.cli.eval.Baselines;
+import org.wsol.cli.eval.EvalDataset;
+import org.wsol.cli.eval.Evaluation;
+import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.Settings;
+import org.wsol.common.image.SaliencyMaps;
+import org.wsol.common.kafka.Topics;
+import org.wsol.schema.Box;
+import org.wsol.schema.BoxResult;
+import org.wsol.schema.LocalizationResult;
+import org.wsol.schema.SaliencyTensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {"Localisation quality on a dataset with ground-truth boxes, the way the literature reports it:",
+        "top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
+        "Runs the whole pipeline in this process (embedded broker) like the demo. Writes eval.md and eval.csv.",
+        "The last line is: top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
+class EvalCommand implements Callable<Integer> {
+  static final int TOP_K = 5;
+
+  @Mixin LocalOptions local;
+
+  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "images.csv, boxes.csv and the images, e.g. datasets/imagenet-val-29")
+  Path dataset;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "wsol-out/eval", description = "folder for eval.md, eval.csv and the log (default ${DEFAULT-VALUE})")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    long t0 = System.nanoTime();
+    local.logTo(out.resolve("eval.log"));
+    List<EvalDataset.Item> data = EvalDataset.read(dataset);
+    Settings s = local.settings();
+    String mode = s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
+    System.err.printf("wsol eval: %d images from %s, %s, %d segmenter(s); logs in %s%n", data.size(), dataset, mode,
+        local.segmenters, out.resolve("eval.log"));
+    List<LocalPipeline.Item> items = new ArrayList<>();
+    for (EvalDataset.Item d : data) {
+      items.add(new LocalPipeline.Item(d.id(), d.file(), d.truth()));
+    }
+    Evaluation ev = new Evaluation();
+    LocalPipeline.Outcome o;
+    String model;
+    try (LocalPipeline pipeline = local.startPipeline(s);
+         Tap tap = new Tap(pipeline.settings())) {
+      Thread tapThread = new Thread(tap, "eval-tap");
+      tapThread.setDaemon(true);
+      tapThread.start();
+      Progress progress = new Progress("images evaluated", items.size());
+      progress.draw();
+      o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress, r -> { });
+      // The maps and boxes of a finished image came before its result, but the tap may not have read them yet.
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!tap.hasAll(o.results().values()) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      tap.stop();
+      tapThread.join(5_000);
+      model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
+      for (EvalDataset.Item d : data) {
+        LocalizationResult r = o.results().get(d.id());
+        Tap.PerImage p = tap.images.getOrDefault(d.id(), new Tap.PerImage());
+        ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
+            p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size()));
+      }
+    }
+    String title = String.format("Localisation quality: %s, %d images, %s, model %s", dataset.getFileName(), ev.n(),
+        mode, model);
+    String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
+        + (local.singleCrop ? " --single-crop" : "") + "`\n";
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("eval.md"), md);
+    Files.writeString(out.resolve("eval.csv"), ev.csv());
+    System.out.println();
+    System.out.println(md);
+    for (Map.Entry<String, String> f : o.failed().entrySet()) {
+      System.out.printf("not evaluated (counted as wrong): %s: %s%n", f.getKey(), f.getValue());
+    }
+    if (!o.missing().isEmpty()) {
+      System.out.printf("no result (counted as wrong) after %d s without progress: %s; see %s%n", local.stallSeconds,
+          o.missing(), out.resolve("eval.log"));
+    }
+    System.out.printf("wrote %s and %s in %.1f s%n", out.resolve("eval.md"), out.resolve("eval.csv"),
+        (System.nanoTime() - t0) / 1e9);
+    System.out.println(ev.summaryLine());
+    return o.failed().isEmpty() && o.missing().isEmpty() ? 0 : 1;
+  }
+
+  /** Reads the saliency and boxes topics: baseline boxes on each map, and the stages' times. */
+  static final class Tap implements Runnable, AutoCloseable {
+    static final class PerImage {
+      final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
+      final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
+      volatile double saliencyMs;
+    }
+
+    final Map<String, PerImage> images = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Topics topics;
+    private final Deserializer<SaliencyTensor> saliency;
+    private final Deserializer<BoxResult> boxes;
+    private volatile boolean running = true;
+
+    Tap(Settings s) {
+      topics = Topics.from(s);
+      WireFormat wire = WireFormat.from(s);
+      saliency = wire.serde(SaliencyTensor.class).deserializer();
+      boxes = wire.serde(BoxResult.class).deserializer();
+      Properties c = s.consumer();
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-eval-" + UUID.randomUUID());
+      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+      c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+      consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+      consumer.subscribe(List.of(topics.saliency(), topics.boxes()));
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.topic().equals(topics.saliency())) {
+            SaliencyTensor t = saliency.deserialize(r.topic(), r.value());
+            PerImage p = images.computeIfAbsent(t.getImageId(), k -> new PerImage());
+            p.saliencyMs = t.getSaliencyMs();
+            Box b = Baselines.thresholdBox(SaliencyMaps.decode(t), t.getMapWidth(), t.getMapHeight(),
+                Baselines.THRESHOLD_QUANTILE, t.getOriginalWidth(), t.getOriginalHeight());
+            if (b != null) {
+              p.thresholdBoxes.put(t.getRank(), b);
+            }
+          } else {
+            BoxResult b = boxes.deserialize(r.topic(), r.value());
+            images.computeIfAbsent(b.getImageId(), k -> new PerImage()).segmentMs.put(b.getBox().getRank(),
+                b.getSegmentMs());
+          }
+        }
+      }
+    }
+
+    /** Whether the maps and boxes of every rank of these results have been read. */
+    boolean hasAll(Iterable<LocalizationResult> results) {
+      for (LocalizationResult r : results) {
+        PerImage p = images.get(r.getImageId());
+        if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.saliencyMs == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+}

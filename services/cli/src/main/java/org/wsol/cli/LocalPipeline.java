@@ -1,0 +1,242 @@
+package org.wsol.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.wsol.common.avro.WireFormat;
+import org.wsol.common.broker.EmbeddedBroker;
+import org.wsol.common.config.Settings;
+import org.wsol.common.kafka.Topics;
+import org.wsol.results.service.ResultsService;
+import org.wsol.saliency.service.SaliencyService;
+import org.wsol.schema.DeadLetter;
+import org.wsol.schema.GroundTruth;
+import org.wsol.schema.LocalizationResult;
+import org.wsol.segmenter.service.SegmenterService;
+
+/**
+ * The whole pipeline in this JVM, as the demo and the eval run it: an embedded broker, the saliency service,
+ * segmenter services and the results service, wired only through Kafka topics exactly as separate processes
+ * would be. {@link #run} sends images and waits for their results.
+ */
+public final class LocalPipeline implements AutoCloseable {
+  /** One image to localise; {@code truth} may be null. */
+  public record Item(String id, Path file, GroundTruth truth) {}
+
+  /**
+   * What came back: results by image id (in arrival order), images that failed (id to reason, from the
+   * dead-letter topic) and images with neither after the stall timeout.
+   */
+  public record Outcome(Map<String, LocalizationResult> results, Map<String, String> failed, List<String> missing,
+      double seconds) {}
+
+  private final EmbeddedBroker broker;
+  private final Settings settings;
+  private final List<AutoCloseable> services = new ArrayList<>();
+
+  private LocalPipeline(EmbeddedBroker broker, Settings settings) {
+    this.broker = broker;
+    this.settings = settings;
+  }
+
+  /** Starts the broker and the services; {@code segmenters} segmenter services share the saliency topic. */
+  public static LocalPipeline start(Settings base, int segmenters) {
+    EmbeddedBroker broker = quietly(EmbeddedBroker::start);
+    LocalPipeline p = new LocalPipeline(broker, base.with("bootstrap.servers", broker.bootstrapServers()));
+    try {
+      Topics.from(p.settings).ensureExist(p.settings);
+      p.services.add(new SaliencyService(p.settings).start());
+      for (int i = 0; i < segmenters; i++) {
+        p.services.add(new SegmenterService(p.settings).start());
+      }
+      p.services.add(new ResultsService(p.settings).start());
+      return p;
+    } catch (RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** Kafka's storage formatter prints to stdout; the demo's stdout is its table. */
+  private static <T> T quietly(java.util.function.Supplier<T> action) {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      return action.get();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /**
+   * Sends the images (with their ground truth, when any) and waits until each has a result or a dead letter,
+   * or until no new one has come for {@code stall}.
+   *
+   * @param pictures folder for PNGs with boxes and the top class's heat map (null: none)
+   * @param onResult called once per image, on the subscriber's thread
+   */
+  public Outcome run(List<Item> items, int topK, Path pictures, Duration stall, Progress progress,
+      Consumer<LocalizationResult> onResult) throws Exception {
+    long t0 = System.nanoTime();
+    Set<String> ids = new java.util.LinkedHashSet<>();
+    for (Item it : items) {
+      if (!ids.add(it.id())) {
+        throw new IllegalArgumentException("two images have the id '" + it.id() + "' (" + it.file().getFileName()
+            + "): ids come from file names without extension, so rename one");
+      }
+    }
+    Map<String, LocalizationResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
+    Map<String, String> failed = new ConcurrentHashMap<>();
+    Object changed = new Object();
+    Runnable step = () -> {
+      progress.step();
+      synchronized (changed) {
+        changed.notifyAll();
+      }
+    };
+    try (ResultSubscriber subscriber = new ResultSubscriber(settings, pictures, ids, true);
+         DeadLetterWatcher dead = new DeadLetterWatcher(settings)) {
+      Thread sub = new Thread(() -> {
+        try {
+          subscriber.run(r -> {
+            boolean first = results.put(r.getImageId(), r) == null && !failed.containsKey(r.getImageId());
+            if (first) {
+              onResult.accept(r);
+              step.run();
+            }
+          }, 0);
+        } catch (Exception e) {
+          failed.putIfAbsent("(subscriber)", e.toString());
+        }
+      }, "demo-results");
+      Thread dl = new Thread(() -> dead.run((id, reason) -> {
+        if (ids.contains(id) && failed.putIfAbsent(id, reason) == null && !results.containsKey(id)) {
+          step.run();
+        }
+      }), "demo-dead-letters");
+      sub.setDaemon(true);
+      dl.setDaemon(true);
+      sub.start();
+      dl.start();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      try (ImageProducer producer = new ImageProducer(settings)) {
+        for (Item it : items) {
+          sent.add(producer.sendFile(it.id(), it.file(), topK, it.truth()));
+        }
+        for (Future<RecordMetadata> f : sent) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      }
+      long lastChange = System.nanoTime();
+      int lastDone = -1;
+      while (true) {
+        int done = done(ids, results, failed);
+        if (done == ids.size() || failed.containsKey("(subscriber)")) {
+          break;
+        }
+        if (done != lastDone) {
+          lastDone = done;
+          lastChange = System.nanoTime();
+        } else if (System.nanoTime() - lastChange > stall.toNanos()) {
+          break;
+        }
+        synchronized (changed) {
+          changed.wait(500);
+        }
+      }
+      subscriber.stop();
+      dead.stop();
+      sub.join(5_000);
+      dl.join(5_000);
+    }
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      if (!results.containsKey(id) && !failed.containsKey(id)) {
+        missing.add(id);
+      }
+    }
+    Map<String, LocalizationResult> copy;
+    synchronized (results) {
+      copy = new LinkedHashMap<>(results);
+    }
+    return new Outcome(copy, new LinkedHashMap<>(failed), missing, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static int done(Set<String> ids, Map<String, LocalizationResult> results, Map<String, String> failed) {
+    int n = 0;
+    for (String id : ids) {
+      n += results.containsKey(id) || failed.containsKey(id) ? 1 : 0;
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    for (int i = services.size() - 1; i >= 0; i--) {
+      try {
+        services.get(i).close();
+      } catch (Exception e) {
+        System.err.println("while stopping a service: " + e);
+      }
+    }
+    broker.close();
+  }
+
+  /** Reads the dead-letter topic: which image failed where and why. */
+  static final class DeadLetterWatcher implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Deserializer<DeadLetter> letters;
+    private volatile boolean running = true;
+
+    DeadLetterWatcher(Settings s) {
+      Properties c = s.consumer();
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-deadletters-" + UUID.randomUUID());
+      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the results service writes in transactions
+      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+      this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      this.letters = WireFormat.from(s).serde(DeadLetter.class).deserializer();
+      consumer.subscribe(List.of(Topics.from(s).deadLetter()));
+    }
+
+    void run(java.util.function.BiConsumer<String, String> onFailure) {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          DeadLetter d = letters.deserialize(r.topic(), r.value());
+          onFailure.accept(r.key() == null ? "" : r.key(), d.getStage() + ": " + d.getReason());
+        }
+      }
+    }
+
+    void stop() {
+      running = false;
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package org.wsol.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * ./wsol eval end to end (embedded broker, bundled model, GraphCut, results service) on a dataset built here from
+ * two sample photos with boxes written by hand: one true box that a centred box matches, one in a corner that it
+ * does not. Checks the table against itself, against the per-image CSV, and the centred-box baseline against
+ * IoUs computed here.
+ */
+class EvalCommandIT {
+  static final Path PHOTOS = Path.of("../../samples/photos");
+  // hot_dog.jpg is 512x384, opencv-doc_orange.jpg 512x512; classes 934 (hotdog) and 950 (orange).
+  static final int[] HOT_DOG_BOX = {64, 48, 448, 336};
+  static final int[] ORANGE_BOX = {0, 0, 200, 200};
+
+  @Test
+  void tableIsConsistentAndTheCentreBaselineMatchesAnIndependentIou(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data.resolve("images"));
+    Files.copy(PHOTOS.resolve("hot_dog.jpg"), data.resolve("images/hot_dog.jpg"));
+    Files.copy(PHOTOS.resolve("opencv-doc_orange.jpg"), data.resolve("images/orange.jpg"));
+    Files.writeString(data.resolve("images.csv"), "image,class_idx,class_name\nhot_dog.jpg,934,hotdog\n"
+        + "orange.jpg,950,orange\n");
+    Files.writeString(data.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\n"
+        + "hot_dog.jpg,934," + csv(HOT_DOG_BOX) + "\norange.jpg,950," + csv(ORANGE_BOX) + "\n");
+    Path out = tmp.resolve("out");
+
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      code = new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", out.toString(),
+          "--single-crop", "--segmenters", "1", "--verbose");
+    } finally {
+      System.setOut(old);
+    }
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertEquals(0, code, printed);
+
+    // The last line, exactly.
+    String[] lines = printed.strip().split("\n");
+    Matcher last = Pattern.compile("top5_loc_err=(\\d\\.\\d{4}) top1_loc_err=(\\d\\.\\d{4}) gtknown_loc=(\\d\\.\\d{4}) n=2")
+        .matcher(lines[lines.length - 1]);
+    assertTrue(last.matches(), "last line: " + lines[lines.length - 1]);
+    double top5Err = Double.parseDouble(last.group(1));
+    double top1Err = Double.parseDouble(last.group(2));
+    double gtKnown = Double.parseDouble(last.group(3));
+
+    String md = Files.readString(out.resolve("eval.md"));
+    assertTrue(printed.contains(md.strip().split("\n")[0]), "the table is printed too");
+    List<String[]> rows = tableRows(md);
+    assertEquals(3, rows.size(), md);
+    // The GraphCut row is the last line's figures, in percent.
+    assertEquals(pct(top1Err), rows.get(0)[1], md);
+    assertEquals(pct(top5Err), rows.get(0)[2], md);
+    assertEquals(pct(gtKnown), rows.get(0)[3], md);
+
+    List<String> csv = Files.readAllLines(out.resolve("eval.csv"));
+    assertEquals(3, csv.size(), "header and one line per image");
+    List<String> header = List.of(csv.get(0).split(","));
+    int top1Cls = header.indexOf("top1_cls_correct");
+    int top5Cls = header.indexOf("top5_cls_correct");
+    int top1Loc = 0;
+    int top5Loc = 0;
+    int gtk = 0;
+    int cls1 = 0;
+    int cls5 = 0;
+    int centreGtk = 0;
+    int centreTop1 = 0;
+    for (String line : csv.subList(1, csv.size())) {
+      List<String> f = splitCsv(line);
+      boolean c1 = Boolean.parseBoolean(f.get(top1Cls));
+      boolean c5 = Boolean.parseBoolean(f.get(top5Cls));
+      boolean l1 = Boolean.parseBoolean(f.get(header.indexOf("graphcut_top1_correct")));
+      boolean l5 = Boolean.parseBoolean(f.get(header.indexOf("graphcut_top5_correct")));
+      double giou = Double.parseDouble(f.get(header.indexOf("graphcut_gtknown_iou")));
+      assertTrue(!l1 || c1, "a right top-1 box needs the right top-1 class: " + line);
+      assertTrue(!l5 || c5, "a right top-5 box needs the class among the top 5: " + line);
+      assertTrue(!l1 || l5, "top-1 right implies top-5 right: " + line);
+      assertTrue(Boolean.parseBoolean(f.get(header.indexOf("complete"))), line);
+      cls1 += c1 ? 1 : 0;
+      cls5 += c5 ? 1 : 0;
+      top1Loc += l1 ? 1 : 0;
+      top5Loc += l5 ? 1 : 0;
+      gtk += giou >= 0.5 ? 1 : 0;
+
+      // The centred box, computed here: 50% of the area, the image's aspect ratio.
+      boolean hotDog = f.get(0).equals("hot_dog.jpg");
+      int w = 512;
+      int h = hotDog ? 384 : 512;
+      double side = Math.sqrt(0.5);
+      int bw = (int) Math.round(w * side);
+      int bh = (int) Math.round(h * side);
+      int[] centre = {(w - bw) / 2, (h - bh) / 2, (w - bw) / 2 + bw, (h - bh) / 2 + bh};
+      double iou = iou(centre, hotDog ? HOT_DOG_BOX : ORANGE_BOX);
+      assertEquals(iou, Double.parseDouble(f.get(header.indexOf("centre_gtknown_iou"))), 1e-4, line);
+      assertEquals(c1 && iou >= 0.5, Boolean.parseBoolean(f.get(header.indexOf("centre_top1_correct"))), line);
+      assertEquals(c5 && iou >= 0.5, Boolean.parseBoolean(f.get(header.indexOf("centre_top5_correct"))), line);
+      centreGtk += iou >= 0.5 ? 1 : 0;
+      centreTop1 += c1 && iou >= 0.5 ? 1 : 0;
+      assertTrue(Double.parseDouble(f.get(header.indexOf("saliency_ms"))) > 0, line);
+      assertTrue(Double.parseDouble(f.get(header.indexOf("segment_ms"))) > 0, line);
+    }
+    assertEquals(1, centreGtk, "the hand-made boxes: the centred box matches the hot dog's and misses the orange's");
+    assertEquals("50.0%", rows.get(2)[3], md);
+    assertEquals(pct(1 - centreTop1 / 2.0), rows.get(2)[1], md);
+    assertEquals(pct(1 - top1Loc / 2.0), rows.get(0)[1], "table vs CSV, top-1");
+    assertEquals(pct(1 - top5Loc / 2.0), rows.get(0)[2], "table vs CSV, top-5");
+    assertEquals(pct(gtk / 2.0), rows.get(0)[3], "table vs CSV, GT-known");
+    assertTrue(md.contains("top-1 accuracy " + pct(cls1 / 2.0) + ", top-5 accuracy " + pct(cls5 / 2.0)), md);
+    for (String[] r : rows) {
+      double e1 = Double.parseDouble(r[1].replace("%", ""));
+      double e5 = Double.parseDouble(r[2].replace("%", ""));
+      assertTrue(e5 <= e1, "top-5 error <= top-1 error: " + String.join(" | ", r));
+      assertTrue(e1 >= 100 * (1 - cls1 / 2.0) - 1e-9, "localisation error >= classification error");
+    }
+    assertTrue(md.matches("(?s).*\\| saliency, per image[^|]*\\| \\d+ ms \\|.*"), md);
+    assertTrue(md.matches("(?s).*\\| segmenter, per map[^|]*\\| \\d+ ms \\|.*"), md);
+  }
+
+  static String csv(int[] b) {
+    return b[0] + "," + b[1] + "," + b[2] + "," + b[3];
+  }
+
+  static String pct(double v) {
+    return String.format(java.util.Locale.ROOT, "%.1f%%", 100 * v);
+  }
+
+  static double iou(int[] a, int[] b) {
+    double iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
+    double ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+    double inter = iw * ih;
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter);
+  }
+
+  /** The data rows of the first Markdown table: cells without the leading empty one. */
+  static List<String[]> tableRows(String md) {
+    List<String[]> rows = new ArrayList<>();
+    boolean inTable = false;
+    for (String line : md.split("\n")) {
+      if (line.startsWith("|")) {
+        if (inTable && !line.startsWith("|---")) {
+          String[] cells = line.split("\\|");
+          String[] trimmed = new String[cells.length - 1];
+          for (int i = 1; i < cells.length; i++) {
+            trimmed[i - 1] = cells[i].trim();
+          }
+          rows.add(trimmed);
+        }
+        inTable = true;
+      } else if (inTable) {
+        break;
+      }
+    }
+    return rows;
+  }
+
+  static List<String> splitCsv(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        out.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(c);
+      }
+    }
+    out.add(cur.toString());
+    return out;
+  }
+}
