@@ -32,6 +32,7 @@ public final class Defaults {
     new Entry("segmenter.fg.quantile", "0.95", "saliency quantile above which pixels seed the foreground"),
     new Entry("segmenter.bg.quantile", "0.30", "saliency quantile below which pixels seed the background"),
     new Entry("segmenter.iterations", "1", "GraphCut iterations (re-fit colour models, re-cut)"),
+    new Entry("segmenter.colour.models", "seeds", "first colour models from: 'seeds' (paper) or 'grabcut' (background also from undecided pixels, as OpenCV)"),
     new Entry("results.timeout.ms", "60000", "emit a result as incomplete when a box is still missing after this long"),
     new Entry("results.http.port", "8080", "HTTP port of the results service (0 = any free port)"),
     new Entry("http.host", "127.0.0.1", "address the HTTP endpoints bind to (0.0.0.0 in containers)"),

@@ -176,13 +176,39 @@ public final class GaussianMixture {
         return best;
     }
 
-    /** Parameters in OpenCV's grabCut model layout (1×(13K) doubles: weights, means, covariances). */
+    /**
+     * Parameters in OpenCV's grabCut model layout: 1×(13K) doubles (weights, means, covariances), in
+     * OpenCV's BGR channel order (ours are RGB), so that {@code grabCut(..., GC_EVAL_FREEZE_MODEL)}
+     * evaluates exactly this mixture on a BGR image.
+     */
     public double[] toOpenCvModel() {
         double[] m = new double[13 * k];
         System.arraycopy(weight, 0, m, 0, k);
-        System.arraycopy(mean, 0, m, k, 3 * k);
-        System.arraycopy(cov, 0, m, 4 * k, 9 * k);
+        for (int c = 0; c < k; c++)
+            for (int i = 0; i < 3; i++) {
+                m[k + 3 * c + i] = mean[3 * c + 2 - i];
+                for (int j = 0; j < 3; j++) m[4 * k + 9 * c + 3 * i + j] = cov[9 * c + 3 * (2 - i) + 2 - j];
+            }
         return m;
+    }
+
+    /**
+     * A mixture from OpenCV's grabCut model layout (BGR, see {@link #toOpenCvModel()}); covariances are
+     * taken as they are (OpenCV has already regularised them).
+     */
+    public static GaussianMixture fromOpenCvModel(double[] m) {
+        if (m.length % 13 != 0 || m.length == 0) throw new IllegalArgumentException("OpenCV model needs 13·K values, got " + m.length);
+        GaussianMixture g = new GaussianMixture(m.length / 13);
+        int k = g.k;
+        System.arraycopy(m, 0, g.weight, 0, k);
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < 3; i++) {
+                g.mean[3 * c + i] = m[k + 3 * c + 2 - i];
+                for (int j = 0; j < 3; j++) g.cov[9 * c + 3 * i + j] = m[4 * k + 9 * c + 3 * (2 - i) + 2 - j];
+            }
+            if (g.weight[c] > 0) g.invert(c);
+        }
+        return g;
     }
 
     // ---- k-means (Lloyd with k-means++ seeding) ----

@@ -6,8 +6,11 @@ package org.wsol.segmenter.graphcut;
  * undecided pixels, seed capacities λ, contrast-sensitive 8-neighbour pairwise terms
  * {@code γ·exp(-β‖zi−zj‖²)} (diagonals ÷√2) with {@code β = 1/(2·mean‖zi−zj‖²)} over all neighbour pairs.
  *
- * <p>One difference from a plain {@code grabCut(..., GC_INIT_WITH_MASK)} call, on purpose: the first
- * colour models are fitted to the seeds only (the paper's models), not to seeds plus undecided pixels.
+ * <p>By default ({@link SegmenterParams.ColourModels#SEEDS}) the first colour models are fitted to the
+ * seeds only (the paper's models). {@link SegmenterParams.ColourModels#GRABCUT} fits the background
+ * model to background seeds plus undecided pixels instead, which is what {@code grabCut(...,
+ * GC_INIT_WITH_MASK)} does with undecided pixels marked {@code GC_PR_BGD}; with it, and the same
+ * colour models, the cut equals OpenCV's pixel for pixel (see OpenCvAgreementTest).
  * Later iterations re-fit on the current labelling, as grabCut does.
  *
  * <p>Seed codes equal OpenCV's mask codes, so a seed mask can be handed to OpenCV unchanged.
@@ -74,15 +77,20 @@ public final class GraphCutSegmenter {
         return new Segmentation(fg, area, flow, gmm, graph, flowT);
     }
 
-    /** GMMs on the seed colours: k-means initialisation, then one assign/re-learn step (one grabCut iteration). */
+    /**
+     * GMMs on the seed colours (and, with {@link SegmenterParams.ColourModels#GRABCUT}, the undecided
+     * pixels' colours in the background model): k-means initialisation, then one assign/re-learn step
+     * (one grabCut iteration).
+     */
     public Models fitSeedModels(int[] rgb, byte[] seeds) {
+        boolean undecidedToBg = params.colourModels() == SegmenterParams.ColourModels.GRABCUT;
         int nf = 0, nb = 0;
-        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED) nb++;
+        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED || undecidedToBg) nb++;
         if (nf == 0 || nb == 0) throw new IllegalArgumentException("need both seed kinds: " + nf + " foreground, " + nb + " background");
         double[] fs = new double[3 * nf], bs = new double[3 * nb];
         for (int i = 0, f = 0, b = 0; i < seeds.length; i++) {
             if (seeds[i] == FOREGROUND_SEED) f = put(fs, f, rgb[i]);
-            else if (seeds[i] == BACKGROUND_SEED) b = put(bs, b, rgb[i]);
+            else if (seeds[i] == BACKGROUND_SEED || undecidedToBg) b = put(bs, b, rgb[i]);
         }
         GaussianMixture bg = new GaussianMixture(params.components()).fit(bs, nb, params.seed()).refit(bs, nb);
         GaussianMixture fgm = new GaussianMixture(params.components()).fit(fs, nf, params.seed() + 1).refit(fs, nf);
