@@ -217,28 +217,38 @@ public final class GaussianMixture {
         double[] centres = seedPlusPlus(s, n, kk, rnd);
         int[] labels = new int[n];
         java.util.Arrays.fill(labels, -1);
-        double[] sum = new double[3 * kk];
+        // Image colours are small integers: then sums in long are exact and equal the double sums bit
+        // for bit, without a chain of floating-point additions.
+        boolean integral = true;
+        for (int i = 0; i < 3 * n && integral; i++) integral = s[i] == Math.rint(s[i]) && Math.abs(s[i]) < 1 << 20;
+        long[] sum = new long[3 * kk];
+        double[] dsum = new double[3 * kk];
         int[] cnt = new int[kk];
+        double[] cr = new double[kk], cg = new double[kk], cb = new double[kk];
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             boolean changed = false;
             java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(dsum, 0);
             java.util.Arrays.fill(cnt, 0);
+            for (int c = 0; c < kk; c++) { cr[c] = centres[3 * c]; cg[c] = centres[3 * c + 1]; cb[c] = centres[3 * c + 2]; }
             for (int i = 0; i < n; i++) {
                 double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+                double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
+                double bd = dr * dr + dg * dg + db * db;
                 int best = 0;
-                double bd = Double.POSITIVE_INFINITY;
-                for (int c = 0; c < kk; c++) {
-                    double dr = r - centres[3 * c], dg = g - centres[3 * c + 1], db = b - centres[3 * c + 2];
+                for (int c = 1; c < kk; c++) {
+                    dr = r - cr[c]; dg = g - cg[c]; db = b - cb[c];
                     double d = dr * dr + dg * dg + db * db;
                     if (d < bd) { bd = d; best = c; }
                 }
                 if (labels[i] != best) { labels[i] = best; changed = true; }
                 cnt[best]++;
-                sum[3 * best] += r; sum[3 * best + 1] += g; sum[3 * best + 2] += b;
+                if (integral) { sum[3 * best] += (long) r; sum[3 * best + 1] += (long) g; sum[3 * best + 2] += (long) b; }
+                else { dsum[3 * best] += r; dsum[3 * best + 1] += g; dsum[3 * best + 2] += b; }
             }
             if (!changed) break;
             for (int c = 0; c < kk; c++)
-                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = sum[3 * c + j] / cnt[c];
+                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = (integral ? (double) sum[3 * c + j] : dsum[3 * c + j]) / cnt[c];
         }
         return labels;
     }

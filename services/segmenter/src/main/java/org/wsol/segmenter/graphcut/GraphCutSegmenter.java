@@ -62,13 +62,13 @@ public final class GraphCutSegmenter {
                 gmm += System.nanoTime() - t;
             }
             long t1 = System.nanoTime();
-            GridMaxFlow g = buildGraph(w, h, rgb, seeds, models, pair);
+            double[] constant = new double[1];
+            GridMaxFlow g = buildGraph(w, h, rgb, seeds, models, pair, constant);
             long t2 = System.nanoTime();
-            flow = g.maxFlow();
+            flow = g.maxFlow() + constant[0];
             long t3 = System.nanoTime();
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++)
-                    if (seeds[i] == UNDECIDED) fg[i] = g.isSourceSide(i);
+            boolean[] side = g.sourceSide();
+            for (int i = 0; i < n; i++) if (seeds[i] == UNDECIDED) fg[i] = side[i];
             graph += t2 - t1;
             flowT += t3 - t2;
         }
@@ -144,20 +144,26 @@ public final class GraphCutSegmenter {
                     pairs++;
                 }
         double beta = sum <= Math.ulp(1.0) || pairs == 0 ? 0 : 1.0 / (2 * sum / pairs);
+        // exp(-β·d²) depends on the integer d² only (≤ 3·255²): compute each value once.
+        double[] memo = new double[3 * 255 * 255 + 1];
+        java.util.Arrays.fill(memo, Double.NaN);
         double[][] wt = new double[4][n];
         for (int k = 0; k < 4; k++) {
             double gk = k == 0 || k == 2 ? gamma : gamma / Math.sqrt(2.0);
+            int[] dk = d2[k];
+            double[] wk = wt[k];
             for (int y = 0, i = 0; y < h; y++)
                 for (int x = 0; x < w; x++, i++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    wt[k][i] = gk * Math.exp(-beta * d2[k][i]);
+                    int d = dk[i];
+                    double e = memo[d];
+                    if (e != e) memo[d] = e = Math.exp(-beta * d);
+                    wk[i] = gk * e;
                 }
         }
         return wt;
     }
-
-    private static final int[] DIRS = {GridMaxFlow.RIGHT, GridMaxFlow.DOWN_LEFT, GridMaxFlow.DOWN, GridMaxFlow.DOWN_RIGHT};
 
     /** Terminal capacities [source, sink][node]: seeds λ, undecided pixels the two -log likelihoods (shifted ≥ 0). */
     static double[][] terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda) {
@@ -180,19 +186,47 @@ public final class GraphCutSegmenter {
         return new double[][] {src, snk};
     }
 
-    private GridMaxFlow buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double[][] pair) {
+    /**
+     * The graph of one cut. When λ exceeds the largest possible sum of a pixel's pairwise weights
+     * (4γ + 4γ/√2), no minimum cut can put a seed on the wrong side, so seeds are merged into their
+     * terminal: an edge seed–undecided becomes a terminal capacity of the undecided pixel, and edges
+     * between a foreground and a background seed are always cut (returned as a constant). Minimum
+     * cuts of the undecided pixels are then those of the full graph, and the max-flow has a third
+     * fewer nodes to work through.
+     *
+     * @param constant receives the capacity cut for sure (index 0)
+     */
+    private GridMaxFlow buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double[][] pair, double[] constant) {
         double[][] term = terminalWeights(rgb, seeds, m, params.lambda());
-        GridMaxFlow g = new GridMaxFlow(w, h);
-        for (int y = 0, i = 0; y < h; y++)
-            for (int x = 0; x < w; x++, i++) {
-                g.setTerminals(i, term[0][i], term[1][i]);
-                if (x + 1 < w) g.setEdge(i, DIRS[0], pair[0][i]);
-                if (y + 1 < h) {
-                    if (x > 0) g.setEdge(i, DIRS[1], pair[1][i]);
-                    g.setEdge(i, DIRS[2], pair[2][i]);
-                    if (x + 1 < w) g.setEdge(i, DIRS[3], pair[3][i]);
+        double[] src = term[0], snk = term[1];
+        double[][] edge = pair;
+        constant[0] = 0;
+        if (params.lambda() > params.gamma() * (4 + 4 / Math.sqrt(2.0))) {
+            edge = new double[4][];
+            for (int k = 0; k < 4; k++) edge[k] = pair[k].clone();
+            int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
+            double cut = 0;
+            for (int y = 0, i = 0; y < h; y++)
+                for (int x = 0; x < w; x++, i++) {
+                    byte si = seeds[i];
+                    for (int k = 0; k < 4; k++) {
+                        int nx = x + dx[k], ny = y + dy[k];
+                        if (nx < 0 || nx >= w || ny >= h) continue;
+                        int j = ny * w + nx;
+                        byte sj = seeds[j];
+                        if (si == UNDECIDED && sj == UNDECIDED) continue;
+                        double c = edge[k][i];
+                        edge[k][i] = 0;
+                        if (si == UNDECIDED) { if (sj == FOREGROUND_SEED) src[i] += c; else snk[i] += c; }
+                        else if (sj == UNDECIDED) { if (si == FOREGROUND_SEED) src[j] += c; else snk[j] += c; }
+                        else if (si != sj) cut += c;
+                    }
+                    if (si != UNDECIDED) { src[i] = 0; snk[i] = 0; }
                 }
-            }
+            constant[0] = cut;
+        }
+        GridMaxFlow g = new GridMaxFlow(w, h);
+        g.setAll(src, snk, edge[0], edge[1], edge[2], edge[3]);
         return g;
     }
 }
