@@ -215,15 +215,33 @@ public final class GaussianMixture {
 
     private static int[] kmeans(double[] s, int n, int kk, SplittableRandom rnd) {
         double[] centres = seedPlusPlus(s, n, kk, rnd);
-        int[] labels = new int[n];
-        java.util.Arrays.fill(labels, -1);
-        // Image colours are small integers: then sums in long are exact and equal the double sums bit
-        // for bit, without a chain of floating-point additions.
-        boolean integral = true;
-        for (int i = 0; i < 3 * n && integral; i++) integral = s[i] == Math.rint(s[i]) && Math.abs(s[i]) < 1 << 20;
+        // Lloyd's iterations visit each distinct colour once, weighted by how often it occurs: photos
+        // repeat colours (a third to two thirds of their pixels are distinct). Colours are integers,
+        // so the weighted sums are exact in long and the labels and centres are bit for bit those of
+        // a plain loop over the samples. Other samples (not 0-255 integers) go one by one.
+        int[] of = distinctColours(s, n);
+        boolean bytes = of != null;
+        int m;
+        double[] u;
+        int[] weight;
+        if (bytes) {
+            m = of[n];
+            u = new double[3 * m];
+            weight = new int[m];
+            for (int i = 0; i < n; i++) {
+                int c = of[i];
+                if (weight[c]++ == 0) System.arraycopy(s, 3 * i, u, 3 * c, 3);
+            }
+        } else {
+            m = n;
+            u = s;
+            weight = null;
+        }
+        int[] ulabels = new int[m];
+        java.util.Arrays.fill(ulabels, -1);
         long[] sum = new long[3 * kk];
         double[] dsum = new double[3 * kk];
-        int[] cnt = new int[kk];
+        long[] cnt = new long[kk];
         double[] cr = new double[kk], cg = new double[kk], cb = new double[kk];
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             boolean changed = false;
@@ -231,26 +249,59 @@ public final class GaussianMixture {
             java.util.Arrays.fill(dsum, 0);
             java.util.Arrays.fill(cnt, 0);
             for (int c = 0; c < kk; c++) { cr[c] = centres[3 * c]; cg[c] = centres[3 * c + 1]; cb[c] = centres[3 * c + 2]; }
-            for (int i = 0; i < n; i++) {
-                double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+            for (int i = 0; i < m; i++) {
+                double r = u[3 * i], g = u[3 * i + 1], b = u[3 * i + 2];
                 double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
                 double bd = dr * dr + dg * dg + db * db;
                 int best = 0;
                 for (int c = 1; c < kk; c++) {
                     dr = r - cr[c]; dg = g - cg[c]; db = b - cb[c];
                     double d = dr * dr + dg * dg + db * db;
-                    if (d < bd) { bd = d; best = c; }
+                    // written as selects: the comparison is unpredictable, a branch would stall
+                    best = d < bd ? c : best;
+                    bd = d < bd ? d : bd;
                 }
-                if (labels[i] != best) { labels[i] = best; changed = true; }
-                cnt[best]++;
-                if (integral) { sum[3 * best] += (long) r; sum[3 * best + 1] += (long) g; sum[3 * best + 2] += (long) b; }
-                else { dsum[3 * best] += r; dsum[3 * best + 1] += g; dsum[3 * best + 2] += b; }
+                if (ulabels[i] != best) { ulabels[i] = best; changed = true; }
+                if (bytes) {
+                    long w = weight[i];
+                    cnt[best] += w;
+                    sum[3 * best] += w * (long) r; sum[3 * best + 1] += w * (long) g; sum[3 * best + 2] += w * (long) b;
+                } else {
+                    cnt[best]++;
+                    dsum[3 * best] += r; dsum[3 * best + 1] += g; dsum[3 * best + 2] += b;
+                }
             }
             if (!changed) break;
             for (int c = 0; c < kk; c++)
-                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = (integral ? (double) sum[3 * c + j] : dsum[3 * c + j]) / cnt[c];
+                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = (bytes ? (double) sum[3 * c + j] : dsum[3 * c + j]) / cnt[c];
         }
+        if (!bytes) return ulabels;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = ulabels[of[i]];
         return labels;
+    }
+
+    /**
+     * For samples that are all integers 0-255: each sample's index among the distinct colours in
+     * order of first appearance, with their number at index n; null otherwise.
+     */
+    static int[] distinctColours(double[] s, int n) {
+        int[] of = new int[n + 1];
+        int cap = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1;
+        int[] keys = new int[cap], ids = new int[cap];
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+            int ir = (int) r, ig = (int) g, ib = (int) b;
+            if (ir != r || ig != g || ib != b || ((ir | ig | ib) & ~0xFF) != 0) return null;
+            int key = (ir << 16 | ig << 8 | ib) + 1; // 0 marks an empty slot
+            int h = (key * 0x9E3779B1) >>> 7 & (cap - 1);
+            while (keys[h] != 0 && keys[h] != key) h = (h + 1) & (cap - 1);
+            if (keys[h] == 0) { keys[h] = key; ids[h] = distinct++; }
+            of[i] = ids[h];
+        }
+        of[n] = distinct;
+        return of;
     }
 
     private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd) {
