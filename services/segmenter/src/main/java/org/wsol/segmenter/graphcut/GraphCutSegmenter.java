@@ -24,6 +24,8 @@ public final class GraphCutSegmenter {
 
     public GraphCutSegmenter(SegmenterParams params) { this.params = params; }
 
+    public SegmenterParams params() { return params; }
+
     /**
      * Segmentation: {@code foreground} holds the seeds plus the undecided pixels the cut put on the
      * foreground side. Times are in nanoseconds (colour models, graph building, max-flow).
@@ -42,6 +44,41 @@ public final class GraphCutSegmenter {
         return segment(w, h, rgb, seeds, null);
     }
 
+    /**
+     * Arrays for one image size, kept per thread: a 500×375 cut needs ~25 MB of them, and allocating
+     * that for every image cost more in garbage collection than the cut itself.
+     */
+    private static final class Workspace {
+        final int w, h;
+        final double[][] pair, edge;
+        final double[] src, snk;
+        final double[] memo = new double[3 * 255 * 255 + 1];
+        final GridMaxFlow graph;
+        boolean fresh = true;
+
+        Workspace(int w, int h) {
+            this.w = w;
+            this.h = h;
+            int n = w * h;
+            pair = new double[4][n];
+            edge = new double[4][n];
+            src = new double[n];
+            snk = new double[n];
+            graph = new GridMaxFlow(w, h);
+        }
+    }
+
+    private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
+
+    private Workspace workspace(int w, int h) {
+        Workspace ws = workspaces.get();
+        if (ws == null || ws.w != w || ws.h != h) {
+            ws = new Workspace(w, h);
+            workspaces.set(ws);
+        }
+        return ws;
+    }
+
     /** As {@link #segment(int, int, int[], byte[])}, with given first-iteration colour models (or null to fit them). */
     public Segmentation segment(int w, int h, int[] rgb, byte[] seeds, Models given) {
         int n = w * h;
@@ -51,7 +88,8 @@ public final class GraphCutSegmenter {
         Models models = given != null ? given : fitSeedModels(rgb, seeds);
         long gmm = System.nanoTime() - t0, graph = 0, flowT = 0;
 
-        double[][] pair = pairwiseWeights(w, h, rgb, params.gamma());
+        Workspace ws = workspace(w, h);
+        pairwiseWeights(w, h, rgb, params.gamma(), ws.pair, ws.memo);
         boolean[] fg = new boolean[n];
         for (int i = 0; i < n; i++) fg[i] = seeds[i] == FOREGROUND_SEED;
         double flow = 0;
@@ -62,10 +100,10 @@ public final class GraphCutSegmenter {
                 gmm += System.nanoTime() - t;
             }
             long t1 = System.nanoTime();
-            double[] constant = new double[1];
-            GridMaxFlow g = buildGraph(w, h, rgb, seeds, models, pair, constant);
+            double constant = buildGraph(w, h, rgb, seeds, models, ws);
+            GridMaxFlow g = ws.graph;
             long t2 = System.nanoTime();
-            flow = g.maxFlow() + constant[0];
+            flow = g.maxFlow() + constant;
             long t3 = System.nanoTime();
             boolean[] side = g.sourceSide();
             for (int i = 0; i < n; i++) if (seeds[i] == UNDECIDED) fg[i] = side[i];
@@ -124,13 +162,12 @@ public final class GraphCutSegmenter {
     }
 
     /**
-     * Pairwise capacities indexed [k][node] for k = right, down-left, down, down-right (0 where the
-     * neighbour is outside), as OpenCV's calcBeta + calcNWeights.
+     * Pairwise capacities into {@code wt[k][node]} for k = right, down-left, down, down-right (entries
+     * whose neighbour is outside are left as they are), as OpenCV's calcBeta + calcNWeights;
+     * {@code memo} is scratch space of 3·255²+1 values.
      */
-    static double[][] pairwiseWeights(int w, int h, int[] rgb, double gamma) {
-        int n = w * h;
+    static void pairwiseWeights(int w, int h, int[] rgb, double gamma, double[][] wt, double[] memo) {
         int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-        int[][] d2 = new int[4][n];
         double sum = 0;
         long pairs = 0;
         for (int y = 0, i = 0; y < h; y++)
@@ -138,41 +175,34 @@ public final class GraphCutSegmenter {
                 for (int k = 0; k < 4; k++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
-                    d2[k][i] = d;
-                    sum += d;
+                    sum += sqDiff(rgb[i], rgb[ny * w + nx]);
                     pairs++;
                 }
         double beta = sum <= Math.ulp(1.0) || pairs == 0 ? 0 : 1.0 / (2 * sum / pairs);
         // exp(-β·d²) depends on the integer d² only (≤ 3·255²): compute each value once.
-        double[] memo = new double[3 * 255 * 255 + 1];
         java.util.Arrays.fill(memo, Double.NaN);
-        double[][] wt = new double[4][n];
         for (int k = 0; k < 4; k++) {
             double gk = k == 0 || k == 2 ? gamma : gamma / Math.sqrt(2.0);
-            int[] dk = d2[k];
             double[] wk = wt[k];
             for (int y = 0, i = 0; y < h; y++)
                 for (int x = 0; x < w; x++, i++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    int d = dk[i];
+                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
                     double e = memo[d];
                     if (e != e) memo[d] = e = Math.exp(-beta * d);
                     wk[i] = gk * e;
                 }
         }
-        return wt;
     }
 
     /** Terminal capacities [source, sink][node]: seeds λ, undecided pixels the two -log likelihoods (shifted ≥ 0). */
-    static double[][] terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda) {
+    static void terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda, double[] src, double[] snk) {
         int n = rgb.length;
-        double[] src = new double[n], snk = new double[n];
         GaussianMixture bg = m.background(), fg = m.foreground();
         for (int i = 0; i < n; i++) {
-            if (seeds[i] == FOREGROUND_SEED) src[i] = lambda;
-            else if (seeds[i] == BACKGROUND_SEED) snk[i] = lambda;
+            if (seeds[i] == FOREGROUND_SEED) { src[i] = lambda; snk[i] = 0; }
+            else if (seeds[i] == BACKGROUND_SEED) { src[i] = 0; snk[i] = lambda; }
             else {
                 int c = rgb[i];
                 double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
@@ -183,7 +213,6 @@ public final class GraphCutSegmenter {
                 snk[i] = t - min;
             }
         }
-        return new double[][] {src, snk};
     }
 
     /**
@@ -194,18 +223,17 @@ public final class GraphCutSegmenter {
      * cuts of the undecided pixels are then those of the full graph, and the max-flow has a third
      * fewer nodes to work through.
      *
-     * @param constant receives the capacity cut for sure (index 0)
+     * @return the capacity cut for sure; the graph is {@code ws.graph}
      */
-    private GridMaxFlow buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double[][] pair, double[] constant) {
-        double[][] term = terminalWeights(rgb, seeds, m, params.lambda());
-        double[] src = term[0], snk = term[1];
-        double[][] edge = pair;
-        constant[0] = 0;
+    private double buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, Workspace ws) {
+        double[] src = ws.src, snk = ws.snk;
+        terminalWeights(rgb, seeds, m, params.lambda(), src, snk);
+        double[][] pair = ws.pair, edge = pair;
+        double cut = 0;
         if (params.lambda() > params.gamma() * (4 + 4 / Math.sqrt(2.0))) {
-            edge = new double[4][];
-            for (int k = 0; k < 4; k++) edge[k] = pair[k].clone();
+            edge = ws.edge;
+            for (int k = 0; k < 4; k++) System.arraycopy(pair[k], 0, edge[k], 0, pair[k].length);
             int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-            double cut = 0;
             for (int y = 0, i = 0; y < h; y++)
                 for (int x = 0; x < w; x++, i++) {
                     byte si = seeds[i];
@@ -223,10 +251,11 @@ public final class GraphCutSegmenter {
                     }
                     if (si != UNDECIDED) { src[i] = 0; snk[i] = 0; }
                 }
-            constant[0] = cut;
         }
-        GridMaxFlow g = new GridMaxFlow(w, h);
+        GridMaxFlow g = ws.graph;
+        if (!ws.fresh) g.reset();
+        ws.fresh = false;
         g.setAll(src, snk, edge[0], edge[1], edge[2], edge[3]);
-        return g;
+        return cut;
     }
 }

@@ -36,6 +36,9 @@ public final class GridMaxFlow {
     private final byte[] tree;
     private final byte[] parent;   // direction towards the parent, TERMINAL or ORPHAN
     private final double[] direct; // min(source, sink) per node, pushed straight through
+    // Work arrays of maxFlow(), kept so that a graph reused through reset() allocates nothing.
+    private final int[] ts, dist, queue, orphans;
+    private final boolean[] queued;
     private boolean solved;
 
     public GridMaxFlow(int width, int height) {
@@ -53,6 +56,27 @@ public final class GridMaxFlow {
         tree = new byte[nodes];
         parent = new byte[nodes];
         direct = new double[nodes];
+        ts = new int[nodes];
+        dist = new int[nodes];
+        queue = new int[nodes];
+        orphans = new int[nodes];
+        queued = new boolean[nodes];
+    }
+
+    /**
+     * Back to a graph of the same size with all capacities 0, ready for new capacities and another
+     * {@link #maxFlow()}: lets a caller that cuts many images of one size reuse the arrays.
+     */
+    public void reset() {
+        java.util.Arrays.fill(rc, 0);
+        java.util.Arrays.fill(tr, 0);
+        java.util.Arrays.fill(direct, 0);
+        java.util.Arrays.fill(tree, (byte) 0);
+        java.util.Arrays.fill(parent, (byte) 0);
+        java.util.Arrays.fill(ts, 0);
+        java.util.Arrays.fill(dist, 0);
+        java.util.Arrays.fill(queued, false);
+        solved = false;
     }
 
     public int width() { return width; }
@@ -142,10 +166,8 @@ public final class GridMaxFlow {
         final int[] off = this.off;
         final double[] rc = this.rc, tr = this.tr;
         final byte[] tree = this.tree, parent = this.parent;
-        final int[] ts = new int[nodes], dist = new int[nodes];
-        final int[] queue = new int[nodes];
-        final boolean[] queued = new boolean[nodes];
-        final int[] orphans = new int[nodes];
+        final int[] ts = this.ts, dist = this.dist, queue = this.queue, orphans = this.orphans;
+        final boolean[] queued = this.queued;
         int head = 0, tail = 0, count = 0;
         double flow = 0;
         for (double m : direct) flow += m;
