@@ -242,7 +242,13 @@ public final class GaussianMixture {
         long[] sum = new long[3 * kk];
         double[] dsum = new double[3 * kk];
         long[] cnt = new long[kk];
-        double[] cr = new double[kk], cg = new double[kk], cb = new double[kk];
+        double[] cr = new double[kk], cg = new double[kk], cb = new double[kk], moved = new double[kk];
+        // Hamerly's bounds: upper[i] ≥ distance to its centre, lower[i] ≤ distance to any other. While
+        // upper + margin < lower the nearest centre cannot have changed and the distances are skipped;
+        // otherwise they are computed exactly as without bounds, so the labels are the same. The
+        // margin (far above rounding error) keeps near-ties on the exact path.
+        double[] upper = new double[m], lower = new double[m];
+        final double margin = 1e-6;
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             boolean changed = false;
             java.util.Arrays.fill(sum, 0);
@@ -251,17 +257,21 @@ public final class GaussianMixture {
             for (int c = 0; c < kk; c++) { cr[c] = centres[3 * c]; cg[c] = centres[3 * c + 1]; cb[c] = centres[3 * c + 2]; }
             for (int i = 0; i < m; i++) {
                 double r = u[3 * i], g = u[3 * i + 1], b = u[3 * i + 2];
-                double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
-                double bd = dr * dr + dg * dg + db * db;
-                int best = 0;
-                for (int c = 1; c < kk; c++) {
-                    dr = r - cr[c]; dg = g - cg[c]; db = b - cb[c];
-                    double d = dr * dr + dg * dg + db * db;
-                    // written as selects: the comparison is unpredictable, a branch would stall
-                    best = d < bd ? c : best;
-                    bd = d < bd ? d : bd;
+                int best = ulabels[i];
+                if (it == 0 || !(upper[i] + margin < lower[i])) {
+                    double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
+                    double bd = dr * dr + dg * dg + db * db, second = Double.POSITIVE_INFINITY;
+                    int nb = 0;
+                    for (int c = 1; c < kk; c++) {
+                        dr = r - cr[c]; dg = g - cg[c]; db = b - cb[c];
+                        double d = dr * dr + dg * dg + db * db;
+                        if (d < bd) { second = bd; bd = d; nb = c; }
+                        else if (d < second) second = d;
+                    }
+                    upper[i] = Math.sqrt(bd);
+                    lower[i] = Math.sqrt(second);
+                    if (best != nb) { ulabels[i] = best = nb; changed = true; }
                 }
-                if (ulabels[i] != best) { ulabels[i] = best; changed = true; }
                 if (bytes) {
                     long w = weight[i];
                     cnt[best] += w;
@@ -272,8 +282,20 @@ public final class GaussianMixture {
                 }
             }
             if (!changed) break;
-            for (int c = 0; c < kk; c++)
+            double most = 0, next = 0;
+            int mostC = -1;
+            for (int c = 0; c < kk; c++) {
                 if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = (bytes ? (double) sum[3 * c + j] : dsum[3 * c + j]) / cnt[c];
+                double dr = centres[3 * c] - cr[c], dg = centres[3 * c + 1] - cg[c], db = centres[3 * c + 2] - cb[c];
+                moved[c] = Math.sqrt(dr * dr + dg * dg + db * db);
+                if (moved[c] > most) { next = most; most = moved[c]; mostC = c; }
+                else if (moved[c] > next) next = moved[c];
+            }
+            for (int i = 0; i < m; i++) {
+                int a = ulabels[i];
+                upper[i] += moved[a];
+                lower[i] -= a == mostC ? next : most;
+            }
         }
         if (!bytes) return ulabels;
         int[] labels = new int[n];

@@ -37,7 +37,8 @@ public final class GridMaxFlow {
     private final byte[] parent;   // direction towards the parent, TERMINAL or ORPHAN
     private final double[] direct; // min(source, sink) per node, pushed straight through
     // Work arrays of maxFlow(), kept so that a graph reused through reset() allocates nothing.
-    private final int[] ts, dist, queue, orphans;
+    private final int[] td; // per node: timestamp at 2p, distance to the terminal at 2p+1 (one cache line)
+    private final int[] queue, orphans;
     private final boolean[] queued;
     private boolean solved;
 
@@ -56,8 +57,7 @@ public final class GridMaxFlow {
         tree = new byte[nodes];
         parent = new byte[nodes];
         direct = new double[nodes];
-        ts = new int[nodes];
-        dist = new int[nodes];
+        td = new int[2 * nodes];
         queue = new int[nodes];
         orphans = new int[nodes];
         queued = new boolean[nodes];
@@ -73,8 +73,7 @@ public final class GridMaxFlow {
         java.util.Arrays.fill(direct, 0);
         java.util.Arrays.fill(tree, (byte) 0);
         java.util.Arrays.fill(parent, (byte) 0);
-        java.util.Arrays.fill(ts, 0);
-        java.util.Arrays.fill(dist, 0);
+        java.util.Arrays.fill(td, 0);
         java.util.Arrays.fill(queued, false);
         solved = false;
     }
@@ -166,7 +165,7 @@ public final class GridMaxFlow {
         final int[] off = this.off;
         final double[] rc = this.rc, tr = this.tr;
         final byte[] tree = this.tree, parent = this.parent;
-        final int[] ts = this.ts, dist = this.dist, queue = this.queue, orphans = this.orphans;
+        final int[] td = this.td, queue = this.queue, orphans = this.orphans;
         final boolean[] queued = this.queued;
         int head = 0, tail = 0, count = 0;
         double flow = 0;
@@ -194,7 +193,7 @@ public final class GridMaxFlow {
             else if (tr[p] < 0) tree[p] = SNK;
             else continue;
             parent[p] = TERMINAL;
-            dist[p] = 1;
+            td[2 * p + 1] = 1;
             queue[tail] = p;
             tail = tail + 1 == nodes ? 0 : tail + 1;
             count++;
@@ -214,12 +213,12 @@ public final class GridMaxFlow {
                             int q = p + off[d];
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SRC; parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                                tree[q] = SRC; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SNK) {
                                 ef = p; ed = d; break;
-                            } else if (ts[q] <= ts[p] && dist[q] > dist[p]) {
-                                parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                             }
                         }
                     }
@@ -229,12 +228,12 @@ public final class GridMaxFlow {
                         if (rc[8 * q + 7 - d] > 0) {
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SNK; parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                                tree[q] = SNK; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SRC) {
                                 ef = q; ed = 7 - d; break;
-                            } else if (ts[q] <= ts[p] && dist[q] > dist[p]) {
-                                parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                             }
                         }
                     }
@@ -257,30 +256,31 @@ public final class GridMaxFlow {
             while (parent[x] != TERMINAL) { int d = parent[x]; bn = Math.min(bn, rc[8 * x + d]); x += off[d]; }
             bn = Math.min(bn, -tr[x]);
 
-            int no = 0;
+            int oh = 0, no = 0; // orphans[oh..no) in order of discovery (FIFO, as in Kolmogorov's code)
             rc[8 * ef + ed] -= bn;
             rc[8 * eg + 7 - ed] += bn;
             x = ef;
             while (parent[x] != TERMINAL) {
                 int d = parent[x]; int y = x + off[d];
                 rc[8 * x + d] += bn;
-                if ((rc[8 * y + 7 - d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+                if ((rc[8 * y + 7 - d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
                 x = y;
             }
-            if ((tr[x] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+            if ((tr[x] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
             x = eg;
             while (parent[x] != TERMINAL) {
                 int d = parent[x]; int y = x + off[d];
                 rc[8 * y + 7 - d] += bn;
-                if ((rc[8 * x + d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+                if ((rc[8 * x + d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
                 x = y;
             }
-            if ((tr[x] += bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+            if ((tr[x] += bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
             flow += bn;
 
             // Adoption: find new parents for orphans, or free them.
-            while (no > 0) {
-                final int o = orphans[--no];
+            while (oh != no) {
+                final int o = orphans[oh];
+                oh = oh + 1 == nodes ? 0 : oh + 1;
                 final byte t = tree[o];
                 int best = -1, minDist = INF_DIST;
                 for (int d = 0; d < 8; d++) {
@@ -289,20 +289,20 @@ public final class GridMaxFlow {
                     if (!(t == SRC ? rc[8 * q + 7 - d] > 0 : rc[8 * o + d] > 0)) continue;
                     int j = q, dd = 0;
                     while (true) {
-                        if (ts[j] == time) { dd += dist[j]; break; }
+                        if (td[2 * j] == time) { dd += td[2 * j + 1]; break; }
                         int a = parent[j];
                         dd++;
-                        if (a == TERMINAL) { ts[j] = time; dist[j] = 1; break; }
+                        if (a == TERMINAL) { td[2 * j] = time; td[2 * j + 1] = 1; break; }
                         if (a == ORPHAN) { dd = INF_DIST; break; }
                         j += off[a];
                     }
                     if (dd < INF_DIST) {
                         if (dd < minDist) { best = d; minDist = dd; }
-                        for (j = q; ts[j] != time; j += off[parent[j]]) { ts[j] = time; dist[j] = dd--; }
+                        for (j = q; td[2 * j] != time; j += off[parent[j]]) { td[2 * j] = time; td[2 * j + 1] = dd--; }
                     }
                 }
                 if (best >= 0) {
-                    parent[o] = (byte) best; ts[o] = time; dist[o] = minDist + 1;
+                    parent[o] = (byte) best; td[2 * o] = time; td[2 * o + 1] = minDist + 1;
                 } else {
                     tree[o] = NONE;
                     for (int d = 0; d < 8; d++) {
@@ -311,7 +311,7 @@ public final class GridMaxFlow {
                         if ((t == SRC ? rc[8 * q + 7 - d] > 0 : rc[8 * o + d] > 0) && !queued[q]) {
                             queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++;
                         }
-                        if (parent[q] == 7 - d) { parent[q] = ORPHAN; orphans[no++] = q; }
+                        if (parent[q] == 7 - d) { parent[q] = ORPHAN; orphans[no] = q; no = no + 1 == nodes ? 0 : no + 1; }
                     }
                 }
             }
