@@ -214,13 +214,12 @@ public final class GaussianMixture {
     // ---- k-means (Lloyd with k-means++ seeding) ----
 
     private static int[] kmeans(double[] s, int n, int kk, SplittableRandom rnd) {
-        double[] centres = seedPlusPlus(s, n, kk, rnd);
+        int[] of = distinctColours(s, n);
+        boolean bytes = of != null;
         // Lloyd's iterations visit each distinct colour once, weighted by how often it occurs: photos
         // repeat colours (a third to two thirds of their pixels are distinct). Colours are integers,
         // so the weighted sums are exact in long and the labels and centres are bit for bit those of
         // a plain loop over the samples. Other samples (not 0-255 integers) go one by one.
-        int[] of = distinctColours(s, n);
-        boolean bytes = of != null;
         int m;
         double[] u;
         int[] weight;
@@ -237,6 +236,7 @@ public final class GaussianMixture {
             u = s;
             weight = null;
         }
+        double[] centres = bytes ? seedPlusPlusDistinct(s, n, of, u, weight, kk, rnd) : seedPlusPlus(s, n, kk, rnd, false);
         int[] ulabels = new int[m];
         java.util.Arrays.fill(ulabels, -1);
         long[] sum = new long[3 * kk];
@@ -258,6 +258,10 @@ public final class GaussianMixture {
             for (int i = 0; i < m; i++) {
                 double r = u[3 * i], g = u[3 * i + 1], b = u[3 * i + 2];
                 int best = ulabels[i];
+                if (it > 0 && !(upper[i] + margin < lower[i])) { // tighten the upper bound first
+                    double dr = r - cr[best], dg = g - cg[best], db = b - cb[best];
+                    upper[i] = Math.sqrt(dr * dr + dg * dg + db * db);
+                }
                 if (it == 0 || !(upper[i] + margin < lower[i])) {
                     double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
                     double bd = dr * dr + dg * dg + db * db, second = Double.POSITIVE_INFINITY;
@@ -326,7 +330,51 @@ public final class GaussianMixture {
         return of;
     }
 
-    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd) {
+    /**
+     * {@link #seedPlusPlus} for byte colours, with the distances kept per distinct colour: the random
+     * draws walk the samples in their order as there, and the sums are exact integers, so the
+     * centres are the same.
+     */
+    private static double[] seedPlusPlusDistinct(double[] s, int n, int[] of, double[] u, int[] weight, int kk, SplittableRandom rnd) {
+        int m = weight.length;
+        double[] centres = new double[3 * kk];
+        double[] dist = new double[m], trial = new double[m], bestTrial = new double[m];
+        int first = rnd.nextInt(n);
+        System.arraycopy(s, 3 * first, centres, 0, 3);
+        long total = 0;
+        for (int i = 0; i < m; i++) total += weight[i] * (long) (dist[i] = sqTo(u, i, s, first));
+        for (int c = 1; c < kk; c++) {
+            long bestSum = Long.MAX_VALUE;
+            int bestIdx = -1;
+            for (int t = 0; t < KMEANS_PP_TRIALS; t++) {
+                double p = rnd.nextDouble() * total;
+                int idx = 0;
+                for (; idx < n - 1; idx++) if ((p -= dist[of[idx]]) <= 0) break;
+                long sum = 0;
+                for (int i = 0; i < m; i++) {
+                    double d = sqTo(u, i, s, idx), o = dist[i];
+                    double v = d < o ? d : o;
+                    trial[i] = v;
+                    sum += weight[i] * (long) v;
+                }
+                if (sum < bestSum) {
+                    bestSum = sum; bestIdx = idx;
+                    double[] tmp = bestTrial; bestTrial = trial; trial = tmp;
+                }
+            }
+            System.arraycopy(s, 3 * bestIdx, centres, 3 * c, 3);
+            total = bestSum;
+            double[] tmp = dist; dist = bestTrial; bestTrial = tmp;
+        }
+        return centres;
+    }
+
+    private static double sqTo(double[] u, int i, double[] s, int j) {
+        double dr = u[3 * i] - s[3 * j], dg = u[3 * i + 1] - s[3 * j + 1], db = u[3 * i + 2] - s[3 * j + 2];
+        return dr * dr + dg * dg + db * db;
+    }
+
+    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd, boolean integral) {
         double[] centres = new double[3 * kk];
         double[] dist = new double[n], trial = new double[n], bestTrial = new double[n];
         int first = rnd.nextInt(n);
@@ -340,8 +388,20 @@ public final class GaussianMixture {
                 double p = rnd.nextDouble() * total;
                 int idx = 0;
                 for (; idx < n - 1; idx++) if ((p -= dist[idx]) <= 0) break;
-                double sum = 0;
-                for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
+                double sum;
+                if (integral) { // integer squared distances: exact in long, no chain of double additions
+                    long ls = 0;
+                    for (int i = 0; i < n; i++) {
+                        double d = sq(s, i, idx), o = dist[i];
+                        double v = d < o ? d : o;
+                        trial[i] = v;
+                        ls += (long) v;
+                    }
+                    sum = ls;
+                } else {
+                    sum = 0;
+                    for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
+                }
                 if (sum < bestSum) {
                     bestSum = sum; bestIdx = idx;
                     double[] tmp = bestTrial; bestTrial = trial; trial = tmp;

@@ -168,7 +168,7 @@ public final class GraphCutSegmenter {
      */
     static void pairwiseWeights(int w, int h, int[] rgb, double gamma, double[][] wt, double[] memo) {
         int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-        double sum = 0;
+        long sum = 0; // integer squared differences: exact, and equal to OpenCV's double sum
         long pairs = 0;
         for (int y = 0, i = 0; y < h; y++)
             for (int x = 0; x < w; x++, i++)
@@ -178,7 +178,7 @@ public final class GraphCutSegmenter {
                     sum += sqDiff(rgb[i], rgb[ny * w + nx]);
                     pairs++;
                 }
-        double beta = sum <= Math.ulp(1.0) || pairs == 0 ? 0 : 1.0 / (2 * sum / pairs);
+        double beta = sum == 0 || pairs == 0 ? 0 : 1.0 / (2 * (double) sum / pairs);
         // exp(-β·d²) depends on the integer d² only (≤ 3·255²): compute each value once.
         java.util.Arrays.fill(memo, Double.NaN);
         for (int k = 0; k < 4; k++) {
