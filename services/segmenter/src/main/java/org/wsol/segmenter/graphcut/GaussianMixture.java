@@ -176,48 +176,205 @@ public final class GaussianMixture {
         return best;
     }
 
-    /** Parameters in OpenCV's grabCut model layout (1×(13K) doubles: weights, means, covariances). */
+    /**
+     * Parameters in OpenCV's grabCut model layout: 1×(13K) doubles (weights, means, covariances), in
+     * OpenCV's BGR channel order (ours are RGB), so that {@code grabCut(..., GC_EVAL_FREEZE_MODEL)}
+     * evaluates exactly this mixture on a BGR image.
+     */
     public double[] toOpenCvModel() {
         double[] m = new double[13 * k];
         System.arraycopy(weight, 0, m, 0, k);
-        System.arraycopy(mean, 0, m, k, 3 * k);
-        System.arraycopy(cov, 0, m, 4 * k, 9 * k);
+        for (int c = 0; c < k; c++)
+            for (int i = 0; i < 3; i++) {
+                m[k + 3 * c + i] = mean[3 * c + 2 - i];
+                for (int j = 0; j < 3; j++) m[4 * k + 9 * c + 3 * i + j] = cov[9 * c + 3 * (2 - i) + 2 - j];
+            }
         return m;
+    }
+
+    /**
+     * A mixture from OpenCV's grabCut model layout (BGR, see {@link #toOpenCvModel()}); covariances are
+     * taken as they are (OpenCV has already regularised them).
+     */
+    public static GaussianMixture fromOpenCvModel(double[] m) {
+        if (m.length % 13 != 0 || m.length == 0) throw new IllegalArgumentException("OpenCV model needs 13·K values, got " + m.length);
+        GaussianMixture g = new GaussianMixture(m.length / 13);
+        int k = g.k;
+        System.arraycopy(m, 0, g.weight, 0, k);
+        for (int c = 0; c < k; c++) {
+            for (int i = 0; i < 3; i++) {
+                g.mean[3 * c + i] = m[k + 3 * c + 2 - i];
+                for (int j = 0; j < 3; j++) g.cov[9 * c + 3 * i + j] = m[4 * k + 9 * c + 3 * (2 - i) + 2 - j];
+            }
+            if (g.weight[c] > 0) g.invert(c);
+        }
+        return g;
     }
 
     // ---- k-means (Lloyd with k-means++ seeding) ----
 
     private static int[] kmeans(double[] s, int n, int kk, SplittableRandom rnd) {
-        double[] centres = seedPlusPlus(s, n, kk, rnd);
-        int[] labels = new int[n];
-        java.util.Arrays.fill(labels, -1);
-        double[] sum = new double[3 * kk];
-        int[] cnt = new int[kk];
+        int[] of = distinctColours(s, n);
+        boolean bytes = of != null;
+        // Lloyd's iterations visit each distinct colour once, weighted by how often it occurs: photos
+        // repeat colours (a third to two thirds of their pixels are distinct). Colours are integers,
+        // so the weighted sums are exact in long and the labels and centres are bit for bit those of
+        // a plain loop over the samples. Other samples (not 0-255 integers) go one by one.
+        int m;
+        double[] u;
+        int[] weight;
+        if (bytes) {
+            m = of[n];
+            u = new double[3 * m];
+            weight = new int[m];
+            for (int i = 0; i < n; i++) {
+                int c = of[i];
+                if (weight[c]++ == 0) System.arraycopy(s, 3 * i, u, 3 * c, 3);
+            }
+        } else {
+            m = n;
+            u = s;
+            weight = null;
+        }
+        double[] centres = bytes ? seedPlusPlusDistinct(s, n, of, u, weight, kk, rnd) : seedPlusPlus(s, n, kk, rnd, false);
+        int[] ulabels = new int[m];
+        java.util.Arrays.fill(ulabels, -1);
+        long[] sum = new long[3 * kk];
+        double[] dsum = new double[3 * kk];
+        long[] cnt = new long[kk];
+        double[] cr = new double[kk], cg = new double[kk], cb = new double[kk], moved = new double[kk];
+        // Hamerly's bounds: upper[i] ≥ distance to its centre, lower[i] ≤ distance to any other. While
+        // upper + margin < lower the nearest centre cannot have changed and the distances are skipped;
+        // otherwise they are computed exactly as without bounds, so the labels are the same. The
+        // margin (far above rounding error) keeps near-ties on the exact path.
+        double[] upper = new double[m], lower = new double[m];
+        final double margin = 1e-6;
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             boolean changed = false;
             java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(dsum, 0);
             java.util.Arrays.fill(cnt, 0);
-            for (int i = 0; i < n; i++) {
-                double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
-                int best = 0;
-                double bd = Double.POSITIVE_INFINITY;
-                for (int c = 0; c < kk; c++) {
-                    double dr = r - centres[3 * c], dg = g - centres[3 * c + 1], db = b - centres[3 * c + 2];
-                    double d = dr * dr + dg * dg + db * db;
-                    if (d < bd) { bd = d; best = c; }
+            for (int c = 0; c < kk; c++) { cr[c] = centres[3 * c]; cg[c] = centres[3 * c + 1]; cb[c] = centres[3 * c + 2]; }
+            for (int i = 0; i < m; i++) {
+                double r = u[3 * i], g = u[3 * i + 1], b = u[3 * i + 2];
+                int best = ulabels[i];
+                if (it > 0 && !(upper[i] + margin < lower[i])) { // tighten the upper bound first
+                    double dr = r - cr[best], dg = g - cg[best], db = b - cb[best];
+                    upper[i] = Math.sqrt(dr * dr + dg * dg + db * db);
                 }
-                if (labels[i] != best) { labels[i] = best; changed = true; }
-                cnt[best]++;
-                sum[3 * best] += r; sum[3 * best + 1] += g; sum[3 * best + 2] += b;
+                if (it == 0 || !(upper[i] + margin < lower[i])) {
+                    double dr = r - cr[0], dg = g - cg[0], db = b - cb[0];
+                    double bd = dr * dr + dg * dg + db * db, second = Double.POSITIVE_INFINITY;
+                    int nb = 0;
+                    for (int c = 1; c < kk; c++) {
+                        dr = r - cr[c]; dg = g - cg[c]; db = b - cb[c];
+                        double d = dr * dr + dg * dg + db * db;
+                        if (d < bd) { second = bd; bd = d; nb = c; }
+                        else if (d < second) second = d;
+                    }
+                    upper[i] = Math.sqrt(bd);
+                    lower[i] = Math.sqrt(second);
+                    if (best != nb) { ulabels[i] = best = nb; changed = true; }
+                }
+                if (bytes) {
+                    long w = weight[i];
+                    cnt[best] += w;
+                    sum[3 * best] += w * (long) r; sum[3 * best + 1] += w * (long) g; sum[3 * best + 2] += w * (long) b;
+                } else {
+                    cnt[best]++;
+                    dsum[3 * best] += r; dsum[3 * best + 1] += g; dsum[3 * best + 2] += b;
+                }
             }
             if (!changed) break;
-            for (int c = 0; c < kk; c++)
-                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = sum[3 * c + j] / cnt[c];
+            double most = 0, next = 0;
+            int mostC = -1;
+            for (int c = 0; c < kk; c++) {
+                if (cnt[c] > 0) for (int j = 0; j < 3; j++) centres[3 * c + j] = (bytes ? (double) sum[3 * c + j] : dsum[3 * c + j]) / cnt[c];
+                double dr = centres[3 * c] - cr[c], dg = centres[3 * c + 1] - cg[c], db = centres[3 * c + 2] - cb[c];
+                moved[c] = Math.sqrt(dr * dr + dg * dg + db * db);
+                if (moved[c] > most) { next = most; most = moved[c]; mostC = c; }
+                else if (moved[c] > next) next = moved[c];
+            }
+            for (int i = 0; i < m; i++) {
+                int a = ulabels[i];
+                upper[i] += moved[a];
+                lower[i] -= a == mostC ? next : most;
+            }
         }
+        if (!bytes) return ulabels;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) labels[i] = ulabels[of[i]];
         return labels;
     }
 
-    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd) {
+    /**
+     * For samples that are all integers 0-255: each sample's index among the distinct colours in
+     * order of first appearance, with their number at index n; null otherwise.
+     */
+    static int[] distinctColours(double[] s, int n) {
+        int[] of = new int[n + 1];
+        int cap = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1;
+        int[] keys = new int[cap], ids = new int[cap];
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            double r = s[3 * i], g = s[3 * i + 1], b = s[3 * i + 2];
+            int ir = (int) r, ig = (int) g, ib = (int) b;
+            if (ir != r || ig != g || ib != b || ((ir | ig | ib) & ~0xFF) != 0) return null;
+            int key = (ir << 16 | ig << 8 | ib) + 1; // 0 marks an empty slot
+            int h = (key * 0x9E3779B1) >>> 7 & (cap - 1);
+            while (keys[h] != 0 && keys[h] != key) h = (h + 1) & (cap - 1);
+            if (keys[h] == 0) { keys[h] = key; ids[h] = distinct++; }
+            of[i] = ids[h];
+        }
+        of[n] = distinct;
+        return of;
+    }
+
+    /**
+     * {@link #seedPlusPlus} for byte colours, with the distances kept per distinct colour: the random
+     * draws walk the samples in their order as there, and the sums are exact integers, so the
+     * centres are the same.
+     */
+    private static double[] seedPlusPlusDistinct(double[] s, int n, int[] of, double[] u, int[] weight, int kk, SplittableRandom rnd) {
+        int m = weight.length;
+        double[] centres = new double[3 * kk];
+        double[] dist = new double[m], trial = new double[m], bestTrial = new double[m];
+        int first = rnd.nextInt(n);
+        System.arraycopy(s, 3 * first, centres, 0, 3);
+        long total = 0;
+        for (int i = 0; i < m; i++) total += weight[i] * (long) (dist[i] = sqTo(u, i, s, first));
+        for (int c = 1; c < kk; c++) {
+            long bestSum = Long.MAX_VALUE;
+            int bestIdx = -1;
+            for (int t = 0; t < KMEANS_PP_TRIALS; t++) {
+                double p = rnd.nextDouble() * total;
+                int idx = 0;
+                for (; idx < n - 1; idx++) if ((p -= dist[of[idx]]) <= 0) break;
+                long sum = 0;
+                for (int i = 0; i < m; i++) {
+                    double d = sqTo(u, i, s, idx), o = dist[i];
+                    double v = d < o ? d : o;
+                    trial[i] = v;
+                    sum += weight[i] * (long) v;
+                }
+                if (sum < bestSum) {
+                    bestSum = sum; bestIdx = idx;
+                    double[] tmp = bestTrial; bestTrial = trial; trial = tmp;
+                }
+            }
+            System.arraycopy(s, 3 * bestIdx, centres, 3 * c, 3);
+            total = bestSum;
+            double[] tmp = dist; dist = bestTrial; bestTrial = tmp;
+        }
+        return centres;
+    }
+
+    private static double sqTo(double[] u, int i, double[] s, int j) {
+        double dr = u[3 * i] - s[3 * j], dg = u[3 * i + 1] - s[3 * j + 1], db = u[3 * i + 2] - s[3 * j + 2];
+        return dr * dr + dg * dg + db * db;
+    }
+
+    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd, boolean integral) {
         double[] centres = new double[3 * kk];
         double[] dist = new double[n], trial = new double[n], bestTrial = new double[n];
         int first = rnd.nextInt(n);
@@ -231,8 +388,20 @@ public final class GaussianMixture {
                 double p = rnd.nextDouble() * total;
                 int idx = 0;
                 for (; idx < n - 1; idx++) if ((p -= dist[idx]) <= 0) break;
-                double sum = 0;
-                for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
+                double sum;
+                if (integral) { // integer squared distances: exact in long, no chain of double additions
+                    long ls = 0;
+                    for (int i = 0; i < n; i++) {
+                        double d = sq(s, i, idx), o = dist[i];
+                        double v = d < o ? d : o;
+                        trial[i] = v;
+                        ls += (long) v;
+                    }
+                    sum = ls;
+                } else {
+                    sum = 0;
+                    for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
+                }
                 if (sum < bestSum) {
                     bestSum = sum; bestIdx = idx;
                     double[] tmp = bestTrial; bestTrial = trial; trial = tmp;

@@ -6,8 +6,11 @@ package org.wsol.segmenter.graphcut;
  * undecided pixels, seed capacities λ, contrast-sensitive 8-neighbour pairwise terms
  * {@code γ·exp(-β‖zi−zj‖²)} (diagonals ÷√2) with {@code β = 1/(2·mean‖zi−zj‖²)} over all neighbour pairs.
  *
- * <p>One difference from a plain {@code grabCut(..., GC_INIT_WITH_MASK)} call, on purpose: the first
- * colour models are fitted to the seeds only (the paper's models), not to seeds plus undecided pixels.
+ * <p>By default ({@link SegmenterParams.ColourModels#SEEDS}) the first colour models are fitted to the
+ * seeds only (the paper's models). {@link SegmenterParams.ColourModels#GRABCUT} fits the background
+ * model to background seeds plus undecided pixels instead, which is what {@code grabCut(...,
+ * GC_INIT_WITH_MASK)} does with undecided pixels marked {@code GC_PR_BGD}; with it, and the same
+ * colour models, the cut equals OpenCV's pixel for pixel (see OpenCvAgreementTest).
  * Later iterations re-fit on the current labelling, as grabCut does.
  *
  * <p>Seed codes equal OpenCV's mask codes, so a seed mask can be handed to OpenCV unchanged.
@@ -20,6 +23,8 @@ public final class GraphCutSegmenter {
     private final SegmenterParams params;
 
     public GraphCutSegmenter(SegmenterParams params) { this.params = params; }
+
+    public SegmenterParams params() { return params; }
 
     /**
      * Segmentation: {@code foreground} holds the seeds plus the undecided pixels the cut put on the
@@ -39,6 +44,41 @@ public final class GraphCutSegmenter {
         return segment(w, h, rgb, seeds, null);
     }
 
+    /**
+     * Arrays for one image size, kept per thread: a 500×375 cut needs ~25 MB of them, and allocating
+     * that for every image cost more in garbage collection than the cut itself.
+     */
+    private static final class Workspace {
+        final int w, h;
+        final double[][] pair, edge;
+        final double[] src, snk;
+        final double[] memo = new double[3 * 255 * 255 + 1];
+        final GridMaxFlow graph;
+        boolean fresh = true;
+
+        Workspace(int w, int h) {
+            this.w = w;
+            this.h = h;
+            int n = w * h;
+            pair = new double[4][n];
+            edge = new double[4][n];
+            src = new double[n];
+            snk = new double[n];
+            graph = new GridMaxFlow(w, h);
+        }
+    }
+
+    private final ThreadLocal<Workspace> workspaces = new ThreadLocal<>();
+
+    private Workspace workspace(int w, int h) {
+        Workspace ws = workspaces.get();
+        if (ws == null || ws.w != w || ws.h != h) {
+            ws = new Workspace(w, h);
+            workspaces.set(ws);
+        }
+        return ws;
+    }
+
     /** As {@link #segment(int, int, int[], byte[])}, with given first-iteration colour models (or null to fit them). */
     public Segmentation segment(int w, int h, int[] rgb, byte[] seeds, Models given) {
         int n = w * h;
@@ -48,7 +88,8 @@ public final class GraphCutSegmenter {
         Models models = given != null ? given : fitSeedModels(rgb, seeds);
         long gmm = System.nanoTime() - t0, graph = 0, flowT = 0;
 
-        double[][] pair = pairwiseWeights(w, h, rgb, params.gamma());
+        Workspace ws = workspace(w, h);
+        pairwiseWeights(w, h, rgb, params.gamma(), ws.pair, ws.memo);
         boolean[] fg = new boolean[n];
         for (int i = 0; i < n; i++) fg[i] = seeds[i] == FOREGROUND_SEED;
         double flow = 0;
@@ -59,13 +100,13 @@ public final class GraphCutSegmenter {
                 gmm += System.nanoTime() - t;
             }
             long t1 = System.nanoTime();
-            GridMaxFlow g = buildGraph(w, h, rgb, seeds, models, pair);
+            double constant = buildGraph(w, h, rgb, seeds, models, ws);
+            GridMaxFlow g = ws.graph;
             long t2 = System.nanoTime();
-            flow = g.maxFlow();
+            flow = g.maxFlow() + constant;
             long t3 = System.nanoTime();
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++)
-                    if (seeds[i] == UNDECIDED) fg[i] = g.isSourceSide(i);
+            boolean[] side = g.sourceSide();
+            for (int i = 0; i < n; i++) if (seeds[i] == UNDECIDED) fg[i] = side[i];
             graph += t2 - t1;
             flowT += t3 - t2;
         }
@@ -74,15 +115,20 @@ public final class GraphCutSegmenter {
         return new Segmentation(fg, area, flow, gmm, graph, flowT);
     }
 
-    /** GMMs on the seed colours: k-means initialisation, then one assign/re-learn step (one grabCut iteration). */
+    /**
+     * GMMs on the seed colours (and, with {@link SegmenterParams.ColourModels#GRABCUT}, the undecided
+     * pixels' colours in the background model): k-means initialisation, then one assign/re-learn step
+     * (one grabCut iteration).
+     */
     public Models fitSeedModels(int[] rgb, byte[] seeds) {
+        boolean undecidedToBg = params.colourModels() == SegmenterParams.ColourModels.GRABCUT;
         int nf = 0, nb = 0;
-        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED) nb++;
+        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED || undecidedToBg) nb++;
         if (nf == 0 || nb == 0) throw new IllegalArgumentException("need both seed kinds: " + nf + " foreground, " + nb + " background");
         double[] fs = new double[3 * nf], bs = new double[3 * nb];
         for (int i = 0, f = 0, b = 0; i < seeds.length; i++) {
             if (seeds[i] == FOREGROUND_SEED) f = put(fs, f, rgb[i]);
-            else if (seeds[i] == BACKGROUND_SEED) b = put(bs, b, rgb[i]);
+            else if (seeds[i] == BACKGROUND_SEED || undecidedToBg) b = put(bs, b, rgb[i]);
         }
         GaussianMixture bg = new GaussianMixture(params.components()).fit(bs, nb, params.seed()).refit(bs, nb);
         GaussianMixture fgm = new GaussianMixture(params.components()).fit(fs, nf, params.seed() + 1).refit(fs, nf);
@@ -116,49 +162,47 @@ public final class GraphCutSegmenter {
     }
 
     /**
-     * Pairwise capacities indexed [k][node] for k = right, down-left, down, down-right (0 where the
-     * neighbour is outside), as OpenCV's calcBeta + calcNWeights.
+     * Pairwise capacities into {@code wt[k][node]} for k = right, down-left, down, down-right (entries
+     * whose neighbour is outside are left as they are), as OpenCV's calcBeta + calcNWeights;
+     * {@code memo} is scratch space of 3·255²+1 values.
      */
-    static double[][] pairwiseWeights(int w, int h, int[] rgb, double gamma) {
-        int n = w * h;
+    static void pairwiseWeights(int w, int h, int[] rgb, double gamma, double[][] wt, double[] memo) {
         int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-        int[][] d2 = new int[4][n];
-        double sum = 0;
+        long sum = 0; // integer squared differences: exact, and equal to OpenCV's double sum
         long pairs = 0;
         for (int y = 0, i = 0; y < h; y++)
             for (int x = 0; x < w; x++, i++)
                 for (int k = 0; k < 4; k++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
-                    d2[k][i] = d;
-                    sum += d;
+                    sum += sqDiff(rgb[i], rgb[ny * w + nx]);
                     pairs++;
                 }
-        double beta = sum <= Math.ulp(1.0) || pairs == 0 ? 0 : 1.0 / (2 * sum / pairs);
-        double[][] wt = new double[4][n];
+        double beta = sum == 0 || pairs == 0 ? 0 : 1.0 / (2 * (double) sum / pairs);
+        // exp(-β·d²) depends on the integer d² only (≤ 3·255²): compute each value once.
+        java.util.Arrays.fill(memo, Double.NaN);
         for (int k = 0; k < 4; k++) {
             double gk = k == 0 || k == 2 ? gamma : gamma / Math.sqrt(2.0);
+            double[] wk = wt[k];
             for (int y = 0, i = 0; y < h; y++)
                 for (int x = 0; x < w; x++, i++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    wt[k][i] = gk * Math.exp(-beta * d2[k][i]);
+                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
+                    double e = memo[d];
+                    if (e != e) memo[d] = e = Math.exp(-beta * d);
+                    wk[i] = gk * e;
                 }
         }
-        return wt;
     }
 
-    private static final int[] DIRS = {GridMaxFlow.RIGHT, GridMaxFlow.DOWN_LEFT, GridMaxFlow.DOWN, GridMaxFlow.DOWN_RIGHT};
-
     /** Terminal capacities [source, sink][node]: seeds λ, undecided pixels the two -log likelihoods (shifted ≥ 0). */
-    static double[][] terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda) {
+    static void terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda, double[] src, double[] snk) {
         int n = rgb.length;
-        double[] src = new double[n], snk = new double[n];
         GaussianMixture bg = m.background(), fg = m.foreground();
         for (int i = 0; i < n; i++) {
-            if (seeds[i] == FOREGROUND_SEED) src[i] = lambda;
-            else if (seeds[i] == BACKGROUND_SEED) snk[i] = lambda;
+            if (seeds[i] == FOREGROUND_SEED) { src[i] = lambda; snk[i] = 0; }
+            else if (seeds[i] == BACKGROUND_SEED) { src[i] = 0; snk[i] = lambda; }
             else {
                 int c = rgb[i];
                 double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
@@ -169,22 +213,49 @@ public final class GraphCutSegmenter {
                 snk[i] = t - min;
             }
         }
-        return new double[][] {src, snk};
     }
 
-    private GridMaxFlow buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double[][] pair) {
-        double[][] term = terminalWeights(rgb, seeds, m, params.lambda());
-        GridMaxFlow g = new GridMaxFlow(w, h);
-        for (int y = 0, i = 0; y < h; y++)
-            for (int x = 0; x < w; x++, i++) {
-                g.setTerminals(i, term[0][i], term[1][i]);
-                if (x + 1 < w) g.setEdge(i, DIRS[0], pair[0][i]);
-                if (y + 1 < h) {
-                    if (x > 0) g.setEdge(i, DIRS[1], pair[1][i]);
-                    g.setEdge(i, DIRS[2], pair[2][i]);
-                    if (x + 1 < w) g.setEdge(i, DIRS[3], pair[3][i]);
+    /**
+     * The graph of one cut. When λ exceeds the largest possible sum of a pixel's pairwise weights
+     * (4γ + 4γ/√2), no minimum cut can put a seed on the wrong side, so seeds are merged into their
+     * terminal: an edge seed–undecided becomes a terminal capacity of the undecided pixel, and edges
+     * between a foreground and a background seed are always cut (returned as a constant). Minimum
+     * cuts of the undecided pixels are then those of the full graph, and the max-flow has a third
+     * fewer nodes to work through.
+     *
+     * @return the capacity cut for sure; the graph is {@code ws.graph}
+     */
+    private double buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, Workspace ws) {
+        double[] src = ws.src, snk = ws.snk;
+        terminalWeights(rgb, seeds, m, params.lambda(), src, snk);
+        double[][] pair = ws.pair, edge = pair;
+        double cut = 0;
+        if (params.lambda() > params.gamma() * (4 + 4 / Math.sqrt(2.0))) {
+            edge = ws.edge;
+            for (int k = 0; k < 4; k++) System.arraycopy(pair[k], 0, edge[k], 0, pair[k].length);
+            int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
+            for (int y = 0, i = 0; y < h; y++)
+                for (int x = 0; x < w; x++, i++) {
+                    byte si = seeds[i];
+                    for (int k = 0; k < 4; k++) {
+                        int nx = x + dx[k], ny = y + dy[k];
+                        if (nx < 0 || nx >= w || ny >= h) continue;
+                        int j = ny * w + nx;
+                        byte sj = seeds[j];
+                        if (si == UNDECIDED && sj == UNDECIDED) continue;
+                        double c = edge[k][i];
+                        edge[k][i] = 0;
+                        if (si == UNDECIDED) { if (sj == FOREGROUND_SEED) src[i] += c; else snk[i] += c; }
+                        else if (sj == UNDECIDED) { if (si == FOREGROUND_SEED) src[j] += c; else snk[j] += c; }
+                        else if (si != sj) cut += c;
+                    }
+                    if (si != UNDECIDED) { src[i] = 0; snk[i] = 0; }
                 }
-            }
-        return g;
+        }
+        GridMaxFlow g = ws.graph;
+        if (!ws.fresh) g.reset();
+        ws.fresh = false;
+        g.setAll(src, snk, edge[0], edge[1], edge[2], edge[3]);
+        return cut;
     }
 }

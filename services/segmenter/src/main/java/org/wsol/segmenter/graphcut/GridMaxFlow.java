@@ -36,6 +36,10 @@ public final class GridMaxFlow {
     private final byte[] tree;
     private final byte[] parent;   // direction towards the parent, TERMINAL or ORPHAN
     private final double[] direct; // min(source, sink) per node, pushed straight through
+    // Work arrays of maxFlow(), kept so that a graph reused through reset() allocates nothing.
+    private final int[] td; // per node: timestamp at 2p, distance to the terminal at 2p+1 (one cache line)
+    private final int[] queue, orphans;
+    private final boolean[] queued;
     private boolean solved;
 
     public GridMaxFlow(int width, int height) {
@@ -53,6 +57,25 @@ public final class GridMaxFlow {
         tree = new byte[nodes];
         parent = new byte[nodes];
         direct = new double[nodes];
+        td = new int[2 * nodes];
+        queue = new int[nodes];
+        orphans = new int[nodes];
+        queued = new boolean[nodes];
+    }
+
+    /**
+     * Back to a graph of the same size with all capacities 0, ready for new capacities and another
+     * {@link #maxFlow()}: lets a caller that cuts many images of one size reuse the arrays.
+     */
+    public void reset() {
+        java.util.Arrays.fill(rc, 0);
+        java.util.Arrays.fill(tr, 0);
+        java.util.Arrays.fill(direct, 0);
+        java.util.Arrays.fill(tree, (byte) 0);
+        java.util.Arrays.fill(parent, (byte) 0);
+        java.util.Arrays.fill(td, 0);
+        java.util.Arrays.fill(queued, false);
+        solved = false;
     }
 
     public int width() { return width; }
@@ -90,6 +113,51 @@ public final class GridMaxFlow {
         rc[8 * (p + off[dir]) + 7 - dir] = capacity;
     }
 
+    /**
+     * All capacities at once (what {@link #setTerminals} and {@link #setEdge} do node by node, without
+     * their per-call checks): row-major arrays of {@code width×height}; {@code right[i]} is the edge
+     * from node i to its right neighbour, and so on; entries for edges that would leave the grid are
+     * ignored.
+     */
+    public void setAll(double[] source, double[] sink, double[] right, double[] downLeft, double[] down, double[] downRight) {
+        int n = width * height;
+        if (source.length != n || sink.length != n || right.length != n || downLeft.length != n || down.length != n || downRight.length != n)
+            throw new IllegalArgumentException("capacity arrays must have " + n + " entries");
+        final double[] rc = this.rc, tr = this.tr, direct = this.direct;
+        final int oR = off[RIGHT], oDL = off[DOWN_LEFT], oD = off[DOWN], oDR = off[DOWN_RIGHT];
+        boolean bad = false;
+        for (int y = 0, i = 0; y < height; y++) {
+            boolean lastRow = y + 1 == height;
+            for (int x = 0, p = (y + 1) * pw + 1; x < width; x++, i++, p++) {
+                double a = source[i], b = sink[i];
+                bad |= !(a >= 0) || !(b >= 0);
+                direct[p] = Math.min(a, b);
+                tr[p] = a - b;
+                if (x + 1 < width) {
+                    double c = right[i];
+                    bad |= !(c >= 0);
+                    rc[8 * p + RIGHT] = c; rc[8 * (p + oR) + 7 - RIGHT] = c;
+                }
+                if (!lastRow) {
+                    if (x > 0) {
+                        double c = downLeft[i];
+                        bad |= !(c >= 0);
+                        rc[8 * p + DOWN_LEFT] = c; rc[8 * (p + oDL) + 7 - DOWN_LEFT] = c;
+                    }
+                    double c = down[i];
+                    bad |= !(c >= 0);
+                    rc[8 * p + DOWN] = c; rc[8 * (p + oD) + 7 - DOWN] = c;
+                    if (x + 1 < width) {
+                        c = downRight[i];
+                        bad |= !(c >= 0);
+                        rc[8 * p + DOWN_RIGHT] = c; rc[8 * (p + oDR) + 7 - DOWN_RIGHT] = c;
+                    }
+                }
+            }
+        }
+        if (bad) throw new IllegalArgumentException("capacities must be >= 0 (and not NaN)");
+    }
+
     /** Runs the algorithm once; returns the maximum flow value (equal to the minimum cut). */
     public double maxFlow() {
         if (solved) throw new IllegalStateException("maxFlow() already ran on this graph");
@@ -97,20 +165,35 @@ public final class GridMaxFlow {
         final int[] off = this.off;
         final double[] rc = this.rc, tr = this.tr;
         final byte[] tree = this.tree, parent = this.parent;
-        final int[] ts = new int[nodes], dist = new int[nodes];
-        final int[] queue = new int[nodes];
-        final boolean[] queued = new boolean[nodes];
-        final int[] orphans = new int[nodes];
+        final int[] td = this.td, queue = this.queue, orphans = this.orphans;
+        final boolean[] queued = this.queued;
         int head = 0, tail = 0, count = 0;
         double flow = 0;
         for (double m : direct) flow += m;
+
+        // Paths s -> p -> q -> t between neighbours first, in one cheap pass with no trees: on
+        // GrabCut graphs they carry much of the flow, and each BK augmentation costs a tree repair.
+        for (int p = 0; p < nodes; p++) {
+            if (!(tr[p] > 0)) continue;
+            for (int d = 0; d < 8; d++) {
+                int q = p + off[d];
+                double c = rc[8 * p + d];
+                if (tr[q] < 0 && c > 0) {
+                    double f = Math.min(Math.min(tr[p], -tr[q]), c);
+                    tr[p] -= f; tr[q] += f;
+                    rc[8 * p + d] = c - f; rc[8 * q + 7 - d] += f;
+                    flow += f;
+                    if (tr[p] == 0) break;
+                }
+            }
+        }
 
         for (int p = 0; p < nodes; p++) {
             if (tr[p] > 0) tree[p] = SRC;
             else if (tr[p] < 0) tree[p] = SNK;
             else continue;
             parent[p] = TERMINAL;
-            dist[p] = 1;
+            td[2 * p + 1] = 1;
             queue[tail] = p;
             tail = tail + 1 == nodes ? 0 : tail + 1;
             count++;
@@ -130,12 +213,12 @@ public final class GridMaxFlow {
                             int q = p + off[d];
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SRC; parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                                tree[q] = SRC; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SNK) {
                                 ef = p; ed = d; break;
-                            } else if (ts[q] <= ts[p] && dist[q] > dist[p]) {
-                                parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                             }
                         }
                     }
@@ -145,12 +228,12 @@ public final class GridMaxFlow {
                         if (rc[8 * q + 7 - d] > 0) {
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SNK; parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                                tree[q] = SNK; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SRC) {
                                 ef = q; ed = 7 - d; break;
-                            } else if (ts[q] <= ts[p] && dist[q] > dist[p]) {
-                                parent[q] = (byte) (7 - d); ts[q] = ts[p]; dist[q] = dist[p] + 1;
+                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
                             }
                         }
                     }
@@ -173,30 +256,31 @@ public final class GridMaxFlow {
             while (parent[x] != TERMINAL) { int d = parent[x]; bn = Math.min(bn, rc[8 * x + d]); x += off[d]; }
             bn = Math.min(bn, -tr[x]);
 
-            int no = 0;
+            int oh = 0, no = 0; // orphans[oh..no) in order of discovery (FIFO, as in Kolmogorov's code)
             rc[8 * ef + ed] -= bn;
             rc[8 * eg + 7 - ed] += bn;
             x = ef;
             while (parent[x] != TERMINAL) {
                 int d = parent[x]; int y = x + off[d];
                 rc[8 * x + d] += bn;
-                if ((rc[8 * y + 7 - d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+                if ((rc[8 * y + 7 - d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
                 x = y;
             }
-            if ((tr[x] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+            if ((tr[x] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
             x = eg;
             while (parent[x] != TERMINAL) {
                 int d = parent[x]; int y = x + off[d];
                 rc[8 * y + 7 - d] += bn;
-                if ((rc[8 * x + d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+                if ((rc[8 * x + d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
                 x = y;
             }
-            if ((tr[x] += bn) == 0) { parent[x] = ORPHAN; orphans[no++] = x; }
+            if ((tr[x] += bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
             flow += bn;
 
             // Adoption: find new parents for orphans, or free them.
-            while (no > 0) {
-                final int o = orphans[--no];
+            while (oh != no) {
+                final int o = orphans[oh];
+                oh = oh + 1 == nodes ? 0 : oh + 1;
                 final byte t = tree[o];
                 int best = -1, minDist = INF_DIST;
                 for (int d = 0; d < 8; d++) {
@@ -205,20 +289,20 @@ public final class GridMaxFlow {
                     if (!(t == SRC ? rc[8 * q + 7 - d] > 0 : rc[8 * o + d] > 0)) continue;
                     int j = q, dd = 0;
                     while (true) {
-                        if (ts[j] == time) { dd += dist[j]; break; }
+                        if (td[2 * j] == time) { dd += td[2 * j + 1]; break; }
                         int a = parent[j];
                         dd++;
-                        if (a == TERMINAL) { ts[j] = time; dist[j] = 1; break; }
+                        if (a == TERMINAL) { td[2 * j] = time; td[2 * j + 1] = 1; break; }
                         if (a == ORPHAN) { dd = INF_DIST; break; }
                         j += off[a];
                     }
                     if (dd < INF_DIST) {
                         if (dd < minDist) { best = d; minDist = dd; }
-                        for (j = q; ts[j] != time; j += off[parent[j]]) { ts[j] = time; dist[j] = dd--; }
+                        for (j = q; td[2 * j] != time; j += off[parent[j]]) { td[2 * j] = time; td[2 * j + 1] = dd--; }
                     }
                 }
                 if (best >= 0) {
-                    parent[o] = (byte) best; ts[o] = time; dist[o] = minDist + 1;
+                    parent[o] = (byte) best; td[2 * o] = time; td[2 * o + 1] = minDist + 1;
                 } else {
                     tree[o] = NONE;
                     for (int d = 0; d < 8; d++) {
@@ -227,7 +311,7 @@ public final class GridMaxFlow {
                         if ((t == SRC ? rc[8 * q + 7 - d] > 0 : rc[8 * o + d] > 0) && !queued[q]) {
                             queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++;
                         }
-                        if (parent[q] == 7 - d) { parent[q] = ORPHAN; orphans[no++] = q; }
+                        if (parent[q] == 7 - d) { parent[q] = ORPHAN; orphans[no] = q; no = no + 1 == nodes ? 0 : no + 1; }
                     }
                 }
             }

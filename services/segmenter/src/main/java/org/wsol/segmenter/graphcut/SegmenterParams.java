@@ -10,10 +10,22 @@ package org.wsol.segmenter.graphcut;
  * @param iterations GMM re-fit + re-cut rounds (≥ 1; 1 = one grabCut iteration)
  * @param components Gaussian components per colour model (OpenCV: 5)
  * @param seed seed of the k-means initialisation, for reproducible results
+ * @param colourModels which pixels the first colour models are fitted to
  */
 public record SegmenterParams(double foregroundQuantile, double backgroundQuantile, double gamma, double lambda,
-                              int iterations, int components, long seed) {
-    public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L);
+                              int iterations, int components, long seed, ColourModels colourModels) {
+    public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L, ColourModels.SEEDS);
+
+    /** Pixels the first-iteration colour models learn from (later iterations use the current labelling). */
+    public enum ColourModels {
+        /** The paper's models: foreground from foreground seeds, background from background seeds only. */
+        SEEDS,
+        /**
+         * As OpenCV's {@code grabCut(..., GC_INIT_WITH_MASK)} with undecided pixels marked {@code GC_PR_BGD}:
+         * the background model also learns from every undecided pixel.
+         */
+        GRABCUT
+    }
 
     public SegmenterParams {
         if (!(backgroundQuantile >= 0 && backgroundQuantile < foregroundQuantile && foregroundQuantile <= 1))
@@ -23,21 +35,26 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         if (!(lambda > 0)) throw new IllegalArgumentException("lambda must be > 0 (may be infinite): " + lambda);
         if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1: " + iterations);
         if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
+        if (colourModels == null) throw new IllegalArgumentException("colourModels must be SEEDS or GRABCUT");
     }
 
     public SegmenterParams withQuantiles(double foreground, double background) {
-        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed);
+        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels);
     }
 
     public SegmenterParams withLambda(double l) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels);
     }
 
     public SegmenterParams withIterations(int n) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels);
     }
 
     public SegmenterParams withSeed(long s) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels);
+    }
+
+    public SegmenterParams withColourModels(ColourModels m) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m);
     }
 }

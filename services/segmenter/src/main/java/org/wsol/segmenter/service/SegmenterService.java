@@ -24,7 +24,8 @@ public final class SegmenterService implements AutoCloseable {
     topics.ensureExist(s);
     SegmenterParams params = SegmenterParams.DEFAULTS
         .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
-        .withIterations(s.getInt("segmenter.iterations"));
+        .withIterations(s.getInt("segmenter.iterations"))
+        .withColourModels(colourModels(s.get("segmenter.colour.models")));
     String worker = StageRunner.workerId("segmenter");
     this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
         BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1);
@@ -32,6 +33,14 @@ public final class SegmenterService implements AutoCloseable {
         this::isReady);
     runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "segmenter-worker");
+  }
+
+  static SegmenterParams.ColourModels colourModels(String v) {
+    try {
+      return SegmenterParams.ColourModels.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("segmenter.colour.models is '" + v + "': use 'seeds' or 'grabcut'");
+    }
   }
 
   public SegmenterService start() {

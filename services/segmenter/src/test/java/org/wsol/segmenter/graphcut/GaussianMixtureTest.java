@@ -117,4 +117,26 @@ class GaussianMixtureTest {
         for (int i = 0; i < 3 * n; i++) s[i] = r.nextInt(256);
         assertArrayEquals(new GaussianMixture().fit(s, n, 9).toOpenCvModel(), new GaussianMixture().fit(s, n, 9).toOpenCvModel());
     }
+
+    @Test
+    void openCvLayoutIsBgrAndRoundTrips() {
+        Random r = new Random(5);
+        int n = 400;
+        double[] s = new double[3 * n];
+        for (int i = 0; i < n; i++) sample(r, MEAN_A, L_A, s, 3 * i);
+        GaussianMixture g = new GaussianMixture(1).fit(s, n, 3);
+        double[] m = g.toOpenCvModel();
+        // One component: weight, mean (B, G, R), covariance rows in B, G, R order.
+        assertEquals(1.0, m[0]);
+        assertEquals(g.mean(0, 2), m[1]);
+        assertEquals(g.mean(0, 0), m[3]);
+        assertEquals(g.covariance(0, 2, 2), m[4]);     // B,B
+        assertEquals(g.covariance(0, 2, 0), m[4 + 2]); // B,R
+        assertEquals(g.covariance(0, 0, 1), m[4 + 7]); // R,G
+        GaussianMixture back = GaussianMixture.fromOpenCvModel(m);
+        for (int t = 0; t < 50; t++) {
+            double x = r.nextInt(256), y = r.nextInt(256), z = r.nextInt(256);
+            assertEquals(g.negLogLikelihood(x, y, z), back.negLogLikelihood(x, y, z), 1e-9);
+        }
+    }
 }

@@ -1,0 +1,247 @@
+package org.wsol.cli;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.opencv.core.Mat;
+import org.wsol.common.image.Images;
+import org.wsol.saliency.model.ModelSpec;
+import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.segmenter.graphcut.GraphCutSegmenter;
+import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.graphcut.SegmenterParams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Our GraphCut against OpenCV's grabCut on the same images and seed masks, one iteration, one
+ * thread each, in the same run. Seeds come from real saliency maps: the bundled CNN (single crop,
+ * top-1 class) computes them at the start, on the photo resized to each benchmark size.
+ */
+@Command(name = "segmenter", mixinStandardHelpOptions = true,
+    description = {"GraphCut speed and agreement: our segmenter vs OpenCV grabCut (1 iteration, same seeds, 1 thread).",
+        "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
+        "time over ours at the size where we gain least, the IoU the mean over all images and sizes."})
+class SegmenterBench implements Callable<Integer> {
+  @Option(names = "--photos", paramLabel = "DIR", description = "JPEG/PNG photos (default: samples/photos of this checkout)")
+  Path photos;
+
+  @Option(names = "--sizes", split = ",", defaultValue = "224x224,500x375", paramLabel = "WxH",
+      description = "image sizes to run at (default ${DEFAULT-VALUE})")
+  List<String> sizes;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "untimed rounds over all images first (default ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "timed rounds; an image's time is its median over them (default ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(names = "--save-maps", paramLabel = "DIR",
+      description = "also write each image and saliency map as <photo>-<W>x<H>.png and <photo>-<W>x<H>.saliency.png (16-bit, scaled to the map's maximum)")
+  Path saveMaps;
+
+  @Option(names = {"-v", "--verbose"}, description = "print per-image times and IoU")
+  boolean verbose;
+
+  @Option(names = "--cpu-time",
+      description = "time with the thread's CPU clock instead of the wall clock (steadier on a busy machine; leaves out our garbage collection, which runs on other threads)")
+  boolean cpuTime;
+
+  private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private long now() {
+    return cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
+  /** One benchmark input: the photo at one size, its map and seeds. */
+  record Case(String name, int w, int h, int[] rgb, byte[] seeds) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (warmup < 0 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0 and --rounds >= 1");
+    Path dir = photos != null ? photos : Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
+    List<Path> files = photoFiles(dir);
+    int[][] dims = sizes.stream().map(SegmenterBench::parseSize).toArray(int[][]::new);
+
+    OpenCvGrabCut.load();
+    List<List<Case>> cases = saliencyCases(files, dims);
+
+    SegmenterParams grabcut = SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.GRABCUT);
+    GraphCutSegmenter ours = new GraphCutSegmenter(grabcut);
+    GraphCutSegmenter paper = new GraphCutSegmenter(SegmenterParams.DEFAULTS);
+
+    System.out.printf(Locale.ROOT, "%d photos from %s; %d warm-up + %d timed rounds; 1 thread; %s ms per image%n",
+        files.size(), dir, warmup, rounds, cpuTime ? "thread CPU" : "wall-clock");
+    System.out.printf(Locale.ROOT, "%-9s %3s | %9s %7s | %9s %7s | %7s %8s | %13s %7s%n", "size", "n", "opencv med", "p90",
+        "ours med", "p90", "speedup", "mean IoU", "seeds-only med", "p90");
+    double worst = Double.POSITIVE_INFINITY, iouSum = 0;
+    int iouN = 0;
+    for (List<Case> cs : cases) {
+      int n = cs.size();
+      double[][] tOurs = new double[n][rounds], tCv = new double[n][rounds], tPaper = new double[n][rounds];
+      double[] iou = new double[n];
+      long[] parts = new long[3];
+      for (int r = -warmup; r < rounds; r++) {
+        for (int i = 0; i < n; i++) {
+          Case c = cs.get(i);
+          Mat img = OpenCvGrabCut.bgr(c.w, c.h, c.rgb);
+          Mat mask = OpenCvGrabCut.mask(c.w, c.h, c.seeds);
+          long t0 = now();
+          OpenCvGrabCut.grabCut(img, mask, 1);
+          long t1 = now();
+          GraphCutSegmenter.Segmentation s = ours.segment(c.w, c.h, c.rgb, c.seeds);
+          long t2 = now();
+          paper.segment(c.w, c.h, c.rgb, c.seeds);
+          long t3 = now();
+          img.release();
+          if (r < 0) {
+            mask.release();
+            continue;
+          }
+          tCv[i][r] = (t1 - t0) / 1e6;
+          tOurs[i][r] = (t2 - t1) / 1e6;
+          tPaper[i][r] = (t3 - t2) / 1e6;
+          parts[0] += s.gmmNanos();
+          parts[1] += s.graphNanos();
+          parts[2] += s.flowNanos();
+          if (r == 0) iou[i] = iou(s.foreground(), OpenCvGrabCut.foreground(mask));
+          mask.release();
+        }
+      }
+      double[] cv = medians(tCv), us = medians(tOurs), pa = medians(tPaper);
+      double ratio = quantile(cv, 0.5) / quantile(us, 0.5);
+      worst = Math.min(worst, ratio);
+      double meanIou = Arrays.stream(iou).average().orElse(Double.NaN);
+      iouSum += Arrays.stream(iou).sum();
+      iouN += n;
+      if (verbose) {
+        for (int i = 0; i < n; i++) {
+          System.out.printf(Locale.ROOT, "  %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n", cs.get(i).name, cv[i], us[i], cv[i] / us[i], iou[i]);
+        }
+        double all = parts[0] + parts[1] + parts[2];
+        System.out.printf(Locale.ROOT, "  ours: colour models %.0f%%, unaries+pairwise+graph %.0f%%, max-flow %.0f%%%n",
+            100 * parts[0] / all, 100 * parts[1] / all, 100 * parts[2] / all);
+      }
+      Case c0 = cs.get(0);
+      System.out.printf(Locale.ROOT, "%-9s %3d | %9.1f %7.1f | %9.1f %7.1f | %6.2fx %8.4f | %13.1f %7.1f%n", c0.w + "x" + c0.h, n,
+          quantile(cv, 0.5), quantile(cv, 0.9), quantile(us, 0.5), quantile(us, 0.9), ratio, meanIou,
+          quantile(pa, 0.5), quantile(pa, 0.9));
+    }
+    System.out.println("ours = colour models as grabCut (undecided pixels in the background model), as OpenCV computes;"
+        + " seeds-only = the paper's models (service default), for its time.");
+    System.out.printf(Locale.ROOT, "segmenter speedup vs opencv: %.2f (mean IoU %.4f)%n", worst, iouSum / iouN);
+    return 0;
+  }
+
+  private List<List<Case>> saliencyCases(List<Path> files, int[][] dims) throws IOException {
+    List<BufferedImage> originals = new ArrayList<>();
+    for (Path f : files) {
+      BufferedImage img = ImageIO.read(f.toFile());
+      if (img == null) throw new IllegalArgumentException("cannot decode " + f + " (need JPEG or PNG)");
+      originals.add(Images.toRgb(img));
+    }
+    List<List<Case>> out = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try (SaliencyModel model = SaliencyModel.load(ModelSpec.bundledDefault())) {
+      for (int[] d : dims) {
+        int w = d[0], h = d[1];
+        model.workingShortSide(Math.min(w, h));
+        List<BufferedImage> resized = originals.stream().map(o -> Images.resize(o, w, h)).toList();
+        List<SaliencyModel.ImageSaliency> maps = model.compute(resized, 1, SaliencyModel.Mode.SINGLE_CROP);
+        List<Case> cs = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+          SaliencyModel.ImageSaliency s = maps.get(i);
+          if (s.width() != w || s.height() != h) {
+            throw new IllegalStateException("working image is " + s.width() + "x" + s.height() + ", expected " + w + "x" + h);
+          }
+          float[] map = s.classes().get(0).map();
+          String name = stem(files.get(i)) + "-" + w + "x" + h;
+          cs.add(new Case(name, w, h, s.rgb(), Localizer.seeds(w, h, map, 0.95, 0.30)));
+          if (saveMaps != null) save(name, s.workingImage(), map, w, h);
+        }
+        out.add(cs);
+      }
+    }
+    System.err.printf(Locale.ROOT, "saliency maps (bundled CNN, single crop, top-1 class): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    return out;
+  }
+
+  private void save(String name, BufferedImage img, float[] map, int w, int h) throws IOException {
+    Files.createDirectories(saveMaps);
+    ImageIO.write(img, "png", saveMaps.resolve(name + ".png").toFile());
+    float max = 0;
+    for (float v : map) max = Math.max(max, v);
+    BufferedImage g = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+    WritableRaster r = g.getRaster();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        r.setSample(x, y, 0, max > 0 ? Math.round(map[y * w + x] / max * 65535f) : 0);
+      }
+    }
+    ImageIO.write(g, "png", saveMaps.resolve(name + ".saliency.png").toFile());
+  }
+
+  static List<Path> photoFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no photo folder " + dir + ": run from the repository (./wsol) or give --photos DIR");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)"))
+          .sorted().toList();
+      if (files.isEmpty()) throw new IllegalArgumentException("no .jpg or .png photos in " + dir);
+      return files;
+    }
+  }
+
+  static int[] parseSize(String s) {
+    String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
+    try {
+      int w = Integer.parseInt(p[0]), h = Integer.parseInt(p[1]);
+      if (p.length == 2 && w >= 2 && h >= 2) return new int[] {w, h};
+    } catch (RuntimeException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("size '" + s + "' is not WxH with both sides >= 2, e.g. 224x224");
+  }
+
+  private static String stem(Path p) {
+    String n = p.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+
+  /** Each image's median over the rounds. */
+  private static double[] medians(double[][] t) {
+    double[] m = new double[t.length];
+    for (int i = 0; i < t.length; i++) m[i] = quantile(t[i], 0.5);
+    return m;
+  }
+
+  /** Linear-interpolated quantile. */
+  static double quantile(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(s.length - 1, lo + 1);
+    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+  }
+
+  static double iou(boolean[] a, boolean[] b) {
+    int inter = 0, union = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] && b[i]) inter++;
+      if (a[i] || b[i]) union++;
+    }
+    return union == 0 ? 1 : (double) inter / union;
+  }
+}
