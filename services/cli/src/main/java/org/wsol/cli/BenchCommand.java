@@ -2,6 +2,8 @@ package org.wsol.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Parent of the benchmarks. Each benchmark is a subcommand class listed in {@code subcommands};
@@ -13,8 +15,10 @@ import picocli.CommandLine.Command;
         "Figures and commands are recorded in BENCHMARKS.md."},
     subcommands = {SegmenterBench.class, CommandLine.HelpCommand.class})
 class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    new CommandLine(this).usage(System.out);
+    spec.commandLine().usage(System.out); // as "wsol bench", with its subcommands
   }
 }

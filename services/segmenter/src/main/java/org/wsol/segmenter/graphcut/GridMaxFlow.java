@@ -10,9 +10,14 @@ package org.wsol.segmenter.graphcut;
  * {@code rc[8p..8p+7]} and neighbours at fixed index offsets. The grid is padded with a one-node
  * border of dummies whose capacities stay 0, so no bounds checks are needed in the inner loops.
  *
+ * Before the trees grow, paths source → p → q → sink between neighbours are saturated in one pass.
+ *
  * <p>Usage: set terminal capacities and symmetric edge capacities (all finite or +∞, ≥ 0), call
- * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}. Nodes are {@code y*width + x}.
- * Nodes reached by neither search tree are reported on the source side (as OpenCV does).
+ * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}; {@link #reset()} makes the graph
+ * reusable for another image of the same size. Nodes are {@code y*width + x}.
+ * Nodes reached by neither search tree are reported on the source side (as OpenCV does). That side
+ * is the complement of the nodes that can reach the sink in the residual graph, which is the same
+ * for every maximum flow, so the cut does not depend on the order in which paths were found.
  */
 public final class GridMaxFlow {
     // Directions 0..7: (-1,-1) (0,-1) (1,-1) (-1,0) (1,0) (-1,1) (0,1) (1,1); opposite(d) = 7-d.
