@@ -1,0 +1,80 @@
+package org.wsol.cli;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
+import org.wsol.common.config.Settings;
+import org.wsol.common.image.HalfFloats;
+import org.wsol.common.image.Images;
+import org.wsol.schema.MapDtype;
+import org.wsol.schema.SaliencyTensor;
+
+/** Shared by the fault tests: small valid saliency records, and waiting for a consumer group to settle. */
+final class Faults {
+  static final int SIZE = 32;
+  private static final byte[] WORKING = workingImage();
+  private static final byte[] MAP = HalfFloats.encode(blob());
+
+  private Faults() {}
+
+  /** Settings under which a killed member's partitions move within seconds instead of the default 45 s. */
+  static List<String> quickRebalance() {
+    return List.of("--set", "kafka.consumer.session.timeout.ms=6000", "--set", "kafka.consumer.heartbeat.interval.ms=1000");
+  }
+
+  static float[] blob() {
+    float[] map = new float[SIZE * SIZE];
+    for (int y = 0; y < SIZE; y++) {
+      for (int x = 0; x < SIZE; x++) {
+        double dx = x - SIZE / 2.0;
+        double dy = y - SIZE / 2.0;
+        map[y * SIZE + x] = (float) Math.exp(-(dx * dx + dy * dy) / (SIZE * SIZE / 16.0));
+      }
+    }
+    return map;
+  }
+
+  static byte[] workingImage() {
+    BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < SIZE; y++) {
+      for (int x = 0; x < SIZE; x++) {
+        boolean in = Math.abs(x - SIZE / 2) < SIZE / 4 && Math.abs(y - SIZE / 2) < SIZE / 4;
+        img.setRGB(x, y, in ? 0xD02020 : 0x2040C0);
+      }
+    }
+    return Images.jpeg(img, 0.95f);
+  }
+
+  /** A valid saliency record for class {@code rank} of {@code topK}: a red square on blue, a blob over it. */
+  static SaliencyTensor tensor(String imageId, int rank, int topK) {
+    return SaliencyTensor.newBuilder()
+        .setImageId(imageId).setClassIndex(rank).setClassLabel("class-" + rank).setRank(rank).setTopK(topK)
+        .setScore(10f - rank).setMapWidth(SIZE).setMapHeight(SIZE).setMapDtype(MapDtype.FLOAT16)
+        .setMapData(ByteBuffer.wrap(MAP)).setWorkingImage(ByteBuffer.wrap(WORKING))
+        .setOriginalWidth(SIZE * 4).setOriginalHeight(SIZE * 4).setModelId("synthetic")
+        .setImageProducedAt(Instant.now()).setSaliencyMs(0f).build();
+  }
+
+  /** Waits until the group is stable with {@code members} members (so that records flow to all of them). */
+  static void awaitGroup(Settings s, String group, int members, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(s.kafka())) {
+      while (true) {
+        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        if (d.groupState() == GroupState.STABLE && d.members().size() == members) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException(group + " is " + d.groupState() + " with " + d.members().size() + " members");
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+}
