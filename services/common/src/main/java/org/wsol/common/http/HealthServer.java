@@ -32,7 +32,8 @@ public final class HealthServer implements AutoCloseable {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
           + "): choose another port with --set metrics.port=... or stop what uses it", e);
     }
-    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+    // Cached, not fixed: a server-sent-event client holds its thread for as long as it listens.
+    server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "http-" + port);
       t.setDaemon(true);
       return t;
