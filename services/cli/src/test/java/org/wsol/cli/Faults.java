@@ -1,21 +1,33 @@
 package org.wsol.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.Images;
+import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
-/** Shared by the fault tests: small valid saliency records, and waiting for a consumer group to settle. */
+/** Shared by the fault tests: small valid saliency records, waiting for consumer groups, counting results. */
 final class Faults {
   static final int SIZE = 32;
   private static final byte[] WORKING = workingImage();
@@ -51,6 +63,25 @@ final class Faults {
     return Images.jpeg(img, 0.95f);
   }
 
+  /**
+   * Checks the results topic: every image has exactly one result, and it is complete.
+   * @return a one-line summary
+   */
+  static String assertExactlyOneCompleteResult(List<ConsumerRecord<byte[], byte[]>> results, List<String> imageIds) {
+    AvroCodec<LocalizationResult> codec = new AvroCodec<>(LocalizationResult.class);
+    Map<String, Integer> count = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : results) {
+      LocalizationResult lr = codec.decode(r.value());
+      assertTrue(lr.getComplete(), "result of " + lr.getImageId() + " is incomplete, missing " + lr.getMissingRanks());
+      count.merge(lr.getImageId(), 1, Integer::sum);
+    }
+    for (String id : imageIds) {
+      assertEquals(1, count.getOrDefault(id, 0), "results for " + id);
+    }
+    assertEquals(imageIds.size(), results.size(), "one result per image, nothing else");
+    return results.size() + " results for " + imageIds.size() + " images, all complete";
+  }
+
   /** A valid saliency record for class {@code rank} of {@code topK}: a red square on blue, a blob over it. */
   static SaliencyTensor tensor(String imageId, int rank, int topK) {
     return SaliencyTensor.newBuilder()
@@ -59,6 +90,33 @@ final class Faults {
         .setMapData(ByteBuffer.wrap(MAP)).setWorkingImage(ByteBuffer.wrap(WORKING))
         .setOriginalWidth(SIZE * 4).setOriginalHeight(SIZE * 4).setModelId("synthetic")
         .setImageProducedAt(Instant.now()).setSaliencyMs(0f).build();
+  }
+
+  /** Waits until {@code group} has committed every record of {@code topic} (consumer lag 0). */
+  static void awaitCaughtUp(Settings s, String group, String topic, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = Admin.create(s.kafka())) {
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+        long lag = 0;
+        for (var e : ends.entrySet()) {
+          OffsetAndMetadata c = committed.get(e.getKey());
+          lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+        }
+        if (lag <= 0) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException(group + " still has " + lag + " records of " + topic + " to go");
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   /** Waits until the group is stable with {@code members} members (so that records flow to all of them). */

@@ -25,6 +25,7 @@ import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
+import org.wsol.results.service.ResultsService;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.service.SegmenterService;
@@ -32,7 +33,8 @@ import org.wsol.segmenter.service.SegmenterService;
 /**
  * Three segmenter processes share the saliency topic; one is killed with SIGKILL while records flow. Its
  * partitions move to the other two, which replay what it had not committed: every (image, class) still gets
- * its box.
+ * its box, and the results service (idempotent by image and rank) emits exactly one complete result per image
+ * however many boxes were replayed.
  */
 class SegmenterKillIT {
   static final int IMAGES = 120;
@@ -47,6 +49,7 @@ class SegmenterKillIT {
       Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers()));
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
+      ResultsService results = new ResultsService(s.with("results.http.port", "0")).start();
       List<String> args = new ArrayList<>(List.of("segmenter", "-b", broker.bootstrapServers()));
       args.addAll(Faults.quickRebalance());
       for (int i = 0; i < 3; i++) {
@@ -63,7 +66,9 @@ class SegmenterKillIT {
       String victimWorker = "segmenter-" + victim.pid() + "-";
       Set<Integer> victimPartitions = new HashSet<>();
       long killedAtOffsetCount;
-      try (TopicTail out = new TopicTail(s, topics.boxes());
+      try (results;
+          TopicTail out = new TopicTail(s, topics.boxes());
+          TopicTail resultTail = new TopicTail(s, topics.results());
           KafkaProducer<byte[], byte[]> producer =
               new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
         Thread feeder = new Thread(() -> {
@@ -118,8 +123,16 @@ class SegmenterKillIT {
             .anyMatch(w -> !w.startsWith(victimWorker)));
         assertTrue(takenOver, "a survivor must have taken over one of partitions " + victimPartitions);
         assertTrue(segmenters.get(1).isAlive() && segmenters.get(2).isAlive());
-        System.out.printf("SegmenterKillIT: %d saliency records, %d boxes (%d replayed), victim owned partitions %s%n",
-            IMAGES * TOP_K, all.size(), all.size() - got.size(), victimPartitions);
+
+        Faults.awaitCaughtUp(s, ResultsService.APPLICATION_ID, topics.boxes(), Duration.ofSeconds(60));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+          ids.add("img-" + i);
+        }
+        String summary = Faults.assertExactlyOneCompleteResult(
+            resultTail.await(rs -> rs.size() >= IMAGES, Duration.ofSeconds(60)), ids);
+        System.out.printf("SegmenterKillIT: %d saliency records, %d boxes (%d replayed), victim owned partitions %s; %s%n",
+            IMAGES * TOP_K, all.size(), all.size() - got.size(), victimPartitions, summary);
       }
     } finally {
       for (ServiceProcess p : segmenters) {
