@@ -23,6 +23,7 @@ import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.Images;
+import org.wsol.schema.ImageEvent;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
@@ -61,6 +62,33 @@ final class Faults {
       }
     }
     return Images.jpeg(img, 0.95f);
+  }
+
+  /** A photo-like test image: a red square on a noisy blue background, JPEG. */
+  static byte[] photo(int w, int h, long seed) {
+    java.util.Random r = new java.util.Random(seed);
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean in = x > w / 4 && x < w * 3 / 4 && y > h / 4 && y < h * 3 / 4;
+        int n = r.nextInt(40);
+        img.setRGB(x, y, in ? (200 + n / 2) << 16 | (30 + n) << 8 | 40 : (30 + n) << 16 | (60 + n) << 8 | 190);
+      }
+    }
+    return Images.jpeg(img, 0.9f);
+  }
+
+  static ImageEvent imageEvent(String id, byte[] image, int topK) {
+    return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setTopK(topK)
+        .setProducedAt(Instant.now()).build();
+  }
+
+  /** Arguments of a saliency process that is quick on a CPU: one crop, the smallest working image. */
+  static List<String> quickSaliency(String bootstrap) {
+    List<String> args = new java.util.ArrayList<>(List.of("saliency", "-b", bootstrap,
+        "--set", "saliency.ten.crop=false", "--set", "saliency.working.size=224", "--set", "metrics.port=0"));
+    args.addAll(quickRebalance());
+    return args;
   }
 
   /**
