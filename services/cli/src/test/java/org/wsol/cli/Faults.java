@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -120,22 +119,27 @@ final class Faults {
         .setImageProducedAt(Instant.now()).setSaliencyMs(0f).build();
   }
 
+  /** Records of {@code topic} that {@code group} has not committed yet. */
+  static long lag(Admin admin, String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    long lag = 0;
+    for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+    }
+    return lag;
+  }
+
   /** Waits until {@code group} has committed every record of {@code topic} (consumer lag 0). */
   static void awaitCaughtUp(Settings s, String group, String topic, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(s.kafka())) {
       while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-        long lag = 0;
-        for (var e : ends.entrySet()) {
-          OffsetAndMetadata c = committed.get(e.getKey());
-          lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-        }
+        long lag = lag(admin, group, topic);
         if (lag <= 0) {
           return;
         }
