@@ -50,7 +50,8 @@ public final class Pictures {
       if (b == null) {
         continue;
       }
-      Color c = RANK_COLOURS[(cb.getRank() - 1) % RANK_COLOURS.length];
+      // Rank 0 is the ground-truth class (images that came with ground truth): white, labelled "GT".
+      Color c = cb.getRank() == 0 ? Color.WHITE : RANK_COLOURS[(cb.getRank() - 1) % RANK_COLOURS.length];
       int x0 = (int) Math.round(b.getXMin() * sx);
       int y0 = (int) Math.round(b.getYMin() * sy);
       int x1 = (int) Math.round(b.getXMax() * sx);
@@ -58,7 +59,7 @@ public final class Pictures {
       g.setStroke(new BasicStroke(cb.getRank() == 1 ? 3f : 1.5f));
       g.setColor(c);
       g.drawRect(x0, y0, Math.max(1, x1 - x0 - 1), Math.max(1, y1 - y0 - 1));
-      String label = cb.getRank() + ". " + shortLabel(cb.getClassLabel());
+      String label = (cb.getRank() == 0 ? "GT" : cb.getRank() + ".") + " " + shortLabel(cb.getClassLabel());
       int tw = g.getFontMetrics().stringWidth(label) + 6;
       int ty = Math.max(0, y0 - 17);
       g.fillRect(x0, ty, tw, 17);

@@ -64,6 +64,7 @@ public final class ResultSubscriber implements AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-subscribe-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the results service writes in transactions
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     List<String> subscribed = new ArrayList<>(List.of(topics.results()));

@@ -53,7 +53,13 @@ public final class SaliencyModel implements AutoCloseable {
         TEN_CROP
     }
 
-    /** One class of one image: its rank in the top-k, logit and saliency map (working-image size). */
+    /** Rank of a class that was asked for by the caller rather than ranked by the model. */
+    public static final int REQUESTED = -1;
+
+    /**
+     * One class of one image: its rank in the top-k (0 = top; {@link #REQUESTED} for a class the caller
+     * asked for), logit and saliency map (working-image size).
+     */
     public record ClassSaliency(int index, String label, int rank, float logit, float[] map) {}
 
     /** The working image (shorter side 256 by default) and its top-k classes with maps. */
@@ -184,17 +190,39 @@ public final class SaliencyModel implements AutoCloseable {
 
     /** Class saliency of whole images: top-k classes each, maps in the working-image frame. */
     public List<ImageSaliency> compute(List<BufferedImage> images, int topK, Mode mode) {
+        int[] none = new int[images.size()];
+        Arrays.fill(none, -1);
+        return compute(images, topK, none, mode);
+    }
+
+    /**
+     * As {@link #compute(List, int, Mode)}, plus for image i the map of class {@code extra[i]} (-1: none),
+     * e.g. the ground-truth class, appended to its classes with rank {@link #REQUESTED} even when that class
+     * is also in its top-k. Same forward pass; one more backward pass when any image of a chunk has an extra.
+     */
+    public List<ImageSaliency> compute(List<BufferedImage> images, int topK, int[] extra, Mode mode) {
+        if (extra.length != images.size()) {
+            throw new IllegalArgumentException("one extra class per image (-1 for none): " + extra.length
+                    + " for " + images.size() + " images");
+        }
+        for (int e : extra) {
+            if (e < -1 || e >= numClasses) {
+                throw new IllegalArgumentException("class " + e + " is outside the model's 0.." + (numClasses - 1));
+            }
+        }
         int per = mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
         int imagesPerPass = Math.max(1, maxCropsPerPass / per);
         List<ImageSaliency> out = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += imagesPerPass) {
-            List<BufferedImage> chunk = images.subList(from, Math.min(images.size(), from + imagesPerPass));
-            out.addAll(computeChunk(chunk, topK, mode, per));
+            int to = Math.min(images.size(), from + imagesPerPass);
+            out.addAll(computeChunk(images.subList(from, to), topK, Arrays.copyOfRange(extra, from, to), mode, per));
         }
         return out;
     }
 
-    private List<ImageSaliency> computeChunk(List<BufferedImage> images, int topK, Mode mode, int per) {
+    private List<ImageSaliency> computeChunk(List<BufferedImage> images, int topK, int[] extra, Mode mode,
+                                             int per) {
+        boolean anyExtra = Arrays.stream(extra).anyMatch(e -> e >= 0);
         int n = images.size();
         int sample = 3 * size * size;
         float[] mean = spec.mean();
@@ -228,8 +256,14 @@ public final class SaliencyModel implements AutoCloseable {
                     }
                 }
                 imageClasses[i] = topK(meanLogits[i], 0, numClasses, topK);
+                int[] chosen = imageClasses[i];
+                if (anyExtra) {
+                    // Every sample needs a class in each backward pass; one without an extra repeats its top class.
+                    chosen = Arrays.copyOf(chosen, chosen.length + 1);
+                    chosen[chosen.length - 1] = extra[i] >= 0 ? extra[i] : imageClasses[i][0];
+                }
                 for (int c = 0; c < per; c++) {
-                    cls[i * per + c] = imageClasses[i];
+                    cls[i * per + c] = chosen;
                 }
             }
             return cls;
@@ -238,8 +272,9 @@ public final class SaliencyModel implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             int w = working[i].getWidth();
             int h = working[i].getHeight();
-            List<ClassSaliency> classes = new ArrayList<>(topK);
-            for (int r = 0; r < imageClasses[i].length; r++) {
+            List<ClassSaliency> classes = new ArrayList<>(topK + 1);
+            int ranked = imageClasses[i].length;
+            for (int r = 0; r < ranked + (extra[i] >= 0 ? 1 : 0); r++) {
                 float[] map;
                 if (mode == Mode.SINGLE_CROP) {
                     map = Images.resizeMap(t.map(r, i), size, size, w, h);
@@ -250,8 +285,9 @@ public final class SaliencyModel implements AutoCloseable {
                     }
                     map = TenCrop.placeBack(crops, size, w, h);
                 }
-                int cls = imageClasses[i][r];
-                classes.add(new ClassSaliency(cls, spec.classes().get(cls), r, meanLogits[i][cls], map));
+                int cls = r < ranked ? imageClasses[i][r] : extra[i];
+                classes.add(new ClassSaliency(cls, spec.classes().get(cls), r < ranked ? r : REQUESTED,
+                        meanLogits[i][cls], map));
             }
             out.add(new ImageSaliency(working[i], List.copyOf(classes)));
         }

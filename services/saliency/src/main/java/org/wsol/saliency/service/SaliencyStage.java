@@ -15,7 +15,11 @@ import org.wsol.schema.ImageEvent;
 import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
-/** ImageEvent -> one SaliencyTensor per top-k class, a whole poll's images in one batched model call. */
+/**
+ * ImageEvent -> one SaliencyTensor per top-k class (ranks 1..k), a whole poll's images in one batched model
+ * call. An image with ground truth also gets one for its true class, rank 0, always (even when that class is
+ * among the top k): GT-known localisation scores segment it, and the results service waits for it.
+ */
 public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final SaliencyModel model;
   private final SaliencyModel.Mode mode;
@@ -45,6 +49,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     List<Outcome<SaliencyTensor>> outcomes = new ArrayList<>();
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> slots = new ArrayList<>();
+    List<Integer> extras = new ArrayList<>();
     int maxK = 1;
     int classes = model.spec().classes().size();
     for (ImageEvent e : inputs) {
@@ -53,7 +58,13 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
         if (k < 1 || k > classes) {
           throw new BadRecordException("top_k=" + e.getTopK() + " is outside 1.." + classes);
         }
+        int truth = e.getGroundTruth() == null ? -1 : e.getGroundTruth().getClassIndex();
+        if (e.getGroundTruth() != null && (truth < 0 || truth >= classes)) {
+          throw new BadRecordException("ground_truth.class_index=" + truth + " is outside the model's classes 0.."
+              + (classes - 1) + ": ground truth must use the model's class indices");
+        }
         images.add(Images.decode(source.bytes(e), maxBytes, maxPixels));
+        extras.add(truth);
         slots.add(outcomes.size());
         maxK = Math.max(maxK, k);
         outcomes.add(null);
@@ -65,7 +76,8 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
       return outcomes;
     }
     long t0 = System.nanoTime();
-    List<SaliencyModel.ImageSaliency> maps = model.compute(images, maxK, mode);
+    List<SaliencyModel.ImageSaliency> maps = model.compute(images, maxK,
+        extras.stream().mapToInt(Integer::intValue).toArray(), mode);
     float msPerImage = (System.nanoTime() - t0) / 1e6f / images.size();
     for (int i = 0; i < maps.size(); i++) {
       int slot = slots.get(i);
@@ -82,16 +94,18 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     BufferedImage working = s.workingImage();
     ByteBuffer encoded = ByteBuffer.wrap(lossless ? Images.png(working) : Images.jpeg(working, 0.95f));
     int k = topK(e);
-    List<SaliencyTensor> out = new ArrayList<>(k);
+    List<SaliencyTensor> out = new ArrayList<>(k + 1);
     for (SaliencyModel.ClassSaliency c : s.classes()) {
       if (c.rank() >= k) {
         continue;
       }
+      // The model counts ranks from 0; the contract from 1, with 0 for the requested (ground-truth) class.
+      int rank = c.rank() == SaliencyModel.REQUESTED ? 0 : c.rank() + 1;
       out.add(SaliencyTensor.newBuilder()
           .setImageId(e.getId())
           .setClassIndex(c.index())
           .setClassLabel(c.label())
-          .setRank(c.rank() + 1) // the model counts ranks from 0, the contract from 1
+          .setRank(rank)
           .setTopK(k)
           .setScore(c.logit())
           .setMapHeight(s.height())
