@@ -13,13 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
+import org.wsol.common.kafka.Lag;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.Images;
 import org.wsol.schema.ImageEvent;
@@ -119,34 +117,15 @@ final class Faults {
         .setImageProducedAt(Instant.now()).setSaliencyMs(0f).build();
   }
 
-  /** Records of {@code topic} that {@code group} has not committed yet. */
   static long lag(Admin admin, String group, String topic) throws Exception {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-    long lag = 0;
-    for (var e : admin.listOffsets(latest).all().get().entrySet()) {
-      OffsetAndMetadata c = committed.get(e.getKey());
-      lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-    }
-    return lag;
+    return Lag.of(admin, group, topic);
   }
 
   /** Waits until {@code group} has committed every record of {@code topic} (consumer lag 0). */
   static void awaitCaughtUp(Settings s, String group, String topic, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(s.kafka())) {
-      while (true) {
-        long lag = lag(admin, group, topic);
-        if (lag <= 0) {
-          return;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException(group + " still has " + lag + " records of " + topic + " to go");
-        }
-        Thread.sleep(200);
+      if (!Lag.awaitZero(admin, group, topic, timeout)) {
+        throw new TimeoutException(group + " still has " + Lag.of(admin, group, topic) + " records of " + topic + " to go");
       }
     }
   }
