@@ -37,7 +37,7 @@ class ChaosCommand implements Callable<Integer> {
   @Option(names = "--images", defaultValue = "200", description = "images to send (default ${DEFAULT-VALUE})")
   int images;
 
-  @Option(names = "--kill-every", paramLabel = "S", defaultValue = "5", description = "seconds between segmenter kills (default ${DEFAULT-VALUE})")
+  @Option(names = "--kill-every", paramLabel = "S", defaultValue = "10", description = "seconds from a replacement segmenter being up to the next kill (default ${DEFAULT-VALUE}); below the 6 s session timeout the group spends its time rebalancing")
   double killEvery;
 
   @Option(names = "--segmenters", defaultValue = "2", description = "segmenter processes running at once (default ${DEFAULT-VALUE})")
@@ -63,7 +63,7 @@ class ChaosCommand implements Callable<Integer> {
     }
     Path logs = Path.of(".wsol", "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
-    List<ServiceProcess> running = new ArrayList<>();
+    List<ServiceProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
       Settings s = config.settings().with("bootstrap.servers", broker.bootstrapServers());
       Topics topics = Topics.from(s);
@@ -101,13 +101,15 @@ class ChaosCommand implements Callable<Integer> {
           if (System.nanoTime() >= nextKill) {
             ServiceProcess victim = segs.get(next);
             victim.kill();
-            ServiceProcess fresh = start("segmenter", "-Xmx512m", common, logs, victim.name() + "-" + (++kills));
+            ServiceProcess fresh = start("segmenter", "-Xmx512m", common, logs, "segmenter-" + (segmenters + kills++));
             running.add(fresh);
             segs.set(next, fresh);
             next = (next + 1) % segs.size();
+            fresh.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(180));
+            // The next kill counts from when the replacement is up, so that a slow start is not killed unborn.
             nextKill = System.nanoTime() + (long) (killEvery * 1e9);
             c = count(results.records());
-            System.err.printf("chaos: %4.0f s: killed %s (pid %d), started %s; complete %d/%d%n",
+            System.err.printf("chaos: %4.0f s: killed %s (pid %d), %s is up; complete %d/%d%n",
                 (System.nanoTime() - start) / 1e9, victim.name(), victim.pid(), fresh.name(), c.complete, images);
           }
           c = count(results.records());

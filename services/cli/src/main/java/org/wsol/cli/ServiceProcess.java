@@ -16,6 +16,13 @@ import java.util.concurrent.TimeoutException;
  * and the fault tests start services this way so that they can kill one (SIGKILL) like a crashed machine.
  */
 final class ServiceProcess implements AutoCloseable {
+  /** Children still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never orphaned. */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-children"));
+  }
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -40,6 +47,8 @@ final class ServiceProcess implements AutoCloseable {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      LIVE.add(p);
+      p.onExit().thenRun(() -> LIVE.remove(p));
       return new ServiceProcess(name, p, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
