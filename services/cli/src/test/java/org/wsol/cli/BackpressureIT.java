@@ -37,8 +37,8 @@ import org.wsol.schema.ImageEvent;
  * them all. A service that queued what it fetched would die of OutOfMemoryError.
  */
 class BackpressureIT {
-  static final int IMAGES = 24;
-  static final int IMAGE_BYTES = 6 << 20; // 24 x 6 MB = 151 MB through a 64 MB heap
+  static final int IMAGES = 20;
+  static final int IMAGE_BYTES = 7 << 20; // 20 x 7 MB = 147 MB through a 64 MB heap
   static final String HEAP = "-Xmx64m";
 
   @TempDir Path tmp;

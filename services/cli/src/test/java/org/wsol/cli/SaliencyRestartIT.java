@@ -37,8 +37,8 @@ import picocli.CommandLine;
  * {@code ./wsol dead-letters} lists it.
  */
 class SaliencyRestartIT {
-  static final int IMAGES = 16;
-  static final int RESENT = 4;
+  static final int IMAGES = 12;
+  static final int RESENT = 3;
 
   @TempDir Path tmp;
 
