@@ -44,6 +44,8 @@ public final class Defaults {
     new Entry("kafka.producer.compression.type", "zstd", "producers compress batches; saliency maps are half floats and compress well"),
     new Entry("kafka.producer.linger.ms", "5", "producers wait up to 5 ms to fill a batch: throughput at little latency"),
     new Entry("kafka.consumer.max.poll.records", "32", "records per poll, small enough that one poll's work ends well inside max.poll.interval.ms"),
+    new Entry("kafka.consumer.session.timeout.ms", "10000", "a killed worker's partitions move to the others after 10 s instead of Kafka's 45 s"),
+    new Entry("kafka.consumer.heartbeat.interval.ms", "3000", "a third of the session timeout, as Kafka recommends"),
     new Entry("kafka.consumer.auto.offset.reset", "earliest", "a new consumer group starts from the beginning of each topic, so nothing produced before it started is lost"),
   };
 
