@@ -32,7 +32,7 @@ public final class Defaults {
     new Entry("segmenter.fg.quantile", "0.95", "saliency quantile above which pixels seed the foreground"),
     new Entry("segmenter.bg.quantile", "0.30", "saliency quantile below which pixels seed the background"),
     new Entry("segmenter.iterations", "1", "GraphCut iterations (re-fit colour models, re-cut)"),
-    new Entry("results.timeout.ms", "60000", "emit a result as incomplete when a box is still missing after this long"),
+    new Entry("results.timeout.ms", "60000", "emit an image's result as incomplete (with missing_ranks) when a box is still missing this long after its first box arrived"),
     new Entry("results.http.port", "8080", "HTTP port of the results service (0 = any free port)"),
     new Entry("results.state.dir", "", "folder of the results state stores (RocksDB); empty = a temporary folder deleted on exit, rebuilt from the changelog at start"),
     new Entry("results.advertised.address", "", "host:port at which other results instances reach this one's HTTP API (Kafka Streams application.server); empty = http.host and the bound port"),
