@@ -3,6 +3,7 @@ package org.wsol.saliency.service;
 import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.config.Settings;
@@ -31,7 +32,8 @@ public final class SaliencyService implements AutoCloseable {
         .workingShortSide(s.getInt("saliency.working.size"));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
-        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"));
+        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
+        .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
         this::isRunning);
     Gauge.builder("wsol_images_processed", runner, StageRunner::processedCount).register(health.registry());
