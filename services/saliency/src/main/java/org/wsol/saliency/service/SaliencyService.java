@@ -29,7 +29,8 @@ public final class SaliencyService implements AutoCloseable {
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
-        .workingShortSide(s.getInt("saliency.working.size"));
+        .workingShortSide(s.getInt("saliency.working.size"))
+        .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
