@@ -93,7 +93,7 @@ class SaliencyBench implements Callable<Integer> {
     }
     try (SaliencyModel model = SaliencyModel.load(SaliencyService.modelSpec(settings.get("saliency.model")))
         .maxCropsPerPass(maxCropsPerPass);
-         TorchSide torch = noTorch ? null : TorchSide.start(python, modelFile(model, tmp), n)) {
+         TorchSide torch = noTorch ? null : TorchSide.start(python, modelFile(model, tmp), n, JniUtils.getNumInteropThreads())) {
       String device = model.device().isGpu() ? "gpu" + model.device().getDeviceId() : "cpu";
       System.out.printf(Locale.ROOT, "model %s on %s; DJL: PyTorch %s, %d intra-op / %d inter-op threads; %d photos from %s%n",
           model.spec().modelId(), device, ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
@@ -142,8 +142,9 @@ class SaliencyBench implements Callable<Integer> {
     for (Photo photo : photos) {
       Prepared p = model.prepare(List.of(photo.image()), Mode.SINGLE_CROP);
       TensorSaliency t = model.saliency(p, 1);
-      Path in = write(p.input(), tmp.resolve("check.f32"));
-      Path out = tmp.resolve("check-grad.f32");
+      // A file name per photo: the Python side caches inputs by path.
+      Path in = write(p.input(), tmp.resolve("check-" + lines.size() + ".f32"));
+      Path out = tmp.resolve("check-grad-" + lines.size() + ".f32");
       torch.run(List.of(new Pass(in, 1, 1)), 1, 1, out);
       float[] ref = read(out);
       float[] map = t.map(0, 0);
@@ -206,6 +207,7 @@ class SaliencyBench implements Callable<Integer> {
     Arrays.fill(bestTorch, Double.MAX_VALUE);
     for (int r = 0; r < repeats; r++) {
       for (int i = 0; i < np; i++) {
+        settle();
         long t0 = System.nanoTime();
         Prepared p = model.prepare(passes.get(i), mode);
         long t1 = System.nanoTime();
@@ -216,6 +218,7 @@ class SaliencyBench implements Callable<Integer> {
         best[i] = Math.min(best[i], (t2 - t1) / 1e9);
         bestEndToEnd[i] = Math.min(bestEndToEnd[i], (t3 - t0) / 1e9);
         if (torch != null) {
+          settle();
           bestTorch[i] = Math.min(bestTorch[i], torch.run(List.of(files.get(i)), topK, 1, null)[0]);
         }
       }
@@ -225,6 +228,18 @@ class SaliencyBench implements Callable<Integer> {
     }
     return new Result(mode, images.size(), np, Arrays.stream(best).sum(), Arrays.stream(bestEndToEnd).sum(),
         torch != null ? Arrays.stream(bestTorch).sum() : 0);
+  }
+
+  /**
+   * A pause before each timed pass: OpenMP worker threads spin for a while after their work (Intel's, in
+   * DJL's libtorch, 200 ms by default), and must not take the cores from the other side's next pass.
+   */
+  private static void settle() {
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void report(List<Result> results, String device) {
@@ -342,7 +357,7 @@ class SaliencyBench implements Callable<Integer> {
       this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    static TorchSide start(String python, Path model, int threads) throws IOException {
+    static TorchSide start(String python, Path model, int threads, int interop) throws IOException {
       Path script = Files.createTempFile("bench_torch", ".py");
       try (InputStream s = SaliencyBench.class.getResourceAsStream("bench_torch.py")) {
         Files.copy(s, script, StandardCopyOption.REPLACE_EXISTING);
@@ -350,7 +365,8 @@ class SaliencyBench implements Callable<Integer> {
       script.toFile().deleteOnExit();
       Process p;
       try {
-        p = new ProcessBuilder(python, script.toString(), model.toString(), Integer.toString(threads))
+        p = new ProcessBuilder(python, script.toString(), model.toString(), Integer.toString(threads),
+            Integer.toString(interop))
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       } catch (IOException e) {
         TorchSide none = new TorchSide(new ProcessBuilder("true").start());

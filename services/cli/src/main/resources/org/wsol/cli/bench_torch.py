@@ -1,6 +1,7 @@
 """PyTorch side of `wsol bench saliency`: the same saliency work as SaliencyModel, timed in PyTorch.
 
-Started by the Java benchmark as `/usr/bin/python3 bench_torch.py MODEL.pt THREADS`; speaks JSON lines.
+Started by the Java benchmark as `/usr/bin/python3 bench_torch.py MODEL.pt THREADS INTEROP_THREADS`;
+speaks JSON lines.
 First line out: {"torch": version, "threads": n, "interop": m} or {"error": why} (e.g. no torch).
 Each line in: {"passes": [{"input": file, "images": n, "crops": c}], "top_k": k, "repeats": r,
 "save_grad": file or null}; the answer: {"times": [seconds per repeat, all passes together]}.
@@ -15,7 +16,7 @@ import sys
 
 
 def main():
-    model_path, threads = sys.argv[1], int(sys.argv[2])
+    model_path, threads, interop = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     try:
         import numpy as np
         import torch
@@ -26,6 +27,7 @@ def main():
     import time
 
     torch.set_num_threads(threads)
+    torch.set_num_interop_threads(interop)
     model = torch.jit.load(model_path, map_location='cpu').eval()
     for p in model.parameters():
         p.requires_grad_(False)
