@@ -80,6 +80,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private final DistributionSummary batchSizes;
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean connected;
+  private volatile Duration linger = Duration.ZERO;
 
   public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
       Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
@@ -148,6 +149,15 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     return stage + "-" + ManagementFactory.getRuntimeMXBean().getName().replace('@', '-');
   }
 
+  /**
+   * After a poll returns fewer than batchSize records, keep polling up to this long for more, so that a
+   * trickle of records still fills batches (throughput) at a bounded latency cost. Zero: no wait.
+   */
+  public StageRunner<I, O> linger(Duration linger) {
+    this.linger = linger;
+    return this;
+  }
+
   public String worker() {
     return worker;
   }
@@ -174,6 +184,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         }
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         records.forEach(all::add);
+        long deadline = System.nanoTime() + linger.toNanos();
+        while (all.size() < batchSize && running.get()) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          consumer.poll(Duration.ofNanos(left)).forEach(all::add);
+        }
         recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (int i = 0; i < all.size(); i += batchSize) {

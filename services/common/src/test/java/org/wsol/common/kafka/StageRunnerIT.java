@@ -169,6 +169,49 @@ class StageRunnerIT {
     }
   }
 
+  /** Records the size of every batch it is given. */
+  static final class BatchSizes implements Stage<ImageEvent, ImageEvent> {
+    final List<Integer> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    public String name() {
+      return "batch-sizes";
+    }
+
+    public List<Outcome<ImageEvent>> process(List<ImageEvent> inputs) {
+      sizes.add(inputs.size());
+      return inputs.stream().map(e -> Outcome.ok(List.of(e))).toList();
+    }
+  }
+
+  @Test
+  void lingerGathersRecordsThatArriveApartIntoOneBatch() throws Exception {
+    Settings s = settings.with("topic.images", "linger-in").with("topic.boxes", "linger-out");
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
+    BatchSizes stage = new BatchSizes();
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, stage, ImageEvent.class, ImageEvent.class,
+        ImageEvent::getId, topics.images(), topics.boxes(), "test-linger", 2).linger(Duration.ofSeconds(3));
+    Thread t = new Thread(runner);
+    t.start();
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      // The first record only shows that the runner is assigned and polling.
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("warm", png)))).get();
+      readAll(topics.boxes(), 1);
+      // Same key, same partition; 500 ms apart: without the linger the first comes alone.
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png)))).get();
+      Thread.sleep(500);
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png)))).get();
+      readAll(topics.boxes(), 3);
+    } finally {
+      runner.close();
+      t.join();
+    }
+    assertEquals(List.of(1, 2), stage.sizes);
+  }
+
   static ImageEvent event(String id, byte[] image) {
     return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
   }

@@ -32,7 +32,9 @@ import java.util.function.Function;
  * S_c (the logit, before softmax), w = dS_c/dI at the (normalised) input I, and the map
  * M_ij = max_c |w_cij|. One forward pass per batch gives all logits; for each rank r one backward
  * pass of sum_i S_{c_ir}(I_i) gives every image's gradient, since images in a batch are independent
- * (eval mode: no batch statistics).
+ * (eval mode: no batch statistics). With k = 1 that is the issue's one backward per batch; for k &gt; 1
+ * the k backward passes reuse one forward graph, cheaper than one backward over k copies of each
+ * image (which would need k forward passes' worth of work too).
  *
  * <p>Thread-safe; autograd passes are serialised (DJL allows one gradient collector at a time).
  */
@@ -119,7 +121,8 @@ public final class SaliencyModel implements AutoCloseable {
         enforceOffline();
         Engine engine = Engine.getEngine("PyTorch");
         Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-        log.info("Loading {} on {} (PyTorch {}, offline)", spec, device, engine.getVersion());
+        log.info("Loading {} on {} (PyTorch {}, offline; {} intra-op / {} inter-op threads)", spec, device,
+                engine.getVersion(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
         // trainParam=true: without it the weights are loaded as inference tensors, which autograd
         // refuses to save for backward even when only the input needs a gradient. The constructor
         // then freezes the weights and puts the module in eval mode.
@@ -174,13 +177,7 @@ public final class SaliencyModel implements AutoCloseable {
 
     /** Gradients of each sample's top-k logits (ranked by that sample's own logits). */
     public TensorSaliency saliency(float[] input, int batch, int topK) {
-        return run(input, batch, logits -> {
-            int[][] cls = new int[batch][];
-            for (int i = 0; i < batch; i++) {
-                cls[i] = topK(logits, i * numClasses, numClasses, topK);
-            }
-            return cls;
-        });
+        return saliency(input, batch, 1, topK);
     }
 
     /** Gradients of given classes: classes[sample][rank]; every sample needs the same count. */
@@ -198,7 +195,7 @@ public final class SaliencyModel implements AutoCloseable {
     /**
      * As {@link #compute(List, int, Mode)}, plus for image i the map of class {@code extra[i]} (-1: none),
      * e.g. the ground-truth class, appended to its classes with rank {@link #REQUESTED} even when that class
-     * is also in its top-k. Same forward pass; one more backward pass when any image of a chunk has an extra.
+     * is also in its top-k. Same forward pass; one more backward pass when any image of a pass has an extra.
      */
     public List<ImageSaliency> compute(List<BufferedImage> images, int topK, int[] extra, Mode mode) {
         if (extra.length != images.size()) {
@@ -210,73 +207,136 @@ public final class SaliencyModel implements AutoCloseable {
                 throw new IllegalArgumentException("class " + e + " is outside the model's 0.." + (numClasses - 1));
             }
         }
-        int per = mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
-        int imagesPerPass = Math.max(1, maxCropsPerPass / per);
         List<ImageSaliency> out = new ArrayList<>(images.size());
-        for (int from = 0; from < images.size(); from += imagesPerPass) {
-            int to = Math.min(images.size(), from + imagesPerPass);
-            out.addAll(computeChunk(images.subList(from, to), topK, Arrays.copyOfRange(extra, from, to), mode, per));
+        int from = 0;
+        for (List<BufferedImage> pass : passes(images, mode)) {
+            int[] passExtra = Arrays.copyOfRange(extra, from, from + pass.size());
+            from += pass.size();
+            Prepared p = prepare(pass, mode);
+            out.addAll(maps(p, saliency(p.input(), p.images(), p.cropsPerImage(), topK, passExtra), passExtra));
         }
         return out;
     }
 
-    private List<ImageSaliency> computeChunk(List<BufferedImage> images, int topK, int[] extra, Mode mode,
-                                             int per) {
-        boolean anyExtra = Arrays.stream(extra).anyMatch(e -> e >= 0);
+    /** Whole images grouped so that a pass holds at most maxCropsPerPass crops (but at least one image). */
+    public List<List<BufferedImage>> passes(List<BufferedImage> images, Mode mode) {
+        int imagesPerPass = Math.max(1, maxCropsPerPass / cropsPerImage(mode));
+        List<List<BufferedImage>> passes = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += imagesPerPass) {
+            passes.add(images.subList(from, Math.min(images.size(), from + imagesPerPass)));
+        }
+        return passes;
+    }
+
+    public static int cropsPerImage(Mode mode) {
+        return mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
+    }
+
+    /**
+     * One pass's network input: working images and their normalised crops, images x crops x 3 x S x S.
+     * Apart so that a benchmark can time the tensor work alone.
+     */
+    public record Prepared(Mode mode, List<BufferedImage> working, int cropsPerImage, float[] input) {
+        public int images() { return working.size(); }
+        public int crops() { return working.size() * cropsPerImage; }
+    }
+
+    public Prepared prepare(List<BufferedImage> images, Mode mode) {
         int n = images.size();
+        int per = cropsPerImage(mode);
         int sample = 3 * size * size;
         float[] mean = spec.mean();
         float[] std = spec.std();
-        BufferedImage[] working = new BufferedImage[n];
+        List<BufferedImage> working = new ArrayList<>(n);
         float[] x = new float[n * per * sample];
         for (int i = 0; i < n; i++) {
-            working[i] = Images.workingImage(images.get(i), workingShortSide);
+            BufferedImage wi = Images.workingImage(images.get(i), workingShortSide);
+            working.add(wi);
             if (mode == Mode.SINGLE_CROP) {
-                int[] rgb = Images.rgb(Images.resize(working[i], size, size));
+                int[] rgb = Images.rgb(Images.resize(wi, size, size));
                 Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
             } else {
-                int w = working[i].getWidth();
-                int[] rgb = Images.rgb(working[i]);
-                int[][] off = TenCrop.offsets(w, working[i].getHeight(), size);
+                int w = wi.getWidth();
+                int[] rgb = Images.rgb(wi);
+                int[][] off = TenCrop.offsets(w, wi.getHeight(), size);
                 for (int c = 0; c < per; c++) {
                     Images.normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
                             x, (i * per + c) * sample);
                 }
             }
         }
-        // Rank by the mean logit over an image's crops; every crop of that image uses those classes.
-        float[][] meanLogits = new float[n][numClasses];
-        int[][] imageClasses = new int[n][];
-        TensorSaliency t = run(x, n * per, logits -> {
-            int[][] cls = new int[n * per][];
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < per; c++) {
-                    for (int k = 0; k < numClasses; k++) {
-                        meanLogits[i][k] += logits[(i * per + c) * numClasses + k] / per;
-                    }
-                }
-                imageClasses[i] = topK(meanLogits[i], 0, numClasses, topK);
-                int[] chosen = imageClasses[i];
+        return new Prepared(mode, List.copyOf(working), per, x);
+    }
+
+    /** The tensor work of a prepared pass: one forward, one backward per rank of each image's top-k. */
+    public TensorSaliency saliency(Prepared p, int topK) {
+        return saliency(p.input(), p.images(), p.cropsPerImage(), topK);
+    }
+
+    /**
+     * Gradients of each image's top-k classes, ranked by the mean logit over the image's crops
+     * (consecutive samples); every crop of an image uses the image's classes.
+     */
+    public TensorSaliency saliency(float[] input, int images, int cropsPerImage, int topK) {
+        return saliency(input, images, cropsPerImage, topK, null);
+    }
+
+    /** As above, with one extra class per image appended after its top-k ({@code extra} null or -1: none). */
+    private TensorSaliency saliency(float[] input, int images, int cropsPerImage, int topK, int[] extra) {
+        int batch = images * cropsPerImage;
+        boolean anyExtra = hasExtra(extra);
+        return run(input, batch, logits -> {
+            int[][] cls = new int[batch][];
+            for (int i = 0; i < images; i++) {
+                int[] top = topK(meanLogits(logits, i, cropsPerImage), 0, numClasses, topK);
                 if (anyExtra) {
                     // Every sample needs a class in each backward pass; one without an extra repeats its top class.
-                    chosen = Arrays.copyOf(chosen, chosen.length + 1);
-                    chosen[chosen.length - 1] = extra[i] >= 0 ? extra[i] : imageClasses[i][0];
+                    top = Arrays.copyOf(top, top.length + 1);
+                    top[top.length - 1] = extra[i] >= 0 ? extra[i] : top[0];
                 }
-                for (int c = 0; c < per; c++) {
-                    cls[i * per + c] = chosen;
+                for (int c = 0; c < cropsPerImage; c++) {
+                    cls[i * cropsPerImage + c] = top;
                 }
             }
             return cls;
         });
-        List<ImageSaliency> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int w = working[i].getWidth();
-            int h = working[i].getHeight();
-            List<ClassSaliency> classes = new ArrayList<>(topK + 1);
-            int ranked = imageClasses[i].length;
-            for (int r = 0; r < ranked + (extra[i] >= 0 ? 1 : 0); r++) {
+    }
+
+    private float[] meanLogits(float[] logits, int image, int per) {
+        float[] mean = new float[numClasses];
+        for (int c = 0; c < per; c++) {
+            int off = (image * per + c) * numClasses;
+            for (int k = 0; k < numClasses; k++) {
+                mean[k] += logits[off + k] / per;
+            }
+        }
+        return mean;
+    }
+
+    /** Per-image maps in the working-image frame: resized back (single crop) or placed back (10-crop). */
+    public List<ImageSaliency> maps(Prepared p, TensorSaliency t) {
+        return maps(p, t, null);
+    }
+
+    private static boolean hasExtra(int[] extra) {
+        return extra != null && Arrays.stream(extra).anyMatch(e -> e >= 0);
+    }
+
+    private List<ImageSaliency> maps(Prepared p, TensorSaliency t, int[] extra) {
+        boolean anyExtra = hasExtra(extra);
+        int per = p.cropsPerImage();
+        List<ImageSaliency> out = new ArrayList<>(p.images());
+        for (int i = 0; i < p.images(); i++) {
+            BufferedImage wi = p.working().get(i);
+            int w = wi.getWidth();
+            int h = wi.getHeight();
+            float[] meanLogits = meanLogits(t.logits(), i, per);
+            int[] imageClasses = t.classes()[i * per];
+            List<ClassSaliency> classes = new ArrayList<>(imageClasses.length);
+            int ranked = imageClasses.length - (anyExtra ? 1 : 0);
+            for (int r = 0; r < ranked + (anyExtra && extra[i] >= 0 ? 1 : 0); r++) {
                 float[] map;
-                if (mode == Mode.SINGLE_CROP) {
+                if (p.mode() == Mode.SINGLE_CROP) {
                     map = Images.resizeMap(t.map(r, i), size, size, w, h);
                 } else {
                     float[][] crops = new float[per][];
@@ -285,11 +345,11 @@ public final class SaliencyModel implements AutoCloseable {
                     }
                     map = TenCrop.placeBack(crops, size, w, h);
                 }
-                int cls = r < ranked ? imageClasses[i][r] : extra[i];
+                int cls = imageClasses[r];
                 classes.add(new ClassSaliency(cls, spec.classes().get(cls), r < ranked ? r : REQUESTED,
-                        meanLogits[i][cls], map));
+                        meanLogits[cls], map));
             }
-            out.add(new ImageSaliency(working[i], List.copyOf(classes)));
+            out.add(new ImageSaliency(wi, List.copyOf(classes)));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package org.wsol.saliency.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.config.Settings;
@@ -27,10 +28,12 @@ public final class SaliencyService implements AutoCloseable {
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
-        .workingShortSide(s.getInt("saliency.working.size"));
+        .workingShortSide(s.getInt("saliency.working.size"))
+        .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
-        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"));
+        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
+        .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
         this::isReady);
     runner.bindMetrics(health.registry());

@@ -346,7 +346,7 @@ class SaliencyBadInputIT {
   void aMissingModelSaysWhatToDo() throws Exception {
     Settings missing = settings.with("saliency.model", tmp.resolve("nowhere/model.json").toString());
     var e = assertThrows(IllegalArgumentException.class, () -> new SaliencyService(missing));
-    assertTrue(e.getMessage().contains("not found") && e.getMessage().contains("bundled"), e.getMessage());
+    assertTrue(e.getMessage().contains("no such model") && e.getMessage().contains("bundled"), e.getMessage());
 
     Path dir = Files.createDirectories(tmp.resolve("broken-model"));
     Files.writeString(dir.resolve("model.json"), "{\"input_size\": 224, \"mean\": [0.5, 0.5, 0.5], "

@@ -1,0 +1,42 @@
+package org.wsol.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The bench's smallest run, with no usable Python: it says so, prints DJL figures, and ends with the ratio line. */
+class SaliencyBenchTest {
+  @Test
+  void withoutPyTorchItPrintsDjlFiguresAndSaysSoOnTheLastLine() {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int rc;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      rc = new CommandLine(new BenchCommand()).execute("saliency", "--photos", "../saliency/src/test/resources/photos",
+          "--batches", "2", "--modes", "SINGLE_CROP", "--repeats", "1", "--python", "/nonexistent/python3");
+    } finally {
+      System.setOut(stdout);
+    }
+    String out = buf.toString(StandardCharsets.UTF_8);
+    System.out.print(out);
+    assertEquals(0, rc);
+    assertTrue(out.contains("PyTorch: not measured: cannot run /nonexistent/python3"), out);
+    assertTrue(out.matches("(?s).*SINGLE_CROP\\s+2\\s+1\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d.*"), out);
+    String[] lines = out.strip().split("\n");
+    assertTrue(lines[lines.length - 1].matches("saliency djl/pytorch time ratio: n/a \\(PyTorch not measured\\) on (cpu|gpu\\d+)"),
+        lines[lines.length - 1]);
+  }
+
+  @Test
+  void errorMeasuresAreRelativeToTheReference() {
+    float[] ref = {1, -2, 4};
+    assertEquals(0.25, SaliencyBench.maxRelError(new float[] {1, -2, 5}, ref), 1e-9);
+    assertEquals(1 / Math.sqrt(21), SaliencyBench.normRelError(new float[] {1, -2, 5}, ref), 1e-9);
+  }
+}
