@@ -25,6 +25,7 @@ public final class Defaults {
     new Entry("saliency.batch.size", "8", "images per model call, gathered from the topic (see saliency.batch.linger.ms)"),
     new Entry("saliency.max.crops.per.pass", "32", "network inputs per forward/backward pass (memory); a call with more runs in several passes, never splitting an image's 10 crops; raise it on a GPU"),
     new Entry("saliency.batch.linger.ms", "20", "wait this long for a batch to fill before running a partial one"),
+    new Entry("saliency.batch.max.bytes", "4000000", "stop gathering a batch once its encoded images weigh this much, so that large images cannot fill the heap while a batch waits"),
     new Entry("saliency.working.size", "256", "shorter side of the working image the map aligns to"),
     new Entry("image.max.bytes", "20000000", "larger encoded images are dead-lettered"),
     new Entry("image.max.pixels", "40000000", "images declaring more pixels are refused before decoding (decompression bombs)"),

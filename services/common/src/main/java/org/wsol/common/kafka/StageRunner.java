@@ -81,6 +81,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean connected;
   private volatile Duration linger = Duration.ZERO;
+  private volatile long lingerMaxBytes = Long.MAX_VALUE;
 
   public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
       Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
@@ -154,7 +155,13 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
    * trickle of records still fills batches (throughput) at a bounded latency cost. Zero: no wait.
    */
   public StageRunner<I, O> linger(Duration linger) {
+    return linger(linger, Long.MAX_VALUE);
+  }
+
+  /** As {@link #linger(Duration)}, but gathering also stops once the records' values reach {@code maxBytes}. */
+  public StageRunner<I, O> linger(Duration linger, long maxBytes) {
     this.linger = linger;
+    this.lingerMaxBytes = maxBytes;
     return this;
   }
 
@@ -185,12 +192,17 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         records.forEach(all::add);
         long deadline = System.nanoTime() + linger.toNanos();
-        while (all.size() < batchSize && running.get()) {
+        long bytes = valueBytes(all);
+        // A byte cap as well as a count: large images must not pile up in the heap while a batch fills.
+        while (all.size() < batchSize && bytes < lingerMaxBytes && running.get()) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             break;
           }
-          consumer.poll(Duration.ofNanos(left)).forEach(all::add);
+          List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
+          consumer.poll(Duration.ofNanos(left)).forEach(more::add);
+          all.addAll(more);
+          bytes += valueBytes(more);
         }
         recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
@@ -289,6 +301,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       }
       processed.incrementAndGet();
     }
+  }
+
+  private static long valueBytes(List<ConsumerRecord<byte[], byte[]>> records) {
+    long n = 0;
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      n += r.serializedValueSize() < 0 ? 0 : r.serializedValueSize();
+    }
+    return n;
   }
 
   private static double brokerConnections(KafkaConsumer<?, ?> consumer) {

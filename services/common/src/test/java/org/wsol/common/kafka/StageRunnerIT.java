@@ -185,14 +185,24 @@ class StageRunnerIT {
 
   @Test
   void lingerGathersRecordsThatArriveApartIntoOneBatch() throws Exception {
-    Settings s = settings.with("topic.images", "linger-in").with("topic.boxes", "linger-out");
+    assertEquals(List.of(1, 2), lingeredBatchSizes("linger", Long.MAX_VALUE));
+  }
+
+  @Test
+  void lingerStopsGatheringOnceTheByteCapIsReached() throws Exception {
+    // Every record outweighs a 1-byte cap: no waiting for company, each goes alone (large images must not pile up).
+    assertEquals(List.of(1, 1, 1), lingeredBatchSizes("linger-cap", 1));
+  }
+
+  private List<Integer> lingeredBatchSizes(String name, long maxBytes) throws Exception {
+    Settings s = settings.with("topic.images", name + "-in").with("topic.boxes", name + "-out");
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
     BatchSizes stage = new BatchSizes();
     StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, stage, ImageEvent.class, ImageEvent.class,
-        ImageEvent::getId, topics.images(), topics.boxes(), "test-linger", 2).linger(Duration.ofSeconds(3));
+        ImageEvent::getId, topics.images(), topics.boxes(), "test-" + name, 2).linger(Duration.ofSeconds(3), maxBytes);
     Thread t = new Thread(runner);
     t.start();
     try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
@@ -209,7 +219,7 @@ class StageRunnerIT {
       runner.close();
       t.join();
     }
-    assertEquals(List.of(1, 2), stage.sizes);
+    return stage.sizes;
   }
 
   static ImageEvent event(String id, byte[] image) {

@@ -33,7 +33,7 @@ public final class SaliencyService implements AutoCloseable {
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
-        .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")));
+        .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")), s.getLong("saliency.batch.max.bytes"));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
         this::isReady);
     runner.bindMetrics(health.registry());
