@@ -111,5 +111,22 @@ else
   fi
 fi
 
+# ---- 4. environment variables ------------------------------------------------------------------
+# Every WSOL_* variable the files set must be read by the services: a key in Defaults.java, a Kafka
+# client property passed through (WSOL_KAFKA_*), or one of the launcher's own (WSOL_CONFIG, WSOL_JAVA_OPTS).
+known=$(grep -oE 'new Entry\("[a-z0-9.]+"' services/common/src/main/java/org/wsol/common/config/Defaults.java \
+  | sed -E 's/new Entry\("//; s/"$//')
+# Comments and compose's own ${VAR:-default} interpolations are not service settings.
+envs=$(grep -rhvE '^\s*#' docker-compose.yml deploy/docker deploy/k8s | sed -E 's/\$\{WSOL_[A-Z0-9_]+//g' \
+  | grep -oE '\bWSOL_[A-Z0-9_]+' | sort -u)
+unknown=()
+for v in $envs; do
+  case "$v" in WSOL_KAFKA_*|WSOL_CONFIG|WSOL_JAVA_OPTS) continue ;; esac
+  key=$(echo "${v#WSOL_}" | tr 'A-Z_' 'a-z.')
+  grep -qxF "$key" <<<"$known" || unknown+=("$v")
+done
+if [ ${#unknown[@]} -eq 0 ]; then pass "env: every WSOL_* variable set by compose/k8s/docker ($(wc -w <<<"$envs")) is a known setting"
+else fail "env: variables no service reads: ${unknown[*]} (add them to Defaults.java or remove them)"; fi
+
 echo "deploy: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -91,6 +91,11 @@ class PipelineIT {
         assertEquals(3, json.get("boxes").size());
         assertEquals(r.getScore().getGtKnownIou(), json.get("score").get("gt_known_iou").floatValue(), 1e-6);
 
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + results.httpPort() + "/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertTrue(metrics.body().contains("wsol_results_scored_total 1.0"), "running scores count the image");
+
         assertEquals(List.of(), deadLetters(s), "no service may dead-letter a good image");
       }
     }

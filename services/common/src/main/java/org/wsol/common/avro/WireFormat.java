@@ -18,11 +18,15 @@ public interface WireFormat {
     if (mode.equals("single-object")) {
       return new SingleObjectWireFormat();
     }
-    throw new IllegalArgumentException(
-        "unknown wire.format '" + mode + "': use single-object (the default; no server needed)");
+    if (mode.equals("registry")) {
+      return new RegistryWireFormat(new SchemaRegistryClient(settings.get("schema.registry.url", "")));
+    }
+    throw new IllegalArgumentException("unknown wire.format '" + mode + "': use single-object (the default; no server"
+        + " needed) or registry (Confluent wire format against schema.registry.url)");
   }
 
   static Map<String, String> modes() {
-    return Map.of("single-object", "Avro single-object encoding: C3 01, 8-byte schema fingerprint, body");
+    return Map.of("single-object", "Avro single-object encoding: C3 01, 8-byte schema fingerprint, body",
+        "registry", "Confluent wire format: 00, 4-byte schema registry id, body");
   }
 }

@@ -22,6 +22,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -30,6 +37,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.avro.SchemaRegistryClient;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.DeadLetter;
@@ -61,6 +69,15 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final String worker;
+  // Meters live on a composite so they exist (as no-ops) before a service binds its registry.
+  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+  private final Counter recordsIn;
+  private final Counter recordsOut;
+  private final Counter deadLettered;
+  private final Timer processTime;
+  private final DistributionSummary batchSizes;
+  private volatile long lastPollNanos = System.nanoTime();
+  private volatile boolean connected;
 
   public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
       Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
@@ -87,6 +104,37 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
         settings.get("topic.dead.letter"), stage.name(), worker);
+
+    String name = stage.name();
+    this.recordsIn = Counter.builder("wsol_records_in").tag("stage", name).description("records consumed").register(meters);
+    this.recordsOut = Counter.builder("wsol_records_out").tag("stage", name).description("records produced").register(meters);
+    this.deadLettered = Counter.builder("wsol_records_dead_lettered").tag("stage", name)
+        .description("records sent to the dead-letter topic").register(meters);
+    this.processTime = Timer.builder("wsol_process").tag("stage", name).description("time of one stage call (a batch)")
+        .publishPercentileHistogram().register(meters);
+    this.batchSizes = DistributionSummary.builder("wsol_batch_size").tag("stage", name)
+        .description("inputs per stage call").publishPercentileHistogram().register(meters);
+  }
+
+  /**
+   * Publishes this runner's meters, and the Kafka clients' own metrics (consumer lag among them:
+   * {@code kafka_consumer_fetch_manager_records_lag_max}), to {@code registry}.
+   */
+  public StageRunner<I, O> bindMetrics(MeterRegistry registry) {
+    meters.add(registry);
+    new KafkaClientMetrics(consumer).bindTo(registry);
+    new KafkaClientMetrics(producer).bindTo(registry);
+    return this;
+  }
+
+  /**
+   * Ready = the loop is running, has polled within the last 30 s, and the consumer holds a connection to a
+   * broker. Read by the health endpoint from another thread, so the loop publishes these facts itself
+   * (KafkaConsumer may only be touched from its own thread).
+   */
+  public boolean isReady() {
+    return stopped.getCount() > 0 && running.get() && connected
+        && System.nanoTime() - lastPollNanos < Duration.ofSeconds(30).toNanos();
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -117,11 +165,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     try {
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        lastPollNanos = System.nanoTime();
+        connected = brokerConnections(consumer) > 0;
         if (records.isEmpty()) {
           continue;
         }
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         records.forEach(all::add);
+        recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (int i = 0; i < all.size(); i += batchSize) {
           handle(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
@@ -138,6 +189,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+      log.error("{}: {}; stopping without committing so the records are replayed", stage.name(), e.getMessage());
     } catch (ExecutionException e) {
       log.error("{}: a produce failed; stopping without committing so the records are replayed: {}",
           stage.name(), e.getCause().toString());
@@ -160,8 +213,11 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       try {
         inputs.add(inputDeserializer.deserialize(r.topic(), r.value()));
         good.add(r);
+      } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+        throw e; // nothing wrong with the record: stop uncommitted, so that it is replayed, not dead-lettered
       } catch (RuntimeException e) {
         failed.incrementAndGet();
+        deadLettered.increment();
         sends.add(deadLetters.send(r, e));
       }
     }
@@ -169,8 +225,11 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       return;
     }
     List<Stage.Outcome<O>> outcomes;
+    batchSizes.record(inputs.size());
+    long t0 = System.nanoTime();
     try {
       outcomes = stage.process(inputs);
+      processTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
     } catch (RuntimeException batchFailure) {
       // One bad input must not sink its batch-mates: retry one by one to isolate it.
       outcomes = new ArrayList<>();
@@ -187,6 +246,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       Stage.Outcome<O> outcome = outcomes.get(i);
       if (outcome.failure() != null) {
         failed.incrementAndGet();
+        deadLettered.increment();
         sends.add(deadLetters.send(r, outcome.failure()));
         continue;
       }
@@ -194,9 +254,20 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         String key = outputKey.apply(out);
         sends.add(producer.send(new ProducerRecord<>(outputTopic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             outputSerializer.serialize(outputTopic, out))));
+        recordsOut.increment();
       }
       processed.incrementAndGet();
     }
+  }
+
+  private static double brokerConnections(KafkaConsumer<?, ?> consumer) {
+    for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+      if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+          && e.getValue().metricValue() instanceof Number n) {
+        return n.doubleValue();
+      }
+    }
+    return 0;
   }
 
   private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {

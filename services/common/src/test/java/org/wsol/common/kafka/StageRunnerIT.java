@@ -2,8 +2,10 @@ package org.wsol.common.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -90,11 +92,22 @@ class StageRunnerIT {
 
     StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
         ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    runner.bindMetrics(meters);
+    assertFalse(runner.isReady(), "not ready before the loop has polled");
     Thread t = new Thread(runner);
     t.start();
     List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 2);
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.deadLetter(), 2);
+    assertTrue(runner.isReady(), "polling and connected to the broker");
+    assertEquals(4, meters.get("wsol_records_in").counter().count());
+    assertEquals(2, meters.get("wsol_records_out").counter().count());
+    assertEquals(2, meters.get("wsol_records_dead_lettered").counter().count());
+    assertTrue(meters.get("wsol_batch_size").summary().count() >= 1);
+    assertTrue(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() >= 1,
+        "the Kafka consumer's own metrics (lag) are published");
     runner.close();
+    assertFalse(runner.isReady(), "not ready once stopped");
     t.join();
 
     assertEquals(2, outs.size());
@@ -126,6 +139,34 @@ class StageRunnerIT {
     again.close();
     t2.join();
     assertEquals(0, again.processedCount() + again.failedCount());
+  }
+
+  @Test
+  void aRecordIsNotDeadLetteredButReplayedWhileTheSchemaRegistryIsUnreachable() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Settings s = settings.withAll(Map.of("wire.format", "registry", "schema.registry.url", "http://127.0.0.1:" + closed,
+        "topic.images", "registry-down-in", "topic.boxes", "registry-down-out", "topic.dead.letter", "registry-down-dead"));
+    Topics.from(s).ensureExist(s);
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>("registry-down-in", "k".getBytes(), new byte[] {0, 0, 0, 0, 1, 2, 'i', 'd'})).get();
+    }
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, new MeasureStage(), ImageEvent.class,
+        ImageEvent.class, ImageEvent::getId, "registry-down-in", "registry-down-out", "test-registry-down", 8);
+    Thread t = new Thread(runner);
+    t.start();
+    t.join(30_000);
+    assertFalse(t.isAlive(), "the runner stops when it cannot reach the registry");
+    assertEquals(0, runner.failedCount());
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      org.apache.kafka.common.TopicPartition dead = new org.apache.kafka.common.TopicPartition("registry-down-dead", 0);
+      assertEquals(0L, c.endOffsets(List.of(dead)).get(dead), "nothing dead-lettered");
+      assertTrue(admin.listConsumerGroupOffsets("test-registry-down").partitionsToOffsetAndMetadata().get()
+          .values().stream().allMatch(o -> o == null), "nothing committed: the record is read again on restart");
+    }
   }
 
   static ImageEvent event(String id, byte[] image) {

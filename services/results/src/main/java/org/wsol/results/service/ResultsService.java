@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.Topics;
+import org.wsol.results.aggregate.Scoring;
 import org.wsol.results.http.LiveResults;
 import org.wsol.results.http.ResultsHttp;
 import org.wsol.results.streams.ResultsTopology;
@@ -52,7 +53,8 @@ public final class ResultsService implements AutoCloseable {
   /** Creates the topics that are missing and binds the HTTP port; nothing runs until {@link #start()}. */
   public ResultsService(Settings s) {
     Topics.from(s).ensureExist(s);
-    String configured = s.get("results.state.dir", "");
+    // kafka.streams.state.dir (what the deploy files set) wins over results.state.dir.
+    String configured = s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
     try {
       this.ownsStateDir = configured.isBlank();
       this.stateDir = ownsStateDir ? Files.createTempDirectory("wsol-results-state-") : Path.of(configured);
@@ -79,6 +81,11 @@ public final class ResultsService implements AutoCloseable {
     Counter duplicates = Counter.builder("wsol_results_duplicate_boxes")
         .description("boxes ignored because their (image, rank) was already in").register(registry);
     Counter dead = Counter.builder("wsol_records_dead_lettered").register(registry);
+    // Running localisation scores of this instance's images that came with ground truth (ILSVRC: IoU >= 0.5).
+    Counter scored = Counter.builder("wsol_results_scored").description("results with ground truth").register(registry);
+    Counter top1 = Counter.builder("wsol_results_top1_loc_correct").register(registry);
+    Counter top5 = Counter.builder("wsol_results_top5_loc_correct").register(registry);
+    Counter gtKnown = Counter.builder("wsol_results_gt_known_loc_correct").register(registry);
     DistributionSummary latency = DistributionSummary.builder("wsol_results_latency_ms")
         .description("image produced -> result emitted").publishPercentiles(0.5, 0.99).register(registry);
     ResultsTopology.Listener listener = new ResultsTopology.Listener() {
@@ -86,6 +93,18 @@ public final class ResultsService implements AutoCloseable {
       public void emitted(LocalizationResult r) {
         (r.getComplete() ? complete : incomplete).increment();
         latency.record(r.getLatencyMs());
+        if (r.getScore() != null) {
+          scored.increment();
+          if (r.getScore().getTop1Correct()) {
+            top1.increment();
+          }
+          if (r.getScore().getTop5Correct()) {
+            top5.increment();
+          }
+          if (r.getScore().getGtKnownIou() >= Scoring.IOU_THRESHOLD) {
+            gtKnown.increment();
+          }
+        }
       }
 
       @Override

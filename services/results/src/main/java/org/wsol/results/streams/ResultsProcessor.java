@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.avro.SchemaRegistryClient;
 import org.wsol.common.kafka.StageRunner;
 import org.wsol.results.aggregate.Aggregator;
 import org.wsol.results.aggregate.InvalidBoxException;
@@ -65,6 +66,8 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
     BoxResult box;
     try {
       box = boxSerde.deserializer().deserialize(ResultsTopology.STATE_STORE, record.value());
+    } catch (SchemaRegistryClient.RegistryUnavailableException e) {
+      throw e; // the record is fine, the registry is not: fail the task so the box is replayed, not dead-lettered
     } catch (RuntimeException e) {
       deadLetter(record, "not a BoxResult: " + e.getMessage(), e);
       return;

@@ -1,6 +1,5 @@
 package org.wsol.saliency.service;
 
-import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -33,9 +32,8 @@ public final class SaliencyService implements AutoCloseable {
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
-        this::isRunning);
-    Gauge.builder("wsol_images_processed", runner, StageRunner::processedCount).register(health.registry());
-    Gauge.builder("wsol_records_dead_lettered", runner, StageRunner::failedCount).register(health.registry());
+        this::isReady);
+    runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "saliency-worker");
   }
 
@@ -64,6 +62,11 @@ public final class SaliencyService implements AutoCloseable {
 
   public boolean isRunning() {
     return thread.isAlive();
+  }
+
+  /** Running and connected to Kafka: what /health/ready reports. */
+  public boolean isReady() {
+    return isRunning() && runner.isReady();
   }
 
   public StageRunner<ImageEvent, SaliencyTensor> runner() {

@@ -1,6 +1,5 @@
 package org.wsol.segmenter.service;
 
-import io.micrometer.core.instrument.Gauge;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
@@ -30,9 +29,8 @@ public final class SegmenterService implements AutoCloseable {
     this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
         BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1);
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
-        this::isRunning);
-    Gauge.builder("wsol_records_processed", runner, StageRunner::processedCount).register(health.registry());
-    Gauge.builder("wsol_records_dead_lettered", runner, StageRunner::failedCount).register(health.registry());
+        this::isReady);
+    runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "segmenter-worker");
   }
 
@@ -44,6 +42,11 @@ public final class SegmenterService implements AutoCloseable {
 
   public boolean isRunning() {
     return thread.isAlive();
+  }
+
+  /** Running and connected to Kafka: what /health/ready reports. */
+  public boolean isReady() {
+    return isRunning() && runner.isReady();
   }
 
   public StageRunner<SaliencyTensor, BoxResult> runner() {

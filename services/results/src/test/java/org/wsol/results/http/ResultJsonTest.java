@@ -1,0 +1,66 @@
+package org.wsol.results.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.SchemaNormalization;
+import org.junit.jupiter.api.Test;
+import org.wsol.schema.Box;
+import org.wsol.schema.BoxResult;
+import org.wsol.schema.ClassBox;
+import org.wsol.schema.GroundTruth;
+import org.wsol.schema.LocalizationResult;
+import org.wsol.schema.LocalizationScore;
+import org.wsol.schema.SaliencyTensor;
+
+class ResultJsonTest {
+  @Test
+  void jsonUsesTheSchemaNamesIsoTimesAndNullForAbsentOptionals() {
+    LocalizationResult r = LocalizationResult.newBuilder()
+        .setImageId("img \"1\"")
+        .setBoxes(List.of(new ClassBox(24, "great grey owl", 0, 3.5f, new Box(1, 2, 30, 40), 99, "w"),
+            new ClassBox(5, "x", 1, 2f, null, 0, "w")))
+        .setTopK(1).setComplete(false).setMissingRanks(List.of(2))
+        .setOriginalWidth(640).setOriginalHeight(480).setModelId("m").setLatencyMs(1234)
+        .setCompletedAt(Instant.parse("2026-11-25T08:00:00.250Z"))
+        .setGroundTruth(new GroundTruth(24, List.of(new Box(0, 0, 10, 10))))
+        .setScore(new LocalizationScore(0.5f, true, true, 0.25f))
+        .build();
+    String line = ResultJson.line(r);
+    assertTrue(!line.contains("\n"), "one line");
+    JsonNode j = ResultJson.read(line);
+    assertEquals("img \"1\"", j.get("image_id").asText());
+    assertEquals("2026-11-25T08:00:00.250Z", j.get("completed_at").asText());
+    assertEquals(1234, j.get("latency_ms").asLong());
+    assertEquals(30, j.get("boxes").get(0).get("box").get("x_max").asInt());
+    assertTrue(j.get("boxes").get(1).get("box").isNull());
+    assertEquals(2, j.get("missing_ranks").get(0).asInt());
+    assertEquals(10, j.get("ground_truth").get("boxes").get(0).get("y_max").asInt());
+    assertTrue(j.get("score").get("top1_correct").asBoolean());
+    assertEquals(0.25, j.get("score").get("gt_known_iou").asDouble(), 1e-9);
+    assertEquals(List.of("image_id", "boxes", "top_k", "complete", "missing_ranks", "original_width",
+        "original_height", "model_id", "latency_ms", "completed_at", "ground_truth", "score"),
+        iterable(j.fieldNames()));
+  }
+
+  static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  /**
+   * The rank-0 contract only changed doc strings, which Avro's parsing canonical form drops: the fingerprints
+   * that single-object encoding puts in every record are those of the schemas published before it.
+   */
+  @Test
+  void docChangesKeptTheWireFingerprints() {
+    assertEquals(-2293573113888579154L, SchemaNormalization.parsingFingerprint64(ClassBox.getClassSchema()));
+    assertEquals(1086215875094843560L, SchemaNormalization.parsingFingerprint64(LocalizationResult.getClassSchema()));
+    assertEquals(-6390151815971764122L, SchemaNormalization.parsingFingerprint64(SaliencyTensor.getClassSchema()));
+    assertEquals(-3309742612478308948L, SchemaNormalization.parsingFingerprint64(BoxResult.getClassSchema()));
+  }
+}
