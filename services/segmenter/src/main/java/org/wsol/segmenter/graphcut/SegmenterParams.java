@@ -10,10 +10,25 @@ package org.wsol.segmenter.graphcut;
  * @param iterations GMM re-fit + re-cut rounds (≥ 1; 1 = one grabCut iteration)
  * @param components Gaussian components per colour model (OpenCV: 5)
  * @param seed seed of the k-means initialisation, for reproducible results
+ * @param smoothing σ of a Gaussian blur of the saliency map before seeding, as a fraction of the map's shorter
+ *                  side (0 = none, the paper)
+ * @param box which foreground pixels the box bounds (paper: the largest component)
+ * @param extentMinShare with {@link BoxRule#EXTENT}: components smaller than this share of the map are left out
  */
 public record SegmenterParams(double foregroundQuantile, double backgroundQuantile, double gamma, double lambda,
-                              int iterations, int components, long seed) {
-    public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L);
+                              int iterations, int components, long seed, double smoothing, BoxRule box,
+                              double extentMinShare) {
+    /** What the box is drawn around. */
+    public enum BoxRule {
+        /** The largest 8-connected foreground component (the paper). */
+        LARGEST,
+        /** Every foreground component of at least {@code extentMinShare} of the map (the object's extent). */
+        EXTENT
+    }
+
+    /** The paper's method with OpenCV grabCut's constants. */
+    public static final SegmenterParams DEFAULTS =
+            new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L, 0, BoxRule.LARGEST, 0.01);
 
     public SegmenterParams {
         if (!(backgroundQuantile >= 0 && backgroundQuantile < foregroundQuantile && foregroundQuantile <= 1))
@@ -23,21 +38,32 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         if (!(lambda > 0)) throw new IllegalArgumentException("lambda must be > 0 (may be infinite): " + lambda);
         if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1: " + iterations);
         if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
+        if (!(smoothing >= 0 && smoothing <= 1)) throw new IllegalArgumentException("smoothing must be in [0, 1] (a fraction of the shorter side): " + smoothing);
+        if (box == null) throw new IllegalArgumentException("box rule is required (LARGEST or EXTENT)");
+        if (!(extentMinShare >= 0 && extentMinShare < 1)) throw new IllegalArgumentException("extentMinShare must be in [0, 1): " + extentMinShare);
     }
 
     public SegmenterParams withQuantiles(double foreground, double background) {
-        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed);
+        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withLambda(double l) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withIterations(int n) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withSeed(long s) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, smoothing, box, extentMinShare);
+    }
+
+    public SegmenterParams withSmoothing(double sigmaShare) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, sigmaShare, box, extentMinShare);
+    }
+
+    public SegmenterParams withBox(BoxRule rule, double minShare) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, smoothing, rule, minShare);
     }
 }
