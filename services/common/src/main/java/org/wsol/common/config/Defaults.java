@@ -24,6 +24,8 @@ public final class Defaults {
     new Entry("saliency.ten.crop", "true", "paper's 10-crop averaging (4 corners + centre, mirrored); false = single crop"),
     new Entry("saliency.batch.size", "8", "images per forward/backward pass"),
     new Entry("saliency.batch.linger.ms", "20", "wait this long for a batch to fill before running a partial one"),
+    new Entry("saliency.smoothgrad.samples", "1", "SmoothGrad: average each crop's map over this many copies, all but the first with noise (1 = off, the paper; costs this many times the saliency passes)"),
+    new Entry("saliency.smoothgrad.noise", "0.15", "SmoothGrad noise σ as a share of a crop's value range (Smilkov et al. 2017 suggest 0.10-0.20)"),
     new Entry("saliency.working.size", "256", "shorter side of the working image the map aligns to"),
     new Entry("image.max.bytes", "20000000", "larger encoded images are dead-lettered"),
     new Entry("image.max.pixels", "40000000", "images declaring more pixels are refused before decoding (decompression bombs)"),

@@ -95,6 +95,8 @@ public final class SaliencyModel implements AutoCloseable {
     private final int numClasses;
     private int workingShortSide = 256;
     private int maxCropsPerPass = 32;
+    private int smoothGradSamples = 1;
+    private double smoothGradNoise = 0.15;
 
     private SaliencyModel(ModelSpec spec, Model model, Device device) {
         this.spec = spec;
@@ -163,6 +165,24 @@ public final class SaliencyModel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * SmoothGrad (Smilkov et al. 2017): each crop's map is the mean of the maps of {@code samples} copies of it, the
+     * first as it is and the others with Gaussian noise of σ = {@code noise} × the crop's value range added; the
+     * classes are still ranked on the noise-free crops, so classification does not change. 1 = off (the paper).
+     * Costs {@code samples} times the forward and backward passes.
+     */
+    public SaliencyModel smoothGrad(int samples, double noise) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("SmoothGrad samples must be at least 1 (1 = off): " + samples);
+        }
+        if (!(noise >= 0 && noise <= 1)) {
+            throw new IllegalArgumentException("SmoothGrad noise must be in [0, 1] (a share of the value range): " + noise);
+        }
+        this.smoothGradSamples = samples;
+        this.smoothGradNoise = noise;
+        return this;
+    }
+
     /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
     public float[] logits(float[] input, int batch) {
         try (NDManager m = model.getNDManager().newSubManager()) {
@@ -209,7 +229,7 @@ public final class SaliencyModel implements AutoCloseable {
                 throw new IllegalArgumentException("class " + e + " is outside the model's 0.." + (numClasses - 1));
             }
         }
-        int per = mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
+        int per = (mode == Mode.TEN_CROP ? TenCrop.CROPS : 1) * smoothGradSamples;
         int imagesPerPass = Math.max(1, maxCropsPerPass / per);
         List<ImageSaliency> out = new ArrayList<>(images.size());
         for (int from = 0; from < images.size(); from += imagesPerPass) {
@@ -221,6 +241,8 @@ public final class SaliencyModel implements AutoCloseable {
 
     private List<ImageSaliency> computeChunk(List<BufferedImage> images, int topK, int[] extra, Mode mode,
                                              int per) {
+        int copies = smoothGradSamples;
+        int crops = per / copies;
         boolean anyExtra = Arrays.stream(extra).anyMatch(e -> e >= 0);
         int n = images.size();
         int sample = 3 * size * size;
@@ -232,15 +254,18 @@ public final class SaliencyModel implements AutoCloseable {
             working[i] = Images.workingImage(images.get(i), workingShortSide);
             if (mode == Mode.SINGLE_CROP) {
                 int[] rgb = Images.rgb(Images.resize(working[i], size, size));
-                Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
+                Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * per * sample);
             } else {
                 int w = working[i].getWidth();
                 int[] rgb = Images.rgb(working[i]);
                 int[][] off = TenCrop.offsets(w, working[i].getHeight(), size);
-                for (int c = 0; c < per; c++) {
+                for (int c = 0; c < crops; c++) {
                     Images.normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
-                            x, (i * per + c) * sample);
+                            x, (i * per + c * copies) * sample);
                 }
+            }
+            for (int c = 0; c < crops; c++) {
+                noisyCopies(x, (i * per + c * copies) * sample, sample, copies, i * 1000L + c);
             }
         }
         // Rank by the mean logit over an image's crops; every crop of that image uses those classes.
@@ -249,9 +274,10 @@ public final class SaliencyModel implements AutoCloseable {
         TensorSaliency t = run(x, n * per, logits -> {
             int[][] cls = new int[n * per][];
             for (int i = 0; i < n; i++) {
-                for (int c = 0; c < per; c++) {
+                for (int c = 0; c < crops; c++) {
                     for (int k = 0; k < numClasses; k++) {
-                        meanLogits[i][k] += logits[(i * per + c) * numClasses + k] / per;
+                        // The noise-free copy of each crop only: SmoothGrad leaves classification as it was.
+                        meanLogits[i][k] += logits[(i * per + c * copies) * numClasses + k] / crops;
                     }
                 }
                 imageClasses[i] = topK(meanLogits[i], 0, numClasses, topK);
@@ -274,16 +300,12 @@ public final class SaliencyModel implements AutoCloseable {
             List<ClassSaliency> classes = new ArrayList<>(topK + 1);
             int ranked = imageClasses[i].length;
             for (int r = 0; r < ranked + (extra[i] >= 0 ? 1 : 0); r++) {
-                float[] map;
-                if (mode == Mode.SINGLE_CROP) {
-                    map = Images.resizeMap(t.map(r, i), size, size, w, h);
-                } else {
-                    float[][] crops = new float[per][];
-                    for (int c = 0; c < per; c++) {
-                        crops[c] = t.map(r, i * per + c);
-                    }
-                    map = TenCrop.placeBack(crops, size, w, h);
+                float[][] cropMaps = new float[crops][];
+                for (int c = 0; c < crops; c++) {
+                    cropMaps[c] = meanMap(t, r, i * per + c * copies, copies);
                 }
+                float[] map = mode == Mode.SINGLE_CROP ? Images.resizeMap(cropMaps[0], size, size, w, h)
+                        : TenCrop.placeBack(cropMaps, size, w, h);
                 int cls = r < ranked ? imageClasses[i][r] : extra[i];
                 classes.add(new ClassSaliency(cls, spec.classes().get(cls), r < ranked ? r : REQUESTED,
                         meanLogits[i][cls], map));
@@ -291,6 +313,43 @@ public final class SaliencyModel implements AutoCloseable {
             out.add(new ImageSaliency(working[i], List.copyOf(classes)));
         }
         return out;
+    }
+
+    /** Fills copies 1..copies-1 after the crop at {@code from} with it plus seeded Gaussian noise. */
+    private void noisyCopies(float[] x, int from, int sample, int copies, long seed) {
+        if (copies < 2) {
+            return;
+        }
+        float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < sample; k++) {
+            lo = Math.min(lo, x[from + k]);
+            hi = Math.max(hi, x[from + k]);
+        }
+        double sigma = smoothGradNoise * (hi - lo);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20170000L + seed);
+        for (int j = 1; j < copies; j++) {
+            int to = from + j * sample;
+            for (int k = 0; k < sample; k++) {
+                x[to + k] = (float) (x[from + k] + sigma * rnd.nextGaussian());
+            }
+        }
+    }
+
+    /** Mean of the maps of {@code copies} consecutive samples from {@code first}. */
+    private static float[] meanMap(TensorSaliency t, int rank, int first, int copies) {
+        float[] m = t.map(rank, first);
+        for (int j = 1; j < copies; j++) {
+            float[] o = t.map(rank, first + j);
+            for (int k = 0; k < m.length; k++) {
+                m[k] += o[k];
+            }
+        }
+        if (copies > 1) {
+            for (int k = 0; k < m.length; k++) {
+                m[k] /= copies;
+            }
+        }
+        return m;
     }
 
     /** One forward pass, then one backward pass per rank of the classes chooser picks from the logits. */

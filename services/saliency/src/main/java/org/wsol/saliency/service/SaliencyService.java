@@ -27,7 +27,8 @@ public final class SaliencyService implements AutoCloseable {
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
-        .workingShortSide(s.getInt("saliency.working.size"));
+        .workingShortSide(s.getInt("saliency.working.size"))
+        .smoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise"));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"));
