@@ -56,6 +56,10 @@ public class LocalOptions {
     // Small saliency batches: on a CPU they cost little throughput, and results (and the progress bar) start
     // flowing after the first image instead of after the first eight.
     flags.put("saliency.batch.size", "2");
+    // One poll hands the saliency service the whole dataset (up to max.poll.records), which it works through
+    // before polling again: with 10 crops on a busy CPU that outlasts the 5-minute default, the group drops the
+    // worker and its commit fails. One process, one consumer per group: a long interval costs nothing here.
+    flags.put("kafka.consumer.max.poll.interval.ms", "3600000");
     flags.putAll(sets);
     if (mode != null) {
       flags.put("localization.mode", LocalizationMode.of(mode).id);
