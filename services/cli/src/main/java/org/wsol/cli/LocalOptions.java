@@ -19,7 +19,7 @@ public class LocalOptions {
   @Option(names = "--single-crop", description = "one centre crop per image instead of the paper's 10 crops (faster, a little worse)")
   boolean singleCrop;
 
-  @Option(names = "--mode", paramLabel = "MODE", description = "localisation mode: paper (Simonyan et al. 2014 as published), smooth, extent or smooth-extent (the default; see BENCHMARKS.md); sets localization.mode")
+  @Option(names = "--mode", paramLabel = "MODE", description = "localisation mode: extent (the default), paper (Simonyan et al. 2014 as published), smooth, smooth-extent, iter or extent-iter (see BENCHMARKS.md); sets localization.mode")
   String mode;
 
   @Option(names = "--segmenters", defaultValue = "2", description = "segmenter services in this process (default ${DEFAULT-VALUE})")

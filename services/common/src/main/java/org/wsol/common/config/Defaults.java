@@ -34,7 +34,7 @@ public final class Defaults {
     new Entry("saliency.working.lossless", "false", "send the working image as PNG instead of JPEG quality 95 (bigger records)"),
     new Entry("segmenter.fg.quantile", "0.95", "saliency quantile above which pixels seed the foreground"),
     new Entry("segmenter.bg.quantile", "0.30", "saliency quantile below which pixels seed the background"),
-    new Entry("localization.mode", "smooth-extent", "paper (Simonyan et al. 2014 as published), smooth (+ blur of the map before seeding), extent (+ box around all sizeable components), smooth-extent, iter (+ 5 GrabCut iterations) or extent-iter; fills segmenter.smoothing, segmenter.box and segmenter.iterations when they are empty"),
+    new Entry("localization.mode", "extent", "extent (the paper's method with the box around all sizeable GraphCut components; the default, see BENCHMARKS.md), paper (Simonyan et al. 2014 as published), smooth (+ blur of the map before seeding), smooth-extent, iter (+ 5 GrabCut iterations) or extent-iter; fills segmenter.smoothing, segmenter.box and segmenter.iterations when they are empty"),
     new Entry("segmenter.smoothing", "", "σ of a Gaussian blur of the saliency map before seeding, as a share of the map's shorter side (0 = none); empty = as localization.mode says"),
     new Entry("segmenter.box", "", "largest (box of the largest foreground component, the paper) or extent (box of every component of at least segmenter.extent.min.share of the image); empty = as localization.mode says"),
     new Entry("segmenter.extent.min.share", "0.01", "with segmenter.box=extent: smaller components are noise (half a cell of the network's 7x7 output grid is 1% of the image)"),

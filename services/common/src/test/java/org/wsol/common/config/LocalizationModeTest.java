@@ -21,7 +21,7 @@ class LocalizationModeTest {
   }
 
   @Test
-  void eachModeSetsItsSwitchesAndTheDefaultHasBoth() {
+  void eachModeSetsItsSwitchesAndTheDefaultIsTheExtentBox() {
     assertEquals(Map.of("segmenter.smoothing", "0.035", "segmenter.box", "largest", "segmenter.iterations", "1"),
         LocalizationMode.SMOOTH.settings());
     assertEquals(Map.of("segmenter.smoothing", "0", "segmenter.box", "extent", "segmenter.iterations", "1"),
@@ -30,8 +30,9 @@ class LocalizationModeTest {
         LocalizationMode.EXTENT_ITER.settings());
     Settings s = load(Map.of());
     assertEquals(LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
-    assertEquals("0.035", s.get("segmenter.smoothing"));
+    assertEquals("0", s.get("segmenter.smoothing"));
     assertEquals("extent", s.get("segmenter.box"));
+    assertEquals("1", s.get("segmenter.iterations"));
   }
 
   @Test
