@@ -35,6 +35,7 @@ class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
+    local.logTo(out.resolve("demo.log"));
     if (topK < 1) {
       throw new IllegalArgumentException("--top-k must be at least 1");
     }
@@ -52,8 +53,7 @@ class DemoCommand implements Callable<Integer> {
     for (Path f : files) {
       items.add(new LocalPipeline.Item(ImageProducer.idOf(f), f, null));
     }
-    Files.createDirectories(out);
-    Settings s = local.settings(out.resolve("demo.log"));
+    Settings s = local.settings();
     System.err.printf("wsol demo: %d images, top-%d classes, %s, %d segmenter(s); logs in %s%n", items.size(), topK,
         s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop", local.segmenters, out.resolve("demo.log"));
     LocalPipeline.Outcome o;

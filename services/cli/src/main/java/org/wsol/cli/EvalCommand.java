@@ -61,9 +61,9 @@ class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
+    local.logTo(out.resolve("eval.log"));
     List<EvalDataset.Item> data = EvalDataset.read(dataset);
-    Files.createDirectories(out);
-    Settings s = local.settings(out.resolve("eval.log"));
+    Settings s = local.settings();
     List<String> modeIds = new ArrayList<>();
     for (String m : modes == null ? List.of(s.get("localization.mode")) : modes) {
       String id = LocalizationMode.of(m).id;
@@ -149,6 +149,7 @@ class EvalCommand implements Callable<Integer> {
       md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "
           + "pipeline's; the other modes' rows may not be comparable.\n";
     }
+    Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
     Files.writeString(out.resolve("eval.csv"), ev.csv());
     System.out.println();

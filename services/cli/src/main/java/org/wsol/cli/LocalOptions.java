@@ -36,13 +36,19 @@ public class LocalOptions {
   }
 
   /**
-   * The settings for an in-process pipeline. Also routes the services' logs to {@code logFile} (unless
-   * --verbose), which works because nothing has logged yet when a command starts.
+   * Routes the services' logs to {@code logFile} (unless --verbose), so that they do not drown the command's
+   * output. Call it first thing: slf4j-simple reads its settings once, when the first logger is made (Avro
+   * makes one as soon as a record class loads).
    */
-  Settings settings(Path logFile) {
+  void logTo(Path logFile) throws java.io.IOException {
     if (!verbose && System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      java.nio.file.Files.createDirectories(logFile.toAbsolutePath().getParent());
       System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
     }
+  }
+
+  /** The settings for an in-process pipeline. */
+  Settings settings() {
     if (segmenters < 1) {
       throw new IllegalArgumentException("--segmenters must be at least 1");
     }
@@ -56,10 +62,9 @@ public class LocalOptions {
     // Small saliency batches: on a CPU they cost little throughput, and results (and the progress bar) start
     // flowing after the first image instead of after the first eight.
     flags.put("saliency.batch.size", "2");
-    // One poll hands the saliency service the whole dataset (up to max.poll.records), which it works through
-    // before polling again: with 10 crops on a busy CPU that outlasts the 5-minute default, the group drops the
-    // worker and its commit fails. One process, one consumer per group: a long interval costs nothing here.
-    flags.put("kafka.consumer.max.poll.interval.ms", "3600000");
+    // A stage handles a whole poll before it commits: on a busy CPU 32 images of 10 crops can outlast
+    // max.poll.interval.ms (5 min), and the group then drops the worker. A poll of one batch cannot.
+    flags.put("kafka.consumer.max.poll.records", "2");
     flags.putAll(sets);
     if (mode != null) {
       flags.put("localization.mode", LocalizationMode.of(mode).id);

@@ -15,11 +15,16 @@ public final class Main implements Runnable {
       // Errors a user can act on print as one line; anything else keeps its stack trace.
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
           || e instanceof java.io.UncheckedIOException || e instanceof java.nio.file.NoSuchFileException) {
-        String cause = e.getCause() == null || e.getCause().getMessage() == null ? ""
-            : " (" + e.getCause().getMessage() + ")";
         String msg = e instanceof java.nio.file.NoSuchFileException ? "no such file: " + e.getMessage()
             : e.getMessage();
-        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + msg + (msg.contains(cause) ? "" : cause));
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        String why = root == e || root.getMessage() == null ? ""
+            : root instanceof java.nio.file.NoSuchFileException ? " (no such file: " + root.getMessage() + ")"
+            : msg.contains(root.getMessage()) ? "" : " (" + root.getMessage() + ")";
+        cmd.getErr().println("wsol " + cmd.getCommandName() + ": " + msg + why);
         return 2;
       }
       throw e;

@@ -30,7 +30,8 @@ public final class HealthServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(host, port), 64);
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-          + "): choose another port with --set metrics.port=... or stop what uses it", e);
+          + "): stop what uses it, or choose another port: --set results.http.port=... for the results service, "
+          + "--set metrics.port=... for saliency and segmenter (0 = any free port)", e);
     }
     // Cached, not fixed: a server-sent-event client holds its thread for as long as it listens.
     server.setExecutor(Executors.newCachedThreadPool(r -> {

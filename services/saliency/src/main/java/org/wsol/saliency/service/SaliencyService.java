@@ -49,8 +49,10 @@ public final class SaliencyService implements AutoCloseable {
       json = p.resolveSibling(p.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json");
     }
     if (!Files.isRegularFile(json)) {
-      throw new IllegalArgumentException("model sidecar for '" + setting + "' not found: give saliency.model as "
-          + "'bundled' or a JSON sidecar (model_path, classes, input_size, mean, std); see the README");
+      throw new IllegalArgumentException("saliency.model=" + setting + ": no such model sidecar (looked for "
+          + (setting.endsWith(".json") ? setting : setting + ".json and " + json) + "). Give 'bundled', or a JSON "
+          + "sidecar with \"model\" (the TorchScript file), \"classes\", \"input_size\", \"mean\", \"std\"; "
+          + "see the README, 'Your own model and images'");
     }
     return ModelSpec.fromJson(json);
   }
