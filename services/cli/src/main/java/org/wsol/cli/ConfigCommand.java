@@ -2,6 +2,7 @@ package org.wsol.cli;
 
 import java.util.concurrent.Callable;
 import org.wsol.common.config.Defaults;
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,8 @@ class ConfigCommand implements Callable<Integer> {
       }
       return 0;
     }
-    Settings s = config.settings();
+    // Show what the services will use: the mode's values in the settings it fills.
+    Settings s = LocalizationMode.resolve(config.settings());
     s.asMap().forEach((k, v) -> System.out.println(k + "=" + v));
     return 0;
   }

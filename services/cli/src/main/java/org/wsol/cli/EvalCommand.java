@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import org.wsol.cli.eval.Baselines;
 import org.wsol.cli.eval.EvalDataset;
 import org.wsol.cli.eval.Evaluation;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.SaliencyMaps;
 import org.wsol.common.kafka.Topics;
@@ -27,6 +29,9 @@ import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
+import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.service.SegmenterStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,21 +52,40 @@ class EvalCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "wsol-out/eval", description = "folder for eval.md, eval.csv and the log (default ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(names = "--modes", paramLabel = "MODE,...", split = ",", description = {
+      "localisation modes to compare, one table row each (e.g. paper,smooth,extent,smooth-extent): the pipeline "
+          + "runs the first; the others re-segment the same saliency maps in this process. Default: --mode's, "
+          + "else localization.mode's. Explicit segmenter.smoothing/segmenter.box settings apply to every mode."})
+  List<String> modes;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     local.logTo(out.resolve("eval.log"));
     List<EvalDataset.Item> data = EvalDataset.read(dataset);
     Settings s = local.settings();
+    List<String> modeIds = new ArrayList<>();
+    for (String m : modes == null ? List.of(s.get("localization.mode")) : modes) {
+      String id = LocalizationMode.of(m).id;
+      if (!modeIds.contains(id)) {
+        modeIds.add(id);
+      }
+    }
+    s = s.with("localization.mode", modeIds.get(0));
+    Map<String, String> descriptions = new LinkedHashMap<>();
+    for (String m : modeIds) {
+      descriptions.put(m, LocalizationMode.of(m).description);
+    }
     String mode = s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
-    System.err.printf("wsol eval: %d images from %s, %s, %d segmenter(s); logs in %s%n", data.size(), dataset, mode,
-        local.segmenters, out.resolve("eval.log"));
+    System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
+        dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));
     List<LocalPipeline.Item> items = new ArrayList<>();
     for (EvalDataset.Item d : data) {
       items.add(new LocalPipeline.Item(d.id(), d.file(), d.truth()));
     }
-    Evaluation ev = new Evaluation();
+    Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions);
     LocalPipeline.Outcome o;
+    int mismatches = 0;
     String model;
     try (LocalPipeline pipeline = local.startPipeline(s);
          Tap tap = new Tap(pipeline.settings())) {
@@ -79,17 +103,52 @@ class EvalCommand implements Callable<Integer> {
       tap.stop();
       tapThread.join(5_000);
       model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
+      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes for the other
+      // modes, and segmenting times measured alike for all of them.
+      Map<String, SegmenterStage> stages = new LinkedHashMap<>();
+      for (String m : modeIds) {
+        stages.put(m, new SegmenterStage(new Localizer(SegmenterService.params(s.with("localization.mode", m))),
+            "eval"));
+      }
+      Progress again = new Progress("images re-segmented in " + modeIds.size() + " mode(s)", data.size());
+      again.draw();
       for (EvalDataset.Item d : data) {
         LocalizationResult r = o.results().get(d.id());
         Tap.PerImage p = tap.images.getOrDefault(d.id(), new Tap.PerImage());
+        Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
+        Map<String, Double> modeMs = new LinkedHashMap<>();
+        if (r != null) {
+          for (Map.Entry<String, SegmenterStage> e : stages.entrySet()) {
+            Map<Integer, Box> boxes = new LinkedHashMap<>();
+            double ms = 0;
+            for (SaliencyTensor t : p.tensors.values()) {
+              BoxResult b = e.getValue().segment(t);
+              ms += b.getSegmentMs();
+              if (b.getBox().getBox() != null) {
+                boxes.put(b.getBox().getRank(), b.getBox().getBox());
+              }
+            }
+            modeBoxes.put(e.getKey(), boxes);
+            modeMs.put(e.getKey(), ms);
+          }
+          mismatches += pipelineMismatches(r, modeBoxes.get(modeIds.get(0)));
+        }
+        again.step();
         ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
-            p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size()));
+            p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
+            modeMs));
       }
     }
     String title = String.format("Localisation quality: %s, %d images, %s, model %s", dataset.getFileName(), ev.n(),
         mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
-        + (local.singleCrop ? " --single-crop" : "") + "`\n";
+        + (local.singleCrop ? " --single-crop" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
+        + (modes == null && local.mode != null ? " --mode " + local.mode : "") + "`\n";
+    if (mismatches > 0) {
+      // GraphCut is seeded, so the same map gives the same box here and in the segmenter service.
+      md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "
+          + "pipeline's; the other modes' rows may not be comparable.\n";
+    }
     Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
     Files.writeString(out.resolve("eval.csv"), ev.csv());
@@ -108,11 +167,24 @@ class EvalCommand implements Callable<Integer> {
     return o.failed().isEmpty() && o.missing().isEmpty() ? 0 : 1;
   }
 
+  /** Boxes of the pipeline's result that differ from the re-run ones (rank 0 included). */
+  static int pipelineMismatches(LocalizationResult r, Map<Integer, Box> rerun) {
+    int n = 0;
+    for (org.wsol.schema.ClassBox b : r.getBoxes()) {
+      if (!java.util.Objects.equals(b.getBox(), rerun.get(b.getRank()))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Reads the saliency and boxes topics: baseline boxes on each map, and the stages' times. */
   static final class Tap implements Runnable, AutoCloseable {
     static final class PerImage {
       final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
       final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
+      /** The maps by rank, to re-segment them in other modes. */
+      final Map<Integer, SaliencyTensor> tensors = new ConcurrentHashMap<>();
       volatile double saliencyMs;
     }
 
@@ -145,6 +217,7 @@ class EvalCommand implements Callable<Integer> {
             SaliencyTensor t = saliency.deserialize(r.topic(), r.value());
             PerImage p = images.computeIfAbsent(t.getImageId(), k -> new PerImage());
             p.saliencyMs = t.getSaliencyMs();
+            p.tensors.put(t.getRank(), t);
             Box b = Baselines.thresholdBox(SaliencyMaps.decode(t), t.getMapWidth(), t.getMapHeight(),
                 Baselines.THRESHOLD_QUANTILE, t.getOriginalWidth(), t.getOriginalHeight());
             if (b != null) {
@@ -163,7 +236,8 @@ class EvalCommand implements Callable<Integer> {
     boolean hasAll(Iterable<LocalizationResult> results) {
       for (LocalizationResult r : results) {
         PerImage p = images.get(r.getImageId());
-        if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.saliencyMs == 0) {
+        if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.tensors.size() < r.getBoxes().size()
+            || p.saliencyMs == 0) {
           return false;
         }
       }

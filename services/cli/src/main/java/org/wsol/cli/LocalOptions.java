@@ -3,6 +3,7 @@ package org.wsol.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.service.SaliencyService;
 import picocli.CommandLine.Option;
@@ -17,6 +18,9 @@ public class LocalOptions {
 
   @Option(names = "--single-crop", description = "one centre crop per image instead of the paper's 10 crops (faster, a little worse)")
   boolean singleCrop;
+
+  @Option(names = "--mode", paramLabel = "MODE", description = "localisation mode: extent (the default), paper (Simonyan et al. 2014 as published), smooth, smooth-extent, iter or extent-iter (see BENCHMARKS.md); sets localization.mode")
+  String mode;
 
   @Option(names = "--segmenters", defaultValue = "2", description = "segmenter services in this process (default ${DEFAULT-VALUE})")
   int segmenters;
@@ -62,6 +66,9 @@ public class LocalOptions {
     // max.poll.interval.ms (5 min), and the group then drops the worker. A poll of one batch cannot.
     flags.put("kafka.consumer.max.poll.records", "2");
     flags.putAll(sets);
+    if (mode != null) {
+      flags.put("localization.mode", LocalizationMode.of(mode).id);
+    }
     if (singleCrop) {
       flags.put("saliency.ten.crop", "false");
     }

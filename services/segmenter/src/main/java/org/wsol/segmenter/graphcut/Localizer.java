@@ -5,7 +5,8 @@ import java.util.Optional;
 /**
  * Weakly supervised localisation after Simonyan, Vedaldi &amp; Zisserman 2014, §3.1: seeds from
  * saliency quantiles, GraphCut colour segmentation, the largest 8-connected foreground component,
- * its bounding box.
+ * its bounding box. Beyond the paper (off in {@link SegmenterParams#DEFAULTS}): a Gaussian blur of the map
+ * before seeding, and a box around all sizeable foreground components instead of the largest.
  *
  * <p>Seeds: with {@code qHi}, {@code qLo} the lower empirical quantiles of the map
  * ({@code sorted[floor(q·(n−1))]}), foreground seeds are {@code v ≥ qHi} and background seeds
@@ -34,7 +35,7 @@ public final class Localizer {
      * Result in working pixels ({@code width×height}, the size of the map).
      *
      * @param box      bounding box of the object mask ({@code x1}, {@code y1} exclusive), empty if none
-     * @param maskArea pixels in the object mask (largest 8-connected foreground component)
+     * @param maskArea pixels in the object mask (the component(s) the box bounds)
      * @param seedNanos time for validation and seeds; {@code segmentNanos} GMM + graph + flow;
      *                 {@code flowNanos} max-flow alone; {@code totalNanos} everything
      */
@@ -52,7 +53,13 @@ public final class Localizer {
      */
     public Result localize(int width, int height, float[] saliency, int[] rgb) {
         long t0 = System.nanoTime();
-        byte[] seeds = seeds(width, height, saliency, params.foregroundQuantile(), params.backgroundQuantile());
+        float[] map = saliency;
+        if (params.smoothing() > 0) {
+            checkFinite(width, height, saliency); // a blur would spread a NaN before seeds() could name its pixel
+            // The raw gradient map is speckled at pixel scale; a blur makes its top quantile a few coherent seeds.
+            map = MapFilters.gaussianBlur(saliency, width, height, params.smoothing() * Math.min(width, height));
+        }
+        byte[] seeds = seeds(width, height, map, params.foregroundQuantile(), params.backgroundQuantile());
         if (rgb == null || rgb.length != saliency.length)
             throw new IllegalArgumentException("image has " + (rgb == null ? "no" : rgb.length) + " pixels, saliency map "
                     + saliency.length + " (" + width + "×" + height + ")");
@@ -65,7 +72,10 @@ public final class Localizer {
         if (!fgSeed || !bgSeed) return new Result(Optional.empty(), 0, width, height, t1 - t0, 0, 0, t1 - t0);
         GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
         long t2 = System.nanoTime();
-        ConnectedComponents.Component c = ConnectedComponents.largest(seg.foreground(), width, height);
+        ConnectedComponents.Component c = params.box() == SegmenterParams.BoxRule.EXTENT
+                ? ConnectedComponents.extent(seg.foreground(), width, height,
+                        (int) Math.ceil(params.extentMinShare() * width * height))
+                : ConnectedComponents.largest(seg.foreground(), width, height);
         long t3 = System.nanoTime();
         return new Result(Optional.ofNullable(c.box()), c.area(), width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
     }
@@ -79,9 +89,7 @@ public final class Localizer {
         if (map == null || map.length != width * height)
             throw new IllegalArgumentException("saliency map has " + (map == null ? "no" : map.length) + " values, expected "
                     + width + "×" + height + " = " + (long) width * height);
-        for (int i = 0; i < map.length; i++)
-            if (!Float.isFinite(map[i]))
-                throw new IllegalArgumentException("saliency map value " + map[i] + " at (" + i % width + "," + i / width + ") is not finite");
+        checkFinite(width, height, map);
         int n = map.length;
         float[] tmp = map.clone();
         int hiIdx = (int) Math.floor(fgQuantile * (n - 1)), loIdx = (int) Math.floor(bgQuantile * (n - 1));
@@ -95,6 +103,15 @@ public final class Localizer {
             seeds[i] = f ? GraphCutSegmenter.FOREGROUND_SEED : b ? GraphCutSegmenter.BACKGROUND_SEED : GraphCutSegmenter.UNDECIDED;
         }
         return seeds;
+    }
+
+    private static void checkFinite(int width, int height, float[] map) {
+        if (map == null || map.length != width * height)
+            throw new IllegalArgumentException("saliency map has " + (map == null ? "no" : map.length) + " values, expected "
+                    + width + "×" + height + " = " + (long) width * height);
+        for (int i = 0; i < map.length; i++)
+            if (!Float.isFinite(map[i]))
+                throw new IllegalArgumentException("saliency map value " + map[i] + " at (" + i % width + "," + i / width + ") is not finite");
     }
 
     /** Quickselect: the value of rank k in a[lo..hi] (inclusive), partially reordering a. */

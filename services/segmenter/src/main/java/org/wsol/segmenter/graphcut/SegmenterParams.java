@@ -11,10 +11,17 @@ package org.wsol.segmenter.graphcut;
  * @param components Gaussian components per colour model (OpenCV: 5)
  * @param seed seed of the k-means initialisation, for reproducible results
  * @param colourModels which pixels the first colour models are fitted to
+ * @param smoothing σ of a Gaussian blur of the saliency map before seeding, as a fraction of the map's shorter
+ *                  side (0 = none, the paper)
+ * @param box which foreground pixels the box bounds (paper: the largest component)
+ * @param extentMinShare with {@link BoxRule#EXTENT}: components smaller than this share of the map are left out
  */
 public record SegmenterParams(double foregroundQuantile, double backgroundQuantile, double gamma, double lambda,
-                              int iterations, int components, long seed, ColourModels colourModels) {
-    public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L, ColourModels.SEEDS);
+                              int iterations, int components, long seed, ColourModels colourModels,
+                              double smoothing, BoxRule box, double extentMinShare) {
+    /** The paper's method with OpenCV grabCut's constants. */
+    public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L,
+            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01);
 
     /** Pixels the first-iteration colour models learn from (later iterations use the current labelling). */
     public enum ColourModels {
@@ -27,6 +34,14 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         GRABCUT
     }
 
+    /** What the box is drawn around. */
+    public enum BoxRule {
+        /** The largest 8-connected foreground component (the paper). */
+        LARGEST,
+        /** Every foreground component of at least {@code extentMinShare} of the map (the object's extent). */
+        EXTENT
+    }
+
     public SegmenterParams {
         if (!(backgroundQuantile >= 0 && backgroundQuantile < foregroundQuantile && foregroundQuantile <= 1))
             throw new IllegalArgumentException("need 0 <= backgroundQuantile < foregroundQuantile <= 1, got "
@@ -36,25 +51,36 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1: " + iterations);
         if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
         if (colourModels == null) throw new IllegalArgumentException("colourModels must be SEEDS or GRABCUT");
+        if (!(smoothing >= 0 && smoothing <= 1)) throw new IllegalArgumentException("smoothing must be in [0, 1] (a fraction of the shorter side): " + smoothing);
+        if (box == null) throw new IllegalArgumentException("box rule is required (LARGEST or EXTENT)");
+        if (!(extentMinShare >= 0 && extentMinShare < 1)) throw new IllegalArgumentException("extentMinShare must be in [0, 1): " + extentMinShare);
     }
 
     public SegmenterParams withQuantiles(double foreground, double background) {
-        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels);
+        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withLambda(double l) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withIterations(int n) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels, smoothing, box, extentMinShare);
     }
 
     public SegmenterParams withSeed(long s) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels, smoothing, box, extentMinShare);
+    }
+
+    public SegmenterParams withSmoothing(double sigmaShare) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, sigmaShare, box, extentMinShare);
+    }
+
+    public SegmenterParams withBox(BoxRule rule, double minShare) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, rule, minShare);
     }
 
     public SegmenterParams withColourModels(ColourModels m) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m, smoothing, box, extentMinShare);
     }
 }

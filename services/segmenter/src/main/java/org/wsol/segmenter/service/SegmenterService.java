@@ -1,5 +1,6 @@
 package org.wsol.segmenter.service;
 
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
@@ -22,10 +23,7 @@ public final class SegmenterService implements AutoCloseable {
   public SegmenterService(Settings s) {
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
-    SegmenterParams params = SegmenterParams.DEFAULTS
-        .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
-        .withIterations(s.getInt("segmenter.iterations"))
-        .withColourModels(colourModels(s.get("segmenter.colour.models")));
+    SegmenterParams params = params(s);
     String worker = StageRunner.workerId("segmenter");
     this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
         BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1);
@@ -33,6 +31,23 @@ public final class SegmenterService implements AutoCloseable {
         this::isReady);
     runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "segmenter-worker");
+  }
+
+  /** The localiser's parameters from the settings, with {@code localization.mode} filling what is left empty. */
+  public static SegmenterParams params(Settings settings) {
+    Settings s = LocalizationMode.resolve(settings);
+    String box = s.get("segmenter.box").trim();
+    SegmenterParams.BoxRule rule = switch (box) {
+      case "largest" -> SegmenterParams.BoxRule.LARGEST;
+      case "extent" -> SegmenterParams.BoxRule.EXTENT;
+      default -> throw new IllegalArgumentException("segmenter.box '" + box + "' is unknown: use largest or extent");
+    };
+    return SegmenterParams.DEFAULTS
+        .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
+        .withIterations(s.getInt("segmenter.iterations"))
+        .withSmoothing(s.getDouble("segmenter.smoothing"))
+        .withBox(rule, s.getDouble("segmenter.extent.min.share"))
+        .withColourModels(colourModels(s.get("segmenter.colour.models")));
   }
 
   static SegmenterParams.ColourModels colourModels(String v) {

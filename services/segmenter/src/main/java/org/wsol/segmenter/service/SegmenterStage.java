@@ -44,7 +44,8 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     return out;
   }
 
-  BoxResult segment(SaliencyTensor t) {
+  /** One map to one box; also what the eval uses to re-run other modes on the same maps. */
+  public BoxResult segment(SaliencyTensor t) {
     long t0 = System.nanoTime();
     int w = t.getMapWidth();
     int h = t.getMapHeight();

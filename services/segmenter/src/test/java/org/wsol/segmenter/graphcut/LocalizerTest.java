@@ -188,4 +188,28 @@ class LocalizerTest {
         assertEquals(new Box(0, 0, 1, 1), new Box(0, 0, 1, 1).scale(224, 224, 1, 1));
         assertEquals(new Box(4, 8, 12, 16), b.scale(100, 100, 40, 40));
     }
+
+    /** Two red squares on noisy blue, both salient: the extent box spans both, the paper's box the larger one. */
+    @Test
+    void extentBoxSpansBothObjectsWhereThePaperBoxTakesTheLarger() {
+        int w = 120, h = 80;
+        Random r = new Random(3);
+        int[] rgb = new int[w * h];
+        float[] map = new float[w * h];
+        for (int y = 0, i = 0; y < h; y++)
+            for (int x = 0; x < w; x++, i++) {
+                boolean a = x >= 10 && x < 40 && y >= 20 && y < 60, b = x >= 70 && x < 110 && y >= 15 && y < 60;
+                boolean in = a || b;
+                rgb[i] = clamp(in ? 210 + r.nextGaussian() * 12 : 30 + r.nextGaussian() * 15) << 16
+                        | clamp(in ? 30 + r.nextGaussian() * 10 : 60 + r.nextGaussian() * 15) << 8
+                        | clamp(in ? 40 + r.nextGaussian() * 10 : 190 + r.nextGaussian() * 20);
+                map[i] = (float) ((in ? 1 : 0) + 0.05 * r.nextDouble());
+            }
+        SegmenterParams smoothExtent = SegmenterParams.DEFAULTS.withSmoothing(0.03)
+                .withBox(SegmenterParams.BoxRule.EXTENT, 0.01);
+        assertEquals(Optional.of(new Box(70, 15, 110, 60)), loc.localize(w, h, map, rgb).box());
+        Localizer.Result both = new Localizer(smoothExtent).localize(w, h, map, rgb);
+        assertEquals(Optional.of(new Box(10, 15, 110, 60)), both.box());
+        assertEquals(30 * 40 + 40 * 45, both.maskArea());
+    }
 }
