@@ -14,6 +14,6 @@ class SegmenterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SegmenterService service = new SegmenterService(config.settings()).start();
-    return Services.runUntilStopped(service, "segmenter " + service.runner().worker());
+    return Services.runUntilStopped(service, service::isRunning, "segmenter " + service.runner().worker());
   }
 }

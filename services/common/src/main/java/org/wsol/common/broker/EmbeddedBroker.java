@@ -2,12 +2,18 @@ package org.wsol.common.broker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.ServerSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +32,9 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownsDataDir;
   private KafkaClusterTestKit cluster;
+  /** Where a broker on a kept data directory notes its client port, to bind it again when restarted there. */
+  private static final String PORT_FILE = "wsol-client-port";
+  private int port = -1;
 
   private EmbeddedBroker(Path dataDir, boolean ownsDataDir) {
     this.dataDir = dataDir;
@@ -43,10 +52,22 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  /** Starts a broker on {@code dataDir}, formatting it when empty; the data stays after {@link #stop()}. */
+  /**
+   * Starts a broker on {@code dataDir}, formatting it when empty; the data stays after {@link #stop()}. Started
+   * again on the same directory, it listens on the same port, so that running clients reconnect.
+   */
   public static EmbeddedBroker startOn(Path dataDir) {
     EmbeddedBroker b = new EmbeddedBroker(dataDir, false);
-    b.startCluster(isEmpty(dataDir));
+    boolean fresh = isEmpty(dataDir);
+    if (!fresh) {
+      b.port = readPort(dataDir.resolve(PORT_FILE));
+    }
+    b.startCluster(fresh);
+    try {
+      Files.writeString(dataDir.resolve(PORT_FILE), b.port + "\n");
+    } catch (IOException e) {
+      log.warn("cannot note the broker port in {}: a restart there will take another port", dataDir);
+    }
     return b;
   }
 
@@ -60,7 +81,7 @@ public final class EmbeddedBroker implements AutoCloseable {
           .setNumControllerNodes(1)
           .setBaseDirectory(dataDir)
           .build();
-      cluster = new KafkaClusterTestKit.Builder(nodes)
+      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
           .setConfigProp("offsets.topic.replication.factor", "1")
           .setConfigProp("transaction.state.log.replication.factor", "1")
           .setConfigProp("transaction.state.log.min.isr", "1")
@@ -68,18 +89,56 @@ public final class EmbeddedBroker implements AutoCloseable {
           .setConfigProp("num.partitions", "6")
           .setConfigProp("auto.create.topics.enable", "false")
           .setConfigProp("message.max.bytes", "8388608")
-          .setDeleteOnClose(false)
-          .build();
+          .setDeleteOnClose(false);
+      if (port > 0) {
+        bindSamePort(builder, nodes);
+      }
+      cluster = builder.build();
       if (format) {
         cluster.format();
       }
       cluster.startup();
       cluster.waitForReadyBrokers();
+      port = Integer.parseInt(bootstrapServers().replaceAll(".*:", ""));
     } catch (Exception e) {
       throw new IllegalStateException("the embedded Kafka broker failed to start: " + e.getMessage(), e);
     }
     log.info("Kafka broker ready at {} in {} ms (data in {})", bootstrapServers(),
         (System.nanoTime() - t0) / 1_000_000, dataDir);
+  }
+
+  /**
+   * The test kit binds every listener to a fresh ephemeral port (port 0, bound before the broker starts,
+   * whatever {@code listeners} says). Clients keep the address they were given, so after a restart on another
+   * port they would never reconnect. The kit has no option for it: hand its socket manager the old port, bound
+   * as it binds its own sockets, under the broker listener's name.
+   */
+  @SuppressWarnings("unchecked")
+  private void bindSamePort(KafkaClusterTestKit.Builder builder, TestKitNodes nodes) throws Exception {
+    Field managerField = KafkaClusterTestKit.Builder.class.getDeclaredField("socketFactoryManager");
+    managerField.setAccessible(true);
+    Object manager = managerField.get(builder);
+    Field socketsField = manager.getClass().getDeclaredField("sockets");
+    socketsField.setAccessible(true);
+    Map<Integer, Map<String, ServerSocketChannel>> sockets =
+        (Map<Integer, Map<String, ServerSocketChannel>>) socketsField.get(manager);
+    String listener = nodes.brokerListenerName().value();
+    ServerSocketChannel channel = null;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (channel == null) {
+      try {
+        channel = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(port), -1, -1);
+      } catch (IOException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("cannot restart the broker on its port " + port + " (" + e.getMessage()
+              + "): another process took it; clients connected before the restart will not reconnect", e);
+        }
+        Thread.sleep(200);
+      }
+    }
+    synchronized (manager) {
+      sockets.computeIfAbsent(nodes.brokerNodes().firstKey(), k -> new HashMap<>()).put(listener, channel);
+    }
   }
 
   public String bootstrapServers() {
@@ -108,6 +167,19 @@ public final class EmbeddedBroker implements AutoCloseable {
     if (ownsDataDir) {
       deleteTree(dataDir);
     }
+  }
+
+  private static int readPort(Path file) {
+    try {
+      return Files.isRegularFile(file) ? Integer.parseInt(Files.readString(file).trim()) : -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The client port (the same across restarts on one data directory). */
+  public int port() {
+    return port;
   }
 
   private static boolean isEmpty(Path dir) {

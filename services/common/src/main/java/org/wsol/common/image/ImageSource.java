@@ -74,17 +74,33 @@ public final class ImageSource {
     if (fileRoot == null) {
       throw new BadRecordException("file: image URIs are refused: set image.uri.file.root to the folder they may come from");
     }
-    Path p = Path.of(uri).toAbsolutePath().normalize();
+    Path p;
+    try {
+      p = Path.of(uri).toAbsolutePath().normalize();
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException ex) {
+      throw new BadRecordException("image URI " + uri + " is not a local file path (" + ex.getMessage()
+          + "): use file:///absolute/path under image.uri.file.root");
+    }
     if (!p.startsWith(fileRoot)) {
       throw new BadRecordException("image URI " + uri + " is outside image.uri.file.root=" + fileRoot);
     }
     try {
-      if (Files.size(p) > maxBytes) {
+      // A symbolic link under the root may point anywhere: check where the file really is.
+      Path real = p.toRealPath();
+      if (!real.startsWith(fileRoot.toRealPath())) {
+        throw new BadRecordException("image URI " + uri + " leads outside image.uri.file.root=" + fileRoot
+            + " (through a symbolic link, to " + real + ")");
+      }
+      if (!Files.isRegularFile(real)) {
+        throw new BadRecordException("image URI " + uri + " is not a regular file");
+      }
+      if (Files.size(real) > maxBytes) {
         throw new BadRecordException("image file " + p + " exceeds image.max.bytes=" + maxBytes);
       }
-      return Files.readAllBytes(p);
+      return Files.readAllBytes(real);
     } catch (IOException ex) {
-      throw new BadRecordException("cannot read image " + p + ": " + ex.getMessage(), ex);
+      String why = ex instanceof java.nio.file.NoSuchFileException ? "no such file" : ex.toString();
+      throw new BadRecordException("cannot read image " + p + ": " + why, ex);
     }
   }
 

@@ -23,6 +23,32 @@ public final class Images {
    * pixel is decoded, so a decompression bomb costs nothing), and corrupt or truncated data.
    */
   public static BufferedImage decode(byte[] bytes, long maxBytes, long maxPixels) {
+    return decode(bytes, maxBytes, (w, h) -> {
+      if (w <= 0 || h <= 0 || w * h > maxPixels) {
+        throw new BadRecordException("image declares " + w + "x" + h + " pixels, over image.max.pixels="
+            + maxPixels + ": refused before decoding");
+      }
+    });
+  }
+
+  /**
+   * Decodes an image that must be exactly {@code width x height} (a working image travelling with its map);
+   * any other declared size is refused before decoding, with both sizes in the reason.
+   */
+  public static BufferedImage decodeExactly(byte[] bytes, int width, int height, String what) {
+    return decode(bytes, Integer.MAX_VALUE, (w, h) -> {
+      if (w != width || h != height) {
+        throw new BadRecordException(what + " is " + w + "x" + h + " but must be " + width + "x" + height
+            + ": they must align pixel for pixel");
+      }
+    });
+  }
+
+  private interface SizeCheck {
+    void check(long width, long height);
+  }
+
+  private static BufferedImage decode(byte[] bytes, long maxBytes, SizeCheck sizeCheck) {
     if (bytes == null || bytes.length == 0) {
       throw new BadRecordException("empty image: the record carries no image bytes");
     }
@@ -39,12 +65,7 @@ public final class Images {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        long w = reader.getWidth(0);
-        long h = reader.getHeight(0);
-        if (w <= 0 || h <= 0 || w * h > maxPixels) {
-          throw new BadRecordException("image declares " + w + "x" + h + " pixels, over image.max.pixels="
-              + maxPixels + ": refused before decoding");
-        }
+        sizeCheck.check(reader.getWidth(0), reader.getHeight(0));
         // Decoders patch over truncated data with grey and only warn (JPEG: "Premature end of JPEG file").
         java.util.List<String> warnings = new java.util.ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -181,7 +183,15 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         for (Future<RecordMetadata> f : sends) {
           f.get(); // a send that failed must not be committed past
         }
-        consumer.commitSync(nextOffsets(all));
+        try {
+          consumer.commitSync(nextOffsets(all));
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+          // The group rebalanced under us (a member died or joined). The outputs are already acknowledged,
+          // so nothing is lost: whoever owns these partitions now replays from the last commit, and the
+          // results service counts a replayed box once. Carry on; the next poll rejoins the group.
+          log.info("{}: commit skipped during a rebalance ({}); the new owner replays these records",
+              stage.name(), e.getClass().getSimpleName());
+        }
       }
     } catch (WakeupException e) {
       if (running.get()) {
@@ -194,6 +204,9 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     } catch (ExecutionException e) {
       log.error("{}: a produce failed; stopping without committing so the records are replayed: {}",
           stage.name(), e.getCause().toString());
+    } catch (RuntimeException e) {
+      log.error("{}: stopped by an unexpected error; records since the last commit will be replayed",
+          stage.name(), e);
     } finally {
       try {
         consumer.close(Duration.ofSeconds(5));

@@ -139,7 +139,8 @@ public final class SaliencyModel implements AutoCloseable {
                 model = b.build().loadModel();
             }
             return new SaliencyModel(spec, model, device);
-        } catch (IOException | MalformedModelException | ModelNotFoundException e) {
+        } catch (IOException | MalformedModelException | ModelNotFoundException | ai.djl.engine.EngineException e) {
+            // EngineException: PyTorch itself refused the file (not TorchScript, truncated, wrong version).
             throw new IllegalStateException("cannot load " + spec + " (runs offline: a djl:// model must "
                     + "already be in the DJL cache; a file must be TorchScript)", e);
         }

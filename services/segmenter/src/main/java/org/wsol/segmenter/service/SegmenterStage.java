@@ -49,11 +49,9 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     int w = t.getMapWidth();
     int h = t.getMapHeight();
     float[] map = SaliencyMaps.decode(t);
-    BufferedImage img = Images.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, (long) w * h);
-    if (img.getWidth() != w || img.getHeight() != h) {
-      throw new BadRecordException("map is " + w + "x" + h + " but its working image is " + img.getWidth() + "x"
-          + img.getHeight() + ": they must align pixel for pixel");
-    }
+    // The declared size is checked before decoding: a working image larger than its map is never decoded.
+    BufferedImage img = Images.decodeExactly(SaliencyMaps.workingImageBytes(t), w, h,
+        "the working image of the " + w + "x" + h + " map");
     Localizer.Result r = localizer.localize(w, h, map, Images.pixels(img));
     Optional<Box> box = r.boxInOriginal(t.getOriginalWidth(), t.getOriginalHeight());
     ClassBox cb = ClassBox.newBuilder()

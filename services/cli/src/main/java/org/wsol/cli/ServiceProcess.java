@@ -1,0 +1,119 @@
+package org.wsol.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A wsol command in a JVM of its own, on this JVM's class path, its output in a log file. The chaos command
+ * and the fault tests start services this way so that they can kill one (SIGKILL) like a crashed machine.
+ */
+final class ServiceProcess implements AutoCloseable {
+  /** Children still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never orphaned. */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-children"));
+  }
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ServiceProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code wsol <args>} with the given JVM options (e.g. -Xmx256m). */
+  static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.add("-Dai.djl.offline=true");
+    cmd.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.wsol.schema");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(args);
+    try {
+      Files.createDirectories(log.toAbsolutePath().getParent());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      LIVE.add(p);
+      p.onExit().thenRun(() -> LIVE.remove(p));
+      return new ServiceProcess(name, p, log);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** Waits for a line of output containing {@code text}; fails early, with the log's tail, if the process ends. */
+  ServiceProcess awaitOutput(String text, Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!output().contains(text)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with status " + process.exitValue() + " before '" + text
+            + "':\n" + tail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException(name + " did not print '" + text + "' within " + timeout + ":\n" + tail());
+      }
+      Thread.sleep(100);
+    }
+    return this;
+  }
+
+  String output() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  String tail() {
+    String out = output();
+    return out.length() <= 4000 ? out : out.substring(out.length() - 4000);
+  }
+
+  /** SIGKILL: no shutdown hook, no commit, no goodbye to the group, as when a machine dies. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, the clean stop (offsets committed); SIGKILL if it takes more than 20 s. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package org.wsol.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wsol.common.avro.AvroCodec;
+import org.wsol.common.broker.EmbeddedBroker;
+import org.wsol.common.config.Settings;
+import org.wsol.common.kafka.TopicTail;
+import org.wsol.common.kafka.Topics;
+import org.wsol.results.service.ResultsService;
+import org.wsol.saliency.service.SaliencyService;
+import org.wsol.schema.ImageEvent;
+import org.wsol.segmenter.service.SegmenterService;
+
+/**
+ * The saliency service (its own process) is killed with SIGKILL mid-stream and started again, and some images
+ * are sent twice (a producer retrying): no image is lost, and the replayed and duplicated saliency maps reach
+ * the results service without doubling any result.
+ */
+class SaliencyRestartIT {
+  static final int IMAGES = 16;
+  static final int RESENT = 4;
+
+  @TempDir Path tmp;
+
+  @Test
+  void restartedSaliencyLosesNothingAndDuplicatesDoNotDoubleResults() throws Exception {
+    try (EmbeddedBroker broker = EmbeddedBroker.start()) {
+      Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
+          "results.http.port", "0", "metrics.port", "0"));
+      Topics topics = Topics.from(s);
+      AvroCodec<ImageEvent> events = new AvroCodec<>(ImageEvent.class);
+      ServiceProcess second = null;
+      ServiceProcess first = ServiceProcess.start("saliency-1", List.of("-Xmx512m"),
+          Faults.quickSaliency(broker.bootstrapServers()), tmp.resolve("saliency-1.log"));
+      try (SegmenterService segmenter = new SegmenterService(s).start();
+          ResultsService results = new ResultsService(s).start();
+          TopicTail saliency = new TopicTail(s, topics.saliency());
+          TopicTail resultTail = new TopicTail(s, topics.results());
+          KafkaProducer<byte[], byte[]> producer =
+              new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        first.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(120));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < IMAGES; i++) {
+          String id = "img-" + i;
+          ids.add(id);
+          producer.send(new ProducerRecord<>(topics.images(), id.getBytes(StandardCharsets.UTF_8),
+              events.encode(Faults.imageEvent(id, Faults.photo(200, 150, i), 1))));
+        }
+        producer.flush();
+
+        saliency.await(rs -> rs.size() >= 3, Duration.ofSeconds(120));
+        first.kill();
+        for (int i = 0; i < RESENT; i++) { // upstream duplicates: the same images again
+          String id = "img-" + i;
+          producer.send(new ProducerRecord<>(topics.images(), id.getBytes(StandardCharsets.UTF_8),
+              events.encode(Faults.imageEvent(id, Faults.photo(200, 150, i), 1))));
+        }
+        producer.flush();
+        second = ServiceProcess.start("saliency-2", List.of("-Xmx512m"),
+            Faults.quickSaliency(broker.bootstrapServers()), tmp.resolve("saliency-2.log"));
+        second.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(120));
+
+        Faults.awaitCaughtUp(s, SaliencyService.GROUP, topics.images(), Duration.ofSeconds(180));
+        Faults.awaitCaughtUp(s, SegmenterService.GROUP, topics.saliency(), Duration.ofSeconds(120));
+        Faults.awaitCaughtUp(s, ResultsService.APPLICATION_ID, topics.boxes(), Duration.ofSeconds(60));
+        int maps = saliency.records().size();
+        assertTrue(maps >= IMAGES + RESENT, "every image and every duplicate gets its map: " + maps);
+        String summary = Faults.assertExactlyOneCompleteResult(
+            resultTail.await(rs -> rs.size() >= IMAGES, Duration.ofSeconds(60)), ids);
+        System.out.printf("SaliencyRestartIT: %d images (+%d sent twice), saliency killed after %s maps, "
+            + "%d saliency maps in all; %s%n", IMAGES, RESENT, "3+", maps, summary);
+      } finally {
+        first.close();
+        if (second != null) {
+          second.close();
+        }
+      }
+    }
+  }
+}
