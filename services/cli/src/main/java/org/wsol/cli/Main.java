@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wsol", mixinStandardHelpOptions = true, version = "wsol-stream 0.1.0",
     description = {"Weakly supervised object localisation on Kafka: images in, boxes out, no box labels needed.",
         "Quick start: ./wsol demo"},
-    subcommands = {BrokerCommand.class, SaliencyCommand.class, SegmenterCommand.class, ResultsCommand.class, ConfigCommand.class, VisualizeCommand.class, ProduceCommand.class, ChaosCommand.class, DeadLettersCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BrokerCommand.class, SaliencyCommand.class, SegmenterCommand.class, ResultsCommand.class, ConfigCommand.class, VisualizeCommand.class, ProduceCommand.class, ChaosCommand.class, BenchCommand.class, DeadLettersCommand.class, SubscribeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));

@@ -1,0 +1,20 @@
+package org.wsol.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Parent of the benchmarks. Each benchmark is a subcommand class listed in {@code subcommands};
+ * add a sibling ({@code bench saliency}, {@code bench pipeline}) by writing its class with its own
+ * {@code @Command(name = ...)} and adding it to that list.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks: each measures ours against a reference in the same run and prints the ratio.",
+        "Figures and commands are recorded in BENCHMARKS.md."},
+    subcommands = {PipelineBench.class, CommandLine.HelpCommand.class})
+class BenchCommand implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+}
