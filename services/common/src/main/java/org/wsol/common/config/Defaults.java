@@ -40,9 +40,11 @@ public final class Defaults {
     new Entry("results.stream.max.clients", "64", "server-sent-event clients of GET /images/stream per results instance; more get 503"),
     new Entry("http.host", "127.0.0.1", "address the HTTP endpoints bind to (0.0.0.0 in containers)"),
     new Entry("metrics.port", "0", "port of /health/live, /health/ready and /metrics for saliency and segmenter (0 = any free port, logged)"),
-    new Entry("kafka.producer.compression.type", "zstd", "producers compress batches; saliency maps are half floats and compress well"),
-    new Entry("kafka.producer.linger.ms", "5", "producers wait up to 5 ms to fill a batch: throughput at little latency"),
-    new Entry("kafka.consumer.max.poll.records", "32", "records per poll, small enough that one poll's work ends well inside max.poll.interval.ms"),
+    new Entry("kafka.producer.compression.type", "zstd", "producers compress batches: a saliency record (half-float map + JPEG working image, ~210 KB) stores ~10% smaller, at well under 1% of saliency's CPU (BENCHMARKS.md, Pipeline)"),
+    new Entry("kafka.producer.linger.ms", "5", "producers wait up to 5 ms to fill a batch; the stages flush after each poll anyway, and 5 ms is nothing next to a stage's ~0.1-1 s per record"),
+    new Entry("kafka.producer.batch.size", "524288", "bytes per producer batch (Kafka's default is 16 KB): the top-k saliency records of one image share a key, so they land in one batch and zstd stores their identical working image once; under a default broker's 1 MB message.max.bytes"),
+    new Entry("kafka.consumer.max.poll.records", "8", "records per poll = one saliency batch: a poll's work (~1 CPU s per image single-crop, ~20 s ten-crop top-5) must end within max.poll.interval.ms (300 s) even on a busy machine, or the group rebalances and replays it"),
+    new Entry("kafka.consumer.max.partition.fetch.bytes", "1048576", "bytes fetched per partition per request (Kafka's default): ~5 saliency records, so a fetch over a few partitions fills a poll of 8 while the previous poll is processed"),
     new Entry("kafka.consumer.auto.offset.reset", "earliest", "a new consumer group starts from the beginning of each topic, so nothing produced before it started is lost"),
   };
 
