@@ -90,6 +90,11 @@ class PipelineBench implements Callable<Integer> {
     }
 
     /** CPU of the service processes per image (the broker, in this JVM, apart). */
+    /** Cores the service processes kept busy while the clock ran: below the cores they could use = CPU-starved. */
+    double coresBusy() {
+      return cpuPerImage() * images / (nanos / 1e9);
+    }
+
     double cpuPerImage() {
       return cpuSeconds.entrySet().stream().filter(e -> !e.getKey().equals(BROKER))
           .mapToDouble(Map.Entry::getValue).sum() / images;
@@ -137,7 +142,7 @@ class PipelineBench implements Callable<Integer> {
 
     System.out.printf("%nbench pipeline: %d images per phase (+%d warm-up), top-k %d, single crop, %d cores, load %s before, %s after%n",
         images, warmup, topK, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
-    System.out.printf("stage alone (segmenters: %d passes over the saliency records)  img/s   CPU s/img   wall s%n", passes);
+    System.out.printf("stage alone (segmenters: %d passes over the saliency records)  img/s   CPU s/img   wall s   cores busy%n", passes);
     print("saliency", saliency);
     segAlone.forEach((k, m) -> print("segmenter x" + k, m));
     print("results", results);
@@ -155,11 +160,14 @@ class PipelineBench implements Callable<Integer> {
           BenchMath.percentile(lat, 99), rate > 0 ? "sent at " + rate + " img/s" : "all sent at once: queueing included");
       StringBuilder cpu = new StringBuilder();
       m.cpuSeconds().forEach((p, s) -> cpu.append(String.format(" %s %.2f", p, s / m.images())));
-      System.out.printf("  CPU s/img by process:%s%n", cpu);
+      System.out.printf("  CPU s/img by process:%s; cores busy %.2f%n", cpu, m.coresBusy());
     }
     StringBuilder b = new StringBuilder("bytes per record (serialized key+value / stored on the broker, compressed):");
     bytes.forEach((t, v) -> b.append(String.format(" %s %.0f / %.0f;", t, v, stored.getOrDefault(t, Double.NaN))));
     System.out.println(b);
+    System.out.printf("saliency records rewritten in one go, stored bytes per record: %.0f with the configured "
+            + "producer batch.size, %.0f with Kafka's default 16 KB (%.2fx)%n", stored.get("saliency@configured"),
+        stored.get("saliency@batch16k"), stored.get("saliency@batch16k") / stored.get("saliency@configured"));
     Measure last = chain.get(kMax);
     double r = BenchMath.ofSlowest(last.rate(), saliency.rate(), segAlone.get(kMax).rate(), results.rate());
     double s = BenchMath.scaling(segAlone.get(kMin).rate(), segAlone.get(kMax).rate());
@@ -175,7 +183,8 @@ class PipelineBench implements Callable<Integer> {
   }
 
   private static void print(String name, Measure m) {
-    System.out.printf("  %-57s %6.2f   %9.3f   %6.1f%n", name, m.rate(), m.cpuPerImage(), m.nanos() / 1e9);
+    System.out.printf("  %-57s %6.2f   %9.3f   %6.1f   %10.2f%n", name, m.rate(), m.cpuPerImage(), m.nanos() / 1e9,
+        m.coresBusy());
   }
 
   private Measure saliencyAlone(List<ConsumerRecord<byte[], byte[]>> tensorsOut, Map<String, Double> bytes,
@@ -201,6 +210,7 @@ class PipelineBench implements Callable<Integer> {
         ph.await("images read back", in, dead, records(""), images + warmup);
         sizes(ph, ph.topics.images(), in.records(), bytes, stored);
         sizes(ph, ph.topics.saliency(), tensorsOut, bytes, stored);
+        batchSizeAb(ph, tensorsOut, stored);
         return m;
       }
     }
@@ -218,16 +228,17 @@ class PipelineBench implements Callable<Integer> {
       try (TopicTail out = new TopicTail(ph.s, ph.topics.boxes());
           TopicTail dead = new TopicTail(ph.s, ph.topics.deadLetter());
           Replay replay = new Replay(ph.s)) {
+        int partitions = ph.s.getInt("topic.partitions");
         List<ConsumerRecord<byte[], byte[]>> warm = withKeyPrefix(tensors, "warm-");
         List<ConsumerRecord<byte[], byte[]>> measured = withKeyPrefix(tensors, "img-");
         for (int i = 0; i < passes; i++) {
-          replay.send(ph.topics.saliency(), warm);
+          replay.spread(ph.topics.saliency(), partitions, warm);
         }
         ph.await("segmenter x" + k + " warm-up", out, dead, records("warm-"), warm.size() * passes);
         Map<String, Double> cpu0 = ph.cpu();
         long t0 = System.nanoTime();
         for (int i = 0; i < passes; i++) {
-          replay.send(ph.topics.saliency(), measured);
+          replay.spread(ph.topics.saliency(), partitions, measured);
         }
         long t1 = last(ph.await("segmenter x" + k + " alone", out, dead, records("img-"), measured.size() * passes));
         boxesOut.addAll(firstBoxPerRank(out.records()));
@@ -352,6 +363,30 @@ class PipelineBench implements Callable<Integer> {
     }
     bytes.put(topic, rs.stream().mapToDouble(r -> Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()))
         .average().orElse(Double.NaN));
+    stored.put(topic, (double) storedBytes(ph, topic) / rs.size());
+  }
+
+  /**
+   * The same saliency records written twice to scratch topics, once with the configured producer batch.size
+   * and once with Kafka's default 16 KB: what batching saves on the broker, measured without timing noise.
+   */
+  private static void batchSizeAb(Phase ph, List<ConsumerRecord<byte[], byte[]>> tensors, Map<String, Double> stored)
+      throws Exception {
+    int partitions = ph.s.getInt("topic.partitions");
+    Map<String, Settings> variants = new LinkedHashMap<>();
+    variants.put("saliency@configured", ph.s);
+    variants.put("saliency@batch16k", ph.s.with("kafka.producer.batch.size", "16384"));
+    for (var v : variants.entrySet()) {
+      String topic = v.getKey().replace('@', '-');
+      ph.admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1))).all().get();
+      try (Replay r = new Replay(v.getValue())) {
+        r.send(topic, tensors);
+      }
+      stored.put(v.getKey(), storedBytes(ph, topic) / (double) tensors.size());
+    }
+  }
+
+  private static long storedBytes(Phase ph, String topic) throws Exception {
     List<Integer> ids = ph.admin.describeCluster().nodes().get().stream().map(Node::id).toList();
     long size = 0;
     for (Map<String, LogDirDescription> dirs : ph.admin.describeLogDirs(ids).allDescriptions().get().values()) {
@@ -363,7 +398,7 @@ class PipelineBench implements Callable<Integer> {
         }
       }
     }
-    stored.put(topic, (double) size / rs.size());
+    return size;
   }
 
   private static String load() {
@@ -551,9 +586,23 @@ class PipelineBench implements Callable<Integer> {
       this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Each record to the partition its key hashes to, as the stage that wrote it did. */
     void send(String topic, List<ConsumerRecord<byte[], byte[]>> records) {
       for (ConsumerRecord<byte[], byte[]> r : records) {
         producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), r.headers()));
+      }
+      producer.flush();
+    }
+
+    /**
+     * Round-robin over the partitions: a few dozen image ids hash unevenly over 6 partitions (one segmenter got
+     * 3/4 of the work in a run), which would measure the key skew, not the segmenters. Only for the segmenter's
+     * input, whose partitioning nothing downstream relies on (boxes are keyed again by image id).
+     */
+    void spread(String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records) {
+      for (int i = 0; i < records.size(); i++) {
+        ConsumerRecord<byte[], byte[]> r = records.get(i);
+        producer.send(new ProducerRecord<>(topic, i % partitions, null, r.key(), r.value(), r.headers()));
       }
       producer.flush();
     }
