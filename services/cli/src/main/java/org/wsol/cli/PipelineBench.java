@@ -368,7 +368,8 @@ class PipelineBench implements Callable<Integer> {
 
   /**
    * The same saliency records written twice to scratch topics, once with the configured producer batch.size
-   * and once with Kafka's default 16 KB: what batching saves on the broker, measured without timing noise.
+   * and once with Kafka's default 16 KB: what batching saves on the broker, measured without timing noise
+   * (try {@code --set kafka.producer.batch.size=524288}; it bought nothing here, see BENCHMARKS.md).
    */
   private static void batchSizeAb(Phase ph, List<ConsumerRecord<byte[], byte[]>> tensors, Map<String, Double> stored)
       throws Exception {
