@@ -37,8 +37,8 @@ import org.wsol.schema.ImageEvent;
  * them all. A service that queued what it fetched would die of OutOfMemoryError.
  */
 class BackpressureIT {
-  static final int IMAGES = 24;
-  static final int IMAGE_BYTES = 6 << 20; // 24 x 6 MB = 151 MB through a 64 MB heap
+  static final int IMAGES = 20;
+  static final int IMAGE_BYTES = 7 << 20; // 20 x 7 MB = 147 MB through a 64 MB heap
   static final String HEAP = "-Xmx64m";
 
   @TempDir Path tmp;
@@ -54,7 +54,9 @@ class BackpressureIT {
               Faults.quickSaliency(broker.bootstrapServers()), tmp.resolve("saliency.log"));
           TopicTail out = new TopicTail(s, topics.saliency());
           Admin admin = Admin.create(s.kafka())) {
+        long t0 = System.nanoTime();
         saliency.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(120));
+        long up = System.nanoTime();
         var p = s.producer();
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(IMAGE_BYTES + (1 << 20)));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
@@ -70,6 +72,7 @@ class BackpressureIT {
           }
         }
         assertTrue(sent > 2L * 64 * 1024 * 1024, "the burst must outweigh the heap: " + sent);
+        long burst = System.nanoTime();
 
         long maxLag = 0;
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
@@ -84,8 +87,9 @@ class BackpressureIT {
         assertTrue(saliency.isAlive(), "the saliency service died:\n" + saliency.tail());
         assertEquals(IMAGES, done.size(), "every image of the burst gets its map");
         assertTrue(maxLag >= IMAGES / 4, "the backlog should have waited in Kafka; max lag seen " + maxLag);
-        System.out.printf("BackpressureIT: %d images, %.0f MB through a %s heap; max backlog left in Kafka %d images%n",
-            IMAGES, sent / 1e6, HEAP, maxLag);
+        System.out.printf("BackpressureIT: %d images, %.0f MB through a %s heap; max backlog left in Kafka %d images; "
+            + "service up in %.1f s, burst sent in %.1f s, processed %.1f s later%n", IMAGES, sent / 1e6, HEAP, maxLag,
+            (up - t0) / 1e9, (burst - up) / 1e9, (System.nanoTime() - burst) / 1e9);
       }
     }
   }

@@ -1,13 +1,19 @@
 package org.wsol.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -22,15 +28,17 @@ import org.wsol.results.service.ResultsService;
 import org.wsol.saliency.service.SaliencyService;
 import org.wsol.schema.ImageEvent;
 import org.wsol.segmenter.service.SegmenterService;
+import picocli.CommandLine;
 
 /**
  * The saliency service (its own process) is killed with SIGKILL mid-stream and started again, and some images
  * are sent twice (a producer retrying): no image is lost, and the replayed and duplicated saliency maps reach
- * the results service without doubling any result.
+ * the results service without doubling any result. A bad image on the way is dead-lettered, and
+ * {@code ./wsol dead-letters} lists it.
  */
 class SaliencyRestartIT {
-  static final int IMAGES = 16;
-  static final int RESENT = 4;
+  static final int IMAGES = 12;
+  static final int RESENT = 3;
 
   @TempDir Path tmp;
 
@@ -58,6 +66,8 @@ class SaliencyRestartIT {
           producer.send(new ProducerRecord<>(topics.images(), id.getBytes(StandardCharsets.UTF_8),
               events.encode(Faults.imageEvent(id, Faults.photo(200, 150, i), 1))));
         }
+        byte[] notAnImage = events.encode(Faults.imageEvent("not-an-image", "plain text".getBytes(StandardCharsets.UTF_8), 1));
+        producer.send(new ProducerRecord<>(topics.images(), "not-an-image".getBytes(StandardCharsets.UTF_8), notAnImage));
         producer.flush();
 
         saliency.await(rs -> rs.size() >= 3, Duration.ofSeconds(120));
@@ -79,6 +89,26 @@ class SaliencyRestartIT {
         assertTrue(maps >= IMAGES + RESENT, "every image and every duplicate gets its map: " + maps);
         String summary = Faults.assertExactlyOneCompleteResult(
             resultTail.await(rs -> rs.size() >= IMAGES, Duration.ofSeconds(60)), ids);
+
+        // ./wsol dead-letters finds the one bad record, with its reason, and saves its original bytes.
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+          rc = new CommandLine(new Main()).execute("dead-letters", "-b", broker.bootstrapServers(),
+              "--save", tmp.resolve("dead").toString());
+        } finally {
+          System.setOut(stdout);
+        }
+        String listing = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(0, rc, listing);
+        assertTrue(listing.contains("key=not-an-image") && listing.contains("unsupported or unrecognised image format"),
+            listing);
+        assertTrue(listing.contains("dead-letters: 1 on dead-letter"), listing);
+        try (Stream<Path> saved = Files.list(tmp.resolve("dead"))) {
+          assertArrayEquals(notAnImage, Files.readAllBytes(saved.findFirst().orElseThrow()));
+        }
         System.out.printf("SaliencyRestartIT: %d images (+%d sent twice), saliency killed after %s maps, "
             + "%d saliency maps in all; %s%n", IMAGES, RESENT, "3+", maps, summary);
       } finally {

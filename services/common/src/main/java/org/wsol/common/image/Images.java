@@ -11,6 +11,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.wsol.common.kafka.BadRecordException;
 
 /** Image decoding with limits, resizing, and PNG encoding (JDK ImageIO only). */
@@ -56,7 +57,8 @@ public final class Images {
       throw new BadRecordException("image of " + bytes.length + " bytes exceeds image.max.bytes=" + maxBytes
           + ": send a smaller image, raise the limit, or send a URI");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // In memory: ImageIO.createImageInputStream would copy every image to a temporary file first.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new BadRecordException("unsupported or unrecognised image format (" + bytes.length

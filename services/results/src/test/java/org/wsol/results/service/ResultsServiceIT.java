@@ -152,9 +152,13 @@ class ResultsServiceIT {
     List<String> ids = List.of("two-a", "two-b", "two-c", "two-d", "two-e", "two-f", "two-g", "two-h");
     try (ResultsService second = new ResultsService(settings).start()) {
       long deadline = System.currentTimeMillis() + 60_000;
-      // Wait until the group has rebalanced onto both instances.
-      while (System.currentTimeMillis() < deadline && !(second.isReady() && service.isReady()
-          && get(second.httpPort(), "/images?scope=local&limit=1").statusCode() == 200)) {
+      // Wait until the group has rebalanced onto both instances, and stays so: a second instance joining
+      // brings a follow-up rebalance, so one RUNNING moment between the two is not enough.
+      int stable = 0;
+      while (System.currentTimeMillis() < deadline && stable < 10) {
+        boolean both = second.isReady() && service.isReady()
+            && get(second.httpPort(), "/images?scope=local&limit=1").statusCode() == 200;
+        stable = both ? stable + 1 : 0;
         Thread.sleep(200);
       }
       assertTrue(second.isReady() && service.isReady(), "both instances RUNNING");
