@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks: each measures ours against a reference in the same run and prints the ratio.",
         "Figures and commands are recorded in BENCHMARKS.md."},
-    subcommands = {SegmenterBench.class, SaliencyBench.class, CommandLine.HelpCommand.class})
+    subcommands = {SegmenterBench.class, SaliencyBench.class, PipelineBench.class, CommandLine.HelpCommand.class})
 class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
