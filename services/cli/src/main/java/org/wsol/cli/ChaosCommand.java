@@ -148,13 +148,7 @@ class ChaosCommand implements Callable<Integer> {
     sets.put("saliency.ten.crop", "false");
     sets.put("metrics.port", "0");
     sets.put("results.http.port", "0");
-    sets.putAll(config.sets);
-    List<String> args = new ArrayList<>(List.of("-b", bootstrap));
-    if (config.config != null) {
-      args.addAll(List.of("--config", config.config.toString()));
-    }
-    sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-    return args;
+    return ServiceProcess.serviceArgs(bootstrap, config, sets);
   }
 
   private static ServiceProcess start(String command, String heap, List<String> common, Path logs) {

@@ -421,13 +421,7 @@ class PipelineBench implements Callable<Integer> {
     sets.put("saliency.ten.crop", "false");
     sets.put("metrics.port", "0");
     sets.put("results.http.port", "0");
-    sets.putAll(config.sets);
-    List<String> args = new ArrayList<>(List.of("-b", bootstrap));
-    if (config.config != null) {
-      args.addAll(List.of("--config", config.config.toString()));
-    }
-    sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-    return args;
+    return ServiceProcess.serviceArgs(bootstrap, config, sets);
   }
 
   /** A fresh embedded broker with the pipeline's topics, and the service processes of one phase. */

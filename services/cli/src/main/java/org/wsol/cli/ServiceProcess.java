@@ -34,6 +34,21 @@ final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code wsol <args>} with the given JVM options (e.g. -Xmx256m). */
+  /**
+   * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
+   * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
+   */
+  static List<String> serviceArgs(String bootstrap, ConfigOptions config, java.util.Map<String, String> defaults) {
+    java.util.Map<String, String> sets = new java.util.LinkedHashMap<>(defaults);
+    sets.putAll(config.sets);
+    List<String> args = new java.util.ArrayList<>(List.of("-b", bootstrap));
+    if (config.config != null) {
+      args.addAll(List.of("--config", config.config.toString()));
+    }
+    sets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+    return args;
+  }
+
   static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
