@@ -166,7 +166,7 @@ class ChaosCommand implements Callable<Integer> {
 
   /** Images with a complete result, and results beyond the first for an image. */
   static Counts count(List<ConsumerRecord<byte[], byte[]>> records) {
-    AvroCodec<LocalizationResult> codec = CODEC;
+    AvroCodec<LocalizationResult> codec = new AvroCodec<>(LocalizationResult.class);
     Map<String, Integer> perImage = new HashMap<>();
     java.util.Set<String> complete = new java.util.HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -179,8 +179,6 @@ class ChaosCommand implements Callable<Integer> {
     int duplicated = perImage.values().stream().mapToInt(n -> n - 1).sum();
     return new Counts(complete.size(), duplicated);
   }
-
-  private static final AvroCodec<LocalizationResult> CODEC = new AvroCodec<>(LocalizationResult.class);
 
   private static void awaitNoLag(Admin admin, String group, String topic, Duration timeout) throws Exception {
     if (!Lag.awaitZero(admin, group, topic, timeout)) {

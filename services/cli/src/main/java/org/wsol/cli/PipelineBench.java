@@ -48,8 +48,14 @@ import picocli.CommandLine.Option;
 class PipelineBench implements Callable<Integer> {
   private static final String UP = "running; stop with Ctrl-C";
   private static final String BROKER = "broker+bench";
-  private static final AvroCodec<LocalizationResult> RESULTS = new AvroCodec<>(LocalizationResult.class);
-  private static final AvroCodec<BoxResult> BOXES = new AvroCodec<>(BoxResult.class);
+  /**
+   * Loaded on first use, not when picocli builds the command tree: Avro initialises SLF4J, and the demo and eval
+   * must configure SLF4J (their log file) before that happens.
+   */
+  private static final class Codecs {
+    static final AvroCodec<LocalizationResult> RESULTS = new AvroCodec<>(LocalizationResult.class);
+    static final AvroCodec<BoxResult> BOXES = new AvroCodec<>(BoxResult.class);
+  }
 
   @Mixin ConfigOptions config;
 
@@ -325,7 +331,7 @@ class PipelineBench implements Callable<Integer> {
   /** Counts each image (by id) with a complete result. */
   private static Function<ConsumerRecord<byte[], byte[]>, String> complete(String idPrefix) {
     return r -> {
-      LocalizationResult lr = RESULTS.decode(r.value());
+      LocalizationResult lr = Codecs.RESULTS.decode(r.value());
       return lr.getComplete() && lr.getImageId().startsWith(idPrefix) ? lr.getImageId() : null;
     };
   }
@@ -343,7 +349,7 @@ class PipelineBench implements Callable<Integer> {
     java.util.Set<String> seen = new java.util.HashSet<>();
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : rs) {
-      BoxResult b = BOXES.decode(r.value());
+      BoxResult b = Codecs.BOXES.decode(r.value());
       if (seen.add(b.getImageId() + "#" + b.getBox().getRank())) {
         out.add(r);
       }
