@@ -236,7 +236,7 @@ public final class GaussianMixture {
             u = s;
             weight = null;
         }
-        double[] centres = bytes ? seedPlusPlusDistinct(s, n, of, u, weight, kk, rnd) : seedPlusPlus(s, n, kk, rnd, false);
+        double[] centres = bytes ? seedPlusPlusDistinct(s, n, of, u, weight, kk, rnd) : seedPlusPlus(s, n, kk, rnd);
         int[] ulabels = new int[m];
         java.util.Arrays.fill(ulabels, -1);
         long[] sum = new long[3 * kk];
@@ -374,7 +374,8 @@ public final class GaussianMixture {
         return dr * dr + dg * dg + db * db;
     }
 
-    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd, boolean integral) {
+    /** k-means++ seeding over the samples one by one (samples that are not 0-255 integers). */
+    private static double[] seedPlusPlus(double[] s, int n, int kk, SplittableRandom rnd) {
         double[] centres = new double[3 * kk];
         double[] dist = new double[n], trial = new double[n], bestTrial = new double[n];
         int first = rnd.nextInt(n);
@@ -388,20 +389,8 @@ public final class GaussianMixture {
                 double p = rnd.nextDouble() * total;
                 int idx = 0;
                 for (; idx < n - 1; idx++) if ((p -= dist[idx]) <= 0) break;
-                double sum;
-                if (integral) { // integer squared distances: exact in long, no chain of double additions
-                    long ls = 0;
-                    for (int i = 0; i < n; i++) {
-                        double d = sq(s, i, idx), o = dist[i];
-                        double v = d < o ? d : o;
-                        trial[i] = v;
-                        ls += (long) v;
-                    }
-                    sum = ls;
-                } else {
-                    sum = 0;
-                    for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
-                }
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += trial[i] = Math.min(dist[i], sq(s, i, idx));
                 if (sum < bestSum) {
                     bestSum = sum; bestIdx = idx;
                     double[] tmp = bestTrial; bestTrial = trial; trial = tmp;
