@@ -520,7 +520,7 @@ class PipelineBench implements Callable<Integer> {
         for (int i = read; i < all.size(); i++) {
           String u = unit.apply(all.get(i));
           if (u != null) {
-            seen.putIfAbsent(u, now);
+            seen.putIfAbsent(u, tail.arrivalNanos(i)); // not now: the caller may have been busy sending (--rate)
           }
         }
         read = all.size();

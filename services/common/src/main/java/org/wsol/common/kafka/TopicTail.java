@@ -23,6 +23,8 @@ import org.wsol.common.config.Settings;
 public final class TopicTail implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+  /** When each record was read (System.nanoTime), index for index: latency is measured from it, not from when a caller looked. */
+  private final List<Long> arrivals = new ArrayList<>();
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -54,8 +56,12 @@ public final class TopicTail implements AutoCloseable {
       while (running) {
         var batch = consumer.poll(Duration.ofMillis(100));
         if (!batch.isEmpty()) {
+          long now = System.nanoTime();
           synchronized (records) {
-            batch.forEach(records::add);
+            batch.forEach(r -> {
+              records.add(r);
+              arrivals.add(now);
+            });
             records.notifyAll();
           }
         }
@@ -72,6 +78,13 @@ public final class TopicTail implements AutoCloseable {
   public List<ConsumerRecord<byte[], byte[]>> records() {
     synchronized (records) {
       return new ArrayList<>(records);
+    }
+  }
+
+  /** When record {@code index} of {@link #records()} was read (System.nanoTime). */
+  public long arrivalNanos(int index) {
+    synchronized (records) {
+      return arrivals.get(index);
     }
   }
 
