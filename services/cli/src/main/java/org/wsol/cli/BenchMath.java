@@ -59,6 +59,15 @@ final class BenchMath {
     return rateMore / rateFewer;
   }
 
+  /**
+   * Scaling that {@code more} processes would reach with as many cores each as {@code fewer} had, from the CPU
+   * seconds each image costs with fewer and with more processes (the extra cost of more JVMs, rebalancing and
+   * contention shows in {@code cpuMore}).
+   */
+  static double scalingWithCoreEach(double cpuFewer, int fewer, double cpuMore, int more) {
+    return (double) more / fewer * cpuFewer / cpuMore;
+  }
+
   /** Scaling efficiency: speed-up over the ideal (worker ratio); 1.0 = linear. */
   static double efficiency(double rateFewer, int fewer, double rateMore, int more) {
     return scaling(rateFewer, rateMore) / ((double) more / fewer);
