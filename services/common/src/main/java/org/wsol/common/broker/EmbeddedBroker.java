@@ -118,7 +118,9 @@ public final class EmbeddedBroker implements AutoCloseable {
       c.put("ssl.truststore.location", truststore.toString());
       c.put("ssl.truststore.type", storeType(truststore));
       c.put("ssl.truststore.password", truststorePassword);
-      c.put("ssl.client.auth", requireClientCertificate ? "required" : "none");
+      // With the listener's prefix: Kafka applies a plain ssl.client.auth to SSL listeners, never to SASL_SSL ones.
+      c.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".ssl.client.auth",
+          requireClientCertificate ? "required" : "none");
       if (!plainUsers.isEmpty()) {
         // The broker logs in to itself (transaction markers) as a user of its own, with a password nobody else has.
         String self = "wsol-broker";
