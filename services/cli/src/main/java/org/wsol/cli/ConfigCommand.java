@@ -29,7 +29,7 @@ class ConfigCommand implements Callable<Integer> {
     }
     // Show what the services will use: the mode's values in the settings it fills.
     Settings s = LocalizationMode.resolve(config.settings());
-    s.asMap().forEach((k, v) -> System.out.println(k + "=" + v));
+    s.redacted().forEach((k, v) -> System.out.println(k + "=" + v)); // secrets as [hidden]
     return 0;
   }
 }

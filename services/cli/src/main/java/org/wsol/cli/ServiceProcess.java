@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.wsol.common.config.Settings;
 
 /**
  * A wsol command in a JVM of its own, on this JVM's class path, its output in a log file. The chaos command
@@ -58,16 +59,44 @@ final class ServiceProcess implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
-    cmd.addAll(args);
+    java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
+    cmd.addAll(secretsToEnvironment(args, env));
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
       LIVE.add(p);
       p.onExit().thenRun(() -> LIVE.remove(p));
       return new ServiceProcess(name, p, log);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code args} without the {@code --set KEY=VALUE} pairs whose key is a secret ({@link Settings#isSecret}); those go
+   * to {@code env} as {@code WSOL_KEY} instead, which the child reads the same way, so that no password shows in a
+   * process listing. (The environment ranks below a --config file: a secret set both ways takes the file's value.)
+   */
+  static List<String> secretsToEnvironment(List<String> args, java.util.Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      int eq = i + 1 < args.size() ? args.get(i + 1).indexOf('=') : -1;
+      if ((a.equals("--set") || a.equals("-s")) && eq > 0) {
+        String key = args.get(i + 1).substring(0, eq);
+        String var = "WSOL_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+        // Only keys that the environment gives back unchanged (lower case, no '_') can travel there.
+        if (Settings.isSecret(key) && key.equals(key.toLowerCase(java.util.Locale.ROOT)) && !key.contains("_")) {
+          env.put(var, args.get(i + 1).substring(eq + 1));
+          i++;
+          continue;
+        }
+      }
+      out.add(a);
+    }
+    return out;
   }
 
   String name() {

@@ -3,14 +3,19 @@ package org.wsol.common.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.ServerSocketFactory;
@@ -24,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a data directory of the caller's it can be stopped and started again on the same data (restart
  * tests); otherwise it uses a temporary directory that it deletes on close.
+ *
+ * <p>Every listener binds to 127.0.0.1 only (the test kit alone would bind all interfaces): the broker is for
+ * this machine. {@link #start(Security)} puts TLS, and optionally SASL/PLAIN, on the client listener.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -31,20 +39,34 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   private final Path dataDir;
   private final boolean ownsDataDir;
+  private final Security security;
   private KafkaClusterTestKit cluster;
   /** Where a broker on a kept data directory notes its client port, to bind it again when restarted there. */
   private static final String PORT_FILE = "wsol-client-port";
   private int port = -1;
 
-  private EmbeddedBroker(Path dataDir, boolean ownsDataDir) {
+  private EmbeddedBroker(Path dataDir, boolean ownsDataDir, Security security) {
     this.dataDir = dataDir;
     this.ownsDataDir = ownsDataDir;
+    this.security = security;
   }
 
-  /** Starts a broker in a fresh temporary directory, deleted on {@link #close()}. */
+  /** Starts a broker (plaintext listener) in a fresh temporary directory, deleted on {@link #close()}. */
   public static EmbeddedBroker start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a broker whose client listener speaks TLS (SSL), or SASL/PLAIN over TLS (SASL_SSL) when
+   * {@code security} has users, in a fresh temporary directory deleted on {@link #close()}. Clients then need
+   * the {@code kafka.security.protocol}, {@code kafka.ssl.*} (and {@code kafka.sasl.*}) settings; a plaintext
+   * client cannot talk to it. The controller listener stays plaintext, on loopback.
+   *
+   * @param security null for a plaintext listener
+   */
+  public static EmbeddedBroker start(Security security) {
     try {
-      EmbeddedBroker b = new EmbeddedBroker(Files.createTempDirectory("wsol-kafka-"), true);
+      EmbeddedBroker b = new EmbeddedBroker(Files.createTempDirectory("wsol-kafka-"), true, security);
       b.startCluster(true);
       return b;
     } catch (IOException e) {
@@ -53,11 +75,84 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /**
+   * TLS on the broker's client listener: its key and certificate (the certificate must name {@code localhost},
+   * the host the broker advertises, as a subject alternative name), the certificates it trusts (for client
+   * certificates, and for its own connections to itself, e.g. transaction markers), whether clients must
+   * present a certificate, and SASL/PLAIN users (none: TLS only).
+   */
+  public record Security(Path keystore, String keystorePassword, Path truststore, String truststorePassword,
+      boolean requireClientCertificate, Map<String, String> plainUsers) {
+
+    /** TLS only; clients need not present a certificate. */
+    public static Security tls(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+      return new Security(keystore, keystorePassword, truststore, truststorePassword, false, Map.of());
+    }
+
+    /** Clients must present a certificate that the truststore trusts (mutual TLS). */
+    public Security requiringClientCertificate() {
+      return new Security(keystore, keystorePassword, truststore, truststorePassword, true, plainUsers);
+    }
+
+    /** SASL/PLAIN over TLS with these users (name -> password). */
+    public Security withSaslPlain(Map<String, String> users) {
+      if (users.isEmpty()) {
+        throw new IllegalArgumentException("SASL/PLAIN needs at least one user");
+      }
+      return new Security(keystore, keystorePassword, truststore, truststorePassword, requireClientCertificate,
+          Map.copyOf(users));
+    }
+
+    /** SSL, or SASL_SSL with users: what clients set as {@code security.protocol}. */
+    public SecurityProtocol protocol() {
+      return plainUsers.isEmpty() ? SecurityProtocol.SSL : SecurityProtocol.SASL_SSL;
+    }
+
+    /** The broker's settings for its client listener {@code listener} (the controller one stays plaintext). */
+    Map<String, String> brokerConfig(String listener, String controllerListener) {
+      Map<String, String> c = new HashMap<>();
+      c.put("listener.security.protocol.map", listener + ":" + protocol().name + "," + controllerListener + ":PLAINTEXT");
+      c.put("ssl.keystore.location", keystore.toString());
+      c.put("ssl.keystore.type", storeType(keystore));
+      c.put("ssl.keystore.password", keystorePassword);
+      c.put("ssl.key.password", keystorePassword);
+      c.put("ssl.truststore.location", truststore.toString());
+      c.put("ssl.truststore.type", storeType(truststore));
+      c.put("ssl.truststore.password", truststorePassword);
+      // With the listener's prefix: Kafka applies a plain ssl.client.auth to SSL listeners, never to SASL_SSL ones.
+      c.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".ssl.client.auth",
+          requireClientCertificate ? "required" : "none");
+      if (!plainUsers.isEmpty()) {
+        // The broker logs in to itself (transaction markers) as a user of its own, with a password nobody else has.
+        String self = "wsol-broker";
+        String selfPassword = UUID.randomUUID().toString();
+        StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName() + " required username=\"" + self
+            + "\" password=\"" + selfPassword + "\" user_" + self + "=\"" + selfPassword + "\"");
+        plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        jaas.append(';');
+        c.put("sasl.enabled.mechanisms", "PLAIN");
+        c.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        c.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas.toString());
+      }
+      return c;
+    }
+
+    private static String storeType(Path store) {
+      return store.toString().toLowerCase(Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
+    }
+
+    @Override
+    public String toString() {
+      return "Security[" + protocol() + ", keystore=" + keystore + ", truststore=" + truststore
+          + (requireClientCertificate ? ", client certificate required" : "") + ", users=" + plainUsers.keySet() + "]";
+    }
+  }
+
+  /**
    * Starts a broker on {@code dataDir}, formatting it when empty; the data stays after {@link #stop()}. Started
    * again on the same directory, it listens on the same port, so that running clients reconnect.
    */
   public static EmbeddedBroker startOn(Path dataDir) {
-    EmbeddedBroker b = new EmbeddedBroker(dataDir, false);
+    EmbeddedBroker b = new EmbeddedBroker(dataDir, false, null);
     boolean fresh = isEmpty(dataDir);
     if (!fresh) {
       b.port = readPort(dataDir.resolve(PORT_FILE));
@@ -90,9 +185,11 @@ public final class EmbeddedBroker implements AutoCloseable {
           .setConfigProp("auto.create.topics.enable", "false")
           .setConfigProp("message.max.bytes", "8388608")
           .setDeleteOnClose(false);
-      if (port > 0) {
-        bindSamePort(builder, nodes);
+      if (security != null) {
+        security.brokerConfig(nodes.brokerListenerName().value(), nodes.controllerListenerName().value())
+            .forEach(builder::setConfigProp);
       }
+      bindLoopback(builder, nodes);
       cluster = builder.build();
       if (format) {
         cluster.format();
@@ -103,18 +200,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the embedded Kafka broker failed to start: " + e.getMessage(), e);
     }
-    log.info("Kafka broker ready at {} in {} ms (data in {})", bootstrapServers(),
+    log.info("Kafka broker ready at {} ({}) in {} ms (data in {})", bootstrapServers(),
+        security == null ? SecurityProtocol.PLAINTEXT : security.protocol(),
         (System.nanoTime() - t0) / 1_000_000, dataDir);
   }
 
   /**
-   * The test kit binds every listener to a fresh ephemeral port (port 0, bound before the broker starts,
-   * whatever {@code listeners} says). Clients keep the address they were given, so after a restart on another
-   * port they would never reconnect. The kit has no option for it: hand its socket manager the old port, bound
-   * as it binds its own sockets, under the broker listener's name.
+   * The test kit binds every listener to a fresh ephemeral port on all interfaces (port 0 on the wildcard address,
+   * bound before the broker starts, whatever {@code listeners} says), and has no option for either. Hand its
+   * socket manager sockets of ours, bound as it binds its own but on 127.0.0.1, under the listeners' names: the
+   * broker listens on loopback only, and after a restart on a kept data directory on the same client port
+   * (clients keep the address they were given, and would never reconnect to another port).
    */
   @SuppressWarnings("unchecked")
-  private void bindSamePort(KafkaClusterTestKit.Builder builder, TestKitNodes nodes) throws Exception {
+  private void bindLoopback(KafkaClusterTestKit.Builder builder, TestKitNodes nodes) throws Exception {
     Field managerField = KafkaClusterTestKit.Builder.class.getDeclaredField("socketFactoryManager");
     managerField.setAccessible(true);
     Object manager = managerField.get(builder);
@@ -122,12 +221,23 @@ public final class EmbeddedBroker implements AutoCloseable {
     socketsField.setAccessible(true);
     Map<Integer, Map<String, ServerSocketChannel>> sockets =
         (Map<Integer, Map<String, ServerSocketChannel>>) socketsField.get(manager);
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    for (int id : nodes.controllerNodes().keySet()) {
+      String listener = nodes.controllerListenerName().value();
+      ServerSocketChannel channel = ServerSocketFactory.INSTANCE.openServerSocket(listener,
+          new InetSocketAddress(loopback, 0), -1, -1);
+      synchronized (manager) {
+        sockets.computeIfAbsent(id, k -> new HashMap<>()).put(listener, channel);
+      }
+    }
     String listener = nodes.brokerListenerName().value();
+    int brokerId = nodes.brokerNodes().firstKey();
     ServerSocketChannel channel = null;
     long deadline = System.currentTimeMillis() + 10_000;
     while (channel == null) {
       try {
-        channel = ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(port), -1, -1);
+        channel = ServerSocketFactory.INSTANCE.openServerSocket(listener,
+            new InetSocketAddress(loopback, Math.max(port, 0)), -1, -1);
       } catch (IOException e) {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException("cannot restart the broker on its port " + port + " (" + e.getMessage()
@@ -137,7 +247,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
     }
     synchronized (manager) {
-      sockets.computeIfAbsent(nodes.brokerNodes().firstKey(), k -> new HashMap<>()).put(listener, channel);
+      sockets.computeIfAbsent(brokerId, k -> new HashMap<>()).put(listener, channel);
     }
   }
 

@@ -6,9 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * Layered configuration: built-in defaults &lt; properties file &lt; environment &lt; command-line flags.
@@ -17,9 +26,25 @@ import java.util.TreeMap;
  * every Kafka client as it is (minus the prefix), so TLS and SASL settings need no code:
  * {@code kafka.security.protocol=SASL_SSL} or {@code WSOL_KAFKA_SECURITY_PROTOCOL=SASL_SSL}.
  * {@code kafka.producer.*}, {@code kafka.consumer.*} and {@code kafka.streams.*} reach only that kind of client.
+ *
+ * <p>Secret values (passwords, private keys, JAAS configurations, credentials: see {@link #isSecret}) are never
+ * shown: {@link #redacted()}, {@link #toString()} and error messages print {@value #HIDDEN} in their place, as
+ * Kafka's own configuration logging does.
  */
 public final class Settings {
   public static final String KAFKA_PREFIX = "kafka.";
+  /** What is shown instead of a secret value (Kafka's own word for its PASSWORD settings). */
+  public static final String HIDDEN = "[hidden]";
+  /**
+   * Key endings that mark a secret, beyond Kafka's PASSWORD settings: any password or passphrase, secrets, private
+   * keys ({@code ssl.keystore.key}), JAAS configurations (they hold passwords), a registry's
+   * {@code basic.auth.user.info}, credentials and tokens.
+   */
+  private static final Pattern SECRET_KEY = Pattern.compile(
+      "(?i).*(password|passwd|passphrase|secret|jaas\\.config|user\\.info|credentials?|token|api\\.key|private\\.key|"
+      + "(^|\\.)key|certificate\\.chain|certificates)$");
+  /** {@code scheme://user:password@host...}: the user information of a URL, e.g. a registry's. */
+  private static final Pattern URL_USER_INFO = Pattern.compile("(?i)^([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
   private final Map<String, String> values;
 
   private Settings(Map<String, String> values) {
@@ -95,7 +120,7 @@ public final class Settings {
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + v + "'");
+      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
     }
   }
 
@@ -104,7 +129,7 @@ public final class Settings {
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + v + "'");
+      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
     }
   }
 
@@ -113,20 +138,65 @@ public final class Settings {
     try {
       return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + v + "'");
+      throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + shown(key, v) + "'");
     }
   }
 
   public boolean getBoolean(String key) {
     String v = get(key).trim().toLowerCase();
     if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + v + "'");
+      throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + shown(key, v) + "'");
     }
     return v.equals("true");
   }
 
+  /** Every value as it is, secrets included: for code that passes them on, never for printing (see {@link #redacted()}). */
   public Map<String, String> asMap() {
     return values;
+  }
+
+  /** Every value as it may be shown: secrets as {@value #HIDDEN}, the user information of URLs too. */
+  public Map<String, String> redacted() {
+    Map<String, String> m = new TreeMap<>();
+    values.forEach((k, v) -> m.put(k, shown(k, v)));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Whether {@code key}'s value is a secret: a PASSWORD setting of Kafka's producer, consumer or admin client
+   * (under {@code kafka.}, {@code kafka.producer.} ...; also {@code listener.name.*} forms), or a key that ends
+   * like one (password, passphrase, secret, key, jaas.config, user.info, credentials, token, certificates).
+   */
+  public static boolean isSecret(String key) {
+    return SECRET_KEY.matcher(key).matches() || KafkaPasswords.NAMES.stream().anyMatch(
+        name -> key.equals(name) || key.endsWith("." + name));
+  }
+
+  /** {@code value} as it may be printed for {@code key}: {@value #HIDDEN} for secrets, URLs without user information. */
+  public static String shown(String key, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (isSecret(key)) {
+      return HIDDEN;
+    }
+    return URL_USER_INFO.matcher(value).replaceFirst("$1" + Matcher.quoteReplacement(HIDDEN) + "@");
+  }
+
+  @Override
+  public String toString() {
+    return "Settings" + redacted();
+  }
+
+  /** The names of Kafka's PASSWORD client settings (Kafka masks them in its own logs), read once when first needed. */
+  private static final class KafkaPasswords {
+    static final Set<String> NAMES = new TreeSet<>();
+
+    static {
+      for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef())) {
+        def.configKeys().values().stream().filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> NAMES.add(k.name));
+      }
+    }
   }
 
   /** Properties for every Kafka client: bootstrap servers and each {@code kafka.*} key, prefix removed. */

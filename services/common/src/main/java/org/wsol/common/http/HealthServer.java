@@ -79,6 +79,11 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Where it listens: loopback unless {@code http.host} widened it. */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   public static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", contentType);

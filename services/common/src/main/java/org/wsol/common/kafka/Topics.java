@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.wsol.common.config.Settings;
 
@@ -21,6 +23,20 @@ public record Topics(String images, String saliency, String boxes, String result
 
   public List<String> all() {
     return List.of(images, saliency, boxes, results, deadLetter);
+  }
+
+  /** What to check when a Kafka client could not talk to the broker, by what went wrong. */
+  public static String connectionHint(Throwable cause) {
+    if (cause instanceof SslAuthenticationException) {
+      return "the TLS handshake failed: kafka.ssl.truststore.* must trust the broker's certificate, and when the "
+          + "broker requires client certificates kafka.ssl.keystore.* must hold one it trusts (README, Security)";
+    }
+    if (cause instanceof AuthenticationException) {
+      return "the broker refused the login: check kafka.sasl.mechanism and the user and password in "
+          + "kafka.sasl.jaas.config (README, Security)";
+    }
+    return "is the broker running? start one with ./wsol broker; if it needs TLS or SASL, set "
+        + "kafka.security.protocol and the kafka.ssl.* / kafka.sasl.* settings (README, Security)";
   }
 
   /** Creates the pipeline's topics that do not exist yet; results is compacted (latest result per image). */
@@ -44,7 +60,7 @@ public record Topics(String images, String saliency, String boxes, String result
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("cannot create topics on " + s.get("bootstrap.servers") + ": "
-            + e.getCause().getMessage() + " (is the broker running? start one with ./wsol broker)", e);
+            + e.getCause().getMessage() + " (" + connectionHint(e.getCause()) + ")", e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
