@@ -77,6 +77,13 @@ class EvalCommand implements Callable<Integer> {
       descriptions.put(m, LocalizationMode.of(m).description);
     }
     String mode = s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
+    // SmoothGrad changes the maps themselves, so the title and the command must say so.
+    int sgSamples = s.getInt("saliency.smoothgrad.samples");
+    String smoothGrad = sgSamples > 1 ? " --set saliency.smoothgrad.samples=" + sgSamples
+        + " --set saliency.smoothgrad.noise=" + s.get("saliency.smoothgrad.noise") : "";
+    if (sgSamples > 1) {
+      mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
+    }
     System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
         dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));
     List<LocalPipeline.Item> items = new ArrayList<>();
@@ -143,7 +150,7 @@ class EvalCommand implements Callable<Integer> {
         mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
         + (local.singleCrop ? " --single-crop" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
-        + (modes == null && local.mode != null ? " --mode " + local.mode : "") + "`\n";
+        + (modes == null && local.mode != null ? " --mode " + local.mode : "") + smoothGrad + "`\n";
     if (mismatches > 0) {
       // GraphCut is seeded, so the same map gives the same box here and in the segmenter service.
       md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "

@@ -97,6 +97,7 @@ public final class SaliencyModel implements AutoCloseable {
     private final int numClasses;
     private int workingShortSide = 256;
     private int maxCropsPerPass = 32;
+    private SmoothGrad smoothGrad = SmoothGrad.OFF;
 
     private SaliencyModel(ModelSpec spec, Model model, Device device) {
         this.spec = spec;
@@ -167,6 +168,18 @@ public final class SaliencyModel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * SmoothGrad for {@link #compute}: each crop's map becomes the mean of the maps of {@code samples} noisy copies
+     * of it. The classes are still ranked on the noise-free crops (one extra forward pass without autograd), so
+     * classification does not change. Costs {@code samples} times the forward and backward passes.
+     */
+    public SaliencyModel smoothGrad(SmoothGrad sg) {
+        this.smoothGrad = sg;
+        return this;
+    }
+
+    public SmoothGrad smoothGrad() { return smoothGrad; }
+
     /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
     public float[] logits(float[] input, int batch) {
         try (NDManager m = model.getNDManager().newSubManager()) {
@@ -213,14 +226,18 @@ public final class SaliencyModel implements AutoCloseable {
             int[] passExtra = Arrays.copyOfRange(extra, from, from + pass.size());
             from += pass.size();
             Prepared p = prepare(pass, mode);
-            out.addAll(maps(p, saliency(p.input(), p.images(), p.cropsPerImage(), topK, passExtra), passExtra));
+            out.addAll(smoothGrad.on() ? smoothGradMaps(p, topK, passExtra, smoothGrad)
+                    : maps(p, saliency(p.input(), p.images(), p.cropsPerImage(), topK, passExtra), passExtra));
         }
         return out;
     }
 
-    /** Whole images grouped so that a pass holds at most maxCropsPerPass crops (but at least one image). */
+    /**
+     * Whole images grouped so that a pass holds at most maxCropsPerPass crops (but at least one image); with
+     * SmoothGrad, each noisy copy counts as a crop.
+     */
     public List<List<BufferedImage>> passes(List<BufferedImage> images, Mode mode) {
-        int imagesPerPass = Math.max(1, maxCropsPerPass / cropsPerImage(mode));
+        int imagesPerPass = Math.max(1, maxCropsPerPass / (cropsPerImage(mode) * smoothGrad.samples()));
         List<List<BufferedImage>> passes = new ArrayList<>();
         for (int from = 0; from < images.size(); from += imagesPerPass) {
             passes.add(images.subList(from, Math.min(images.size(), from + imagesPerPass)));
@@ -283,23 +300,79 @@ public final class SaliencyModel implements AutoCloseable {
 
     /** As above, with one extra class per image appended after its top-k ({@code extra} null or -1: none). */
     private TensorSaliency saliency(float[] input, int images, int cropsPerImage, int topK, int[] extra) {
-        int batch = images * cropsPerImage;
+        return run(input, images * cropsPerImage, logits -> classes(logits, images, cropsPerImage, topK, extra));
+    }
+
+    /** Per sample, its image's top-k by the mean logit over the image's crops, then its extra class if any. */
+    private int[][] classes(float[] logits, int images, int cropsPerImage, int topK, int[] extra) {
         boolean anyExtra = hasExtra(extra);
-        return run(input, batch, logits -> {
-            int[][] cls = new int[batch][];
-            for (int i = 0; i < images; i++) {
-                int[] top = topK(meanLogits(logits, i, cropsPerImage), 0, numClasses, topK);
-                if (anyExtra) {
-                    // Every sample needs a class in each backward pass; one without an extra repeats its top class.
-                    top = Arrays.copyOf(top, top.length + 1);
-                    top[top.length - 1] = extra[i] >= 0 ? extra[i] : top[0];
-                }
-                for (int c = 0; c < cropsPerImage; c++) {
-                    cls[i * cropsPerImage + c] = top;
+        int[][] cls = new int[images * cropsPerImage][];
+        for (int i = 0; i < images; i++) {
+            int[] top = topK(meanLogits(logits, i, cropsPerImage), 0, numClasses, topK);
+            if (anyExtra) {
+                // Every sample needs a class in each backward pass; one without an extra repeats its top class.
+                top = Arrays.copyOf(top, top.length + 1);
+                top[top.length - 1] = extra[i] >= 0 ? extra[i] : top[0];
+            }
+            for (int c = 0; c < cropsPerImage; c++) {
+                cls[i * cropsPerImage + c] = top;
+            }
+        }
+        return cls;
+    }
+
+    /**
+     * SmoothGrad on a prepared pass: classes from the noise-free crops' logits, then each crop's map is the mean of
+     * the maps (max |gradient| over channels, Simonyan et al.'s map) of its noisy copies. The copies run in
+     * sub-passes of at most maxCropsPerPass samples, so memory stays bounded however many copies are asked for.
+     */
+    List<ImageSaliency> smoothGradMaps(Prepared p, int topK, int[] extra, SmoothGrad sg) {
+        int crops = p.crops();
+        int n = sg.samples();
+        int sample = 3 * size * size;
+        float[] clean = logits(p.input(), crops);
+        int[][] cls = classes(clean, p.images(), p.cropsPerImage(), topK, extra);
+        int ranks = cls[0].length;
+        float[][][] sum = new float[ranks][crops][];
+        int total = crops * n;
+        for (int from = 0; from < total; from += maxCropsPerPass) {
+            int b = Math.min(maxCropsPerPass, total - from);
+            float[] x = new float[b * sample];
+            int[][] c = new int[b][];
+            for (int q = 0; q < b; q++) {
+                int crop = (from + q) / n;
+                sg.noisyCopy(p.input(), crop * sample, sample, (from + q) % n, x, q * sample);
+                c[q] = cls[crop];
+            }
+            TensorSaliency t = run(x, b, logits -> c);
+            for (int r = 0; r < ranks; r++) {
+                for (int q = 0; q < b; q++) {
+                    int crop = (from + q) / n;
+                    float[] m = t.map(r, q);
+                    if (sum[r][crop] == null) {
+                        sum[r][crop] = m;
+                    } else {
+                        float[] acc = sum[r][crop];
+                        for (int k = 0; k < m.length; k++) {
+                            acc[k] += m[k];
+                        }
+                    }
                 }
             }
-            return cls;
-        });
+        }
+        for (float[][] rank : sum) {
+            for (float[] m : rank) {
+                for (int k = 0; k < m.length; k++) {
+                    m[k] /= n;
+                }
+            }
+        }
+        return maps(p, clean, cls, (r, s) -> sum[r][s], extra);
+    }
+
+    /** A crop's map for a rank: sample = image x crops + crop. */
+    private interface CropMaps {
+        float[] map(int rank, int sample);
     }
 
     private float[] meanLogits(float[] logits, int image, int per) {
@@ -323,6 +396,10 @@ public final class SaliencyModel implements AutoCloseable {
     }
 
     private List<ImageSaliency> maps(Prepared p, TensorSaliency t, int[] extra) {
+        return maps(p, t.logits(), t.classes(), t::map, extra);
+    }
+
+    private List<ImageSaliency> maps(Prepared p, float[] logits, int[][] sampleClasses, CropMaps t, int[] extra) {
         boolean anyExtra = hasExtra(extra);
         int per = p.cropsPerImage();
         List<ImageSaliency> out = new ArrayList<>(p.images());
@@ -330,8 +407,8 @@ public final class SaliencyModel implements AutoCloseable {
             BufferedImage wi = p.working().get(i);
             int w = wi.getWidth();
             int h = wi.getHeight();
-            float[] meanLogits = meanLogits(t.logits(), i, per);
-            int[] imageClasses = t.classes()[i * per];
+            float[] meanLogits = meanLogits(logits, i, per);
+            int[] imageClasses = sampleClasses[i * per];
             List<ClassSaliency> classes = new ArrayList<>(imageClasses.length);
             int ranked = imageClasses.length - (anyExtra ? 1 : 0);
             for (int r = 0; r < ranked + (anyExtra && extra[i] >= 0 ? 1 : 0); r++) {

@@ -11,6 +11,7 @@ import org.wsol.common.kafka.StageRunner;
 import org.wsol.common.kafka.Topics;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.saliency.model.SmoothGrad;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
@@ -29,7 +30,8 @@ public final class SaliencyService implements AutoCloseable {
     topics.ensureExist(s);
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
         .workingShortSide(s.getInt("saliency.working.size"))
-        .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"));
+        .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
+        .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
