@@ -122,7 +122,8 @@ public final class GridMaxFlow {
      * All capacities at once (what {@link #setTerminals} and {@link #setEdge} do node by node, without
      * their per-call checks): row-major arrays of {@code width×height}; {@code right[i]} is the edge
      * from node i to its right neighbour, and so on; entries for edges that would leave the grid are
-     * ignored.
+     * ignored. Every capacity is replaced, so this also readies a solved graph for another
+     * {@link #maxFlow()} without {@link #reset()}.
      */
     public void setAll(double[] source, double[] sink, double[] right, double[] downLeft, double[] down, double[] downRight) {
         int n = width * height;
@@ -161,6 +162,11 @@ public final class GridMaxFlow {
             }
         }
         if (bad) throw new IllegalArgumentException("capacities must be >= 0 (and not NaN)");
+        java.util.Arrays.fill(tree, (byte) 0);
+        java.util.Arrays.fill(parent, (byte) 0);
+        java.util.Arrays.fill(td, 0);
+        java.util.Arrays.fill(queued, false);
+        solved = false;
     }
 
     /** Runs the algorithm once; returns the maximum flow value (equal to the minimum cut). */
