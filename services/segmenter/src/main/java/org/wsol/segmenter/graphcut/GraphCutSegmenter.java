@@ -213,20 +213,33 @@ public final class GraphCutSegmenter {
     static void terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda, double[] src, double[] snk) {
         int n = rgb.length;
         GaussianMixture bg = m.background(), fg = m.foreground();
+        // Photos repeat colours (often in neighbouring pixels): a small direct-mapped cache of the last
+        // unaries per colour hash saves their ten exp() and two log() calls on a hit; values are those
+        // computed for the same colour, so the capacities are unchanged.
+        int[] key = new int[UNARY_CACHE];
+        double[] cs = new double[UNARY_CACHE], ct = new double[UNARY_CACHE];
+        java.util.Arrays.fill(key, -1);
         for (int i = 0; i < n; i++) {
             if (seeds[i] == FOREGROUND_SEED) { src[i] = lambda; snk[i] = 0; }
             else if (seeds[i] == BACKGROUND_SEED) { src[i] = 0; snk[i] = lambda; }
             else {
-                int c = rgb[i];
-                double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
-                double s = bg.negLogLikelihood(r, g, b), t = fg.negLogLikelihood(r, g, b);
-                // Only the difference matters for the cut; keep capacities non-negative.
-                double min = Math.min(s, t);
-                src[i] = s - min;
-                snk[i] = t - min;
+                int c = rgb[i] & 0xFFFFFF, slot = (c * 0x9E3779B1) >>> (32 - UNARY_CACHE_BITS);
+                if (key[slot] != c) {
+                    double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
+                    double s = bg.negLogLikelihood(r, g, b), t = fg.negLogLikelihood(r, g, b);
+                    // Only the difference matters for the cut; keep capacities non-negative.
+                    double min = Math.min(s, t);
+                    key[slot] = c;
+                    cs[slot] = s - min;
+                    ct[slot] = t - min;
+                }
+                src[i] = cs[slot];
+                snk[i] = ct[slot];
             }
         }
     }
+
+    private static final int UNARY_CACHE_BITS = 12, UNARY_CACHE = 1 << UNARY_CACHE_BITS;
 
     /**
      * The graph of one cut. When λ exceeds the largest possible sum of a pixel's pairwise weights
