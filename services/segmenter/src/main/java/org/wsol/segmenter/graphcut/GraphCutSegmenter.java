@@ -252,7 +252,7 @@ public final class GraphCutSegmenter {
      * @return the capacity cut for sure; the graph is {@code ws.graph}
      */
     private double buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double beta, Workspace ws) {
-        double[] src = ws.src, snk = ws.snk, memo = ws.memo;
+        double[] src = ws.src, snk = ws.snk;
         double lambda = params.lambda(), g1 = params.gamma(), g2 = params.gamma() / Math.sqrt(2.0);
         boolean merge = lambda > params.gamma() * (4 + 4 / Math.sqrt(2.0));
         terminalWeights(rgb, seeds, m, merge ? 0 : lambda, src, snk); // merged seeds keep no terminal capacity
@@ -265,11 +265,11 @@ public final class GraphCutSegmenter {
             for (int x = 0; x < w; x++, i++) {
                 int c = rgb[i];
                 byte s = seeds[i];
-                if (x + 1 < w) eR[i] = link(i, i + 1, g1 * expBeta(c, rgb[i + 1], beta, memo), s, seeds, merge, ws);
+                if (x + 1 < w) eR[i] = link(i, i + 1, c, rgb[i + 1], g1, s, seeds, merge, beta, ws);
                 if (last) continue;
-                if (x > 0) eDL[i] = link(i, i + w - 1, g2 * expBeta(c, rgb[i + w - 1], beta, memo), s, seeds, merge, ws);
-                eD[i] = link(i, i + w, g1 * expBeta(c, rgb[i + w], beta, memo), s, seeds, merge, ws);
-                if (x + 1 < w) eDR[i] = link(i, i + w + 1, g2 * expBeta(c, rgb[i + w + 1], beta, memo), s, seeds, merge, ws);
+                if (x > 0) eDL[i] = link(i, i + w - 1, c, rgb[i + w - 1], g2, s, seeds, merge, beta, ws);
+                eD[i] = link(i, i + w, c, rgb[i + w], g1, s, seeds, merge, beta, ws);
+                if (x + 1 < w) eDR[i] = link(i, i + w + 1, c, rgb[i + w + 1], g2, s, seeds, merge, beta, ws);
             }
         }
         ws.graph.setAll(src, snk, eR, eDL, eD, eDR);
@@ -277,13 +277,16 @@ public final class GraphCutSegmenter {
     }
 
     /**
-     * The capacity to give the edge i–j in the graph. With seeds merged into the terminals, an edge
-     * to a seed becomes terminal capacity of its undecided end, and one between seeds of both kinds is
-     * cut for sure (added to {@code ws.cut}); both leave 0 in the graph.
+     * The capacity to give the edge i–j (colours ci, cj, weight gk·exp(-β‖ci−cj‖²)) in the graph. With
+     * seeds merged into the terminals, an edge to a seed becomes terminal capacity of its undecided
+     * end, one between seeds of both kinds is cut for sure (added to {@code ws.cut}), and one between
+     * seeds of one kind counts for nothing (its weight is not even computed); all leave 0 in the graph.
      */
-    private static double link(int i, int j, double c, byte si, byte[] seeds, boolean merge, Workspace ws) {
-        if (!merge) return c;
+    private static double link(int i, int j, int ci, int cj, double gk, byte si, byte[] seeds, boolean merge, double beta, Workspace ws) {
+        if (!merge) return gk * expBeta(ci, cj, beta, ws.memo);
         byte sj = seeds[j];
+        if (si != UNDECIDED && si == sj) return 0;
+        double c = gk * expBeta(ci, cj, beta, ws.memo);
         if (si == UNDECIDED) {
             if (sj == UNDECIDED) return c;
             if (sj == FOREGROUND_SEED) ws.src[i] += c; else ws.snk[i] += c;
