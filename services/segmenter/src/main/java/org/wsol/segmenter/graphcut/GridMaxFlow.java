@@ -13,8 +13,9 @@ package org.wsol.segmenter.graphcut;
  * Before the trees grow, paths source → p → q → sink between neighbours are saturated in one pass.
  *
  * <p>Usage: set terminal capacities and symmetric edge capacities (all finite or +∞, ≥ 0), call
- * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}; {@link #reset()} makes the graph
- * reusable for another image of the same size. Nodes are {@code y*width + x}.
+ * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}; {@link #reset()}, or
+ * {@link #setAll} which replaces every capacity, makes the graph reusable for another image of the
+ * same size. Nodes are {@code y*width + x}.
  * Nodes reached by neither search tree are reported on the source side (as OpenCV does). That side
  * is the complement of the nodes that can reach the sink in the residual graph, which is the same
  * for every maximum flow, so the cut does not depend on the order in which paths were found.
@@ -41,7 +42,7 @@ public final class GridMaxFlow {
     private final byte[] tree;
     private final byte[] parent;   // direction towards the parent, TERMINAL or ORPHAN
     private final double[] direct; // min(source, sink) per node, pushed straight through
-    // Work arrays of maxFlow(), kept so that a graph reused through reset() allocates nothing.
+    // Work arrays of maxFlow(), kept so that a reused graph allocates nothing.
     private final int[] td; // per node: timestamp at 2p, distance to the terminal at 2p+1 (one cache line)
     private final int[] queue, orphans, path;
     private final boolean[] queued;
