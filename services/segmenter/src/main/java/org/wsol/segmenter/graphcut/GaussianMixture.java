@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
  * <p>{@link #fit} initialises with k-means (k-means++ seeding, 3 trials per centre, 10 Lloyd
  * iterations, like {@code cv::kmeans(..., KMEANS_PP_CENTERS)} but with our own seeded RNG, and on at
  * most 4096 of the samples where OpenCV uses all) and learns the components from the clusters;
- * {@link #refit} is one hard-EM step (assign each sample to its most likely component, re-learn), which is what each grabCut iteration does. A covariance whose
- * determinant is ≤ 1e-6 gets +0.01 on its diagonal, as in OpenCV.
+ * {@link #refit} is one hard-EM step (assign each sample to its most likely component, re-learn),
+ * which is what each grabCut iteration does. A covariance whose determinant is ≤ 1e-6 gets +0.01 on
+ * its diagonal, as in OpenCV.
  *
  * <p>Densities omit the (2π)^1.5 constant, as OpenCV does, so {@link #negLogLikelihood} equals
  * OpenCV's {@code -log(gmm(color))} and can be negative.
