@@ -50,17 +50,16 @@ public final class GraphCutSegmenter {
      */
     private static final class Workspace {
         final int w, h;
-        final double[][] pair, edge;
+        final double[][] edge;
         final double[] src, snk;
         final double[] memo = new double[3 * 255 * 255 + 1];
         final GridMaxFlow graph;
-        boolean fresh = true;
+        double cut;
 
         Workspace(int w, int h) {
             this.w = w;
             this.h = h;
             int n = w * h;
-            pair = new double[4][n];
             edge = new double[4][n];
             src = new double[n];
             snk = new double[n];
@@ -89,7 +88,10 @@ public final class GraphCutSegmenter {
         long gmm = System.nanoTime() - t0, graph = 0, flowT = 0;
 
         Workspace ws = workspace(w, h);
-        pairwiseWeights(w, h, rgb, params.gamma(), ws.pair, ws.memo);
+        long tb = System.nanoTime();
+        double beta = beta(w, h, rgb);
+        java.util.Arrays.fill(ws.memo, Double.NaN);
+        graph += System.nanoTime() - tb;
         boolean[] fg = new boolean[n];
         for (int i = 0; i < n; i++) fg[i] = seeds[i] == FOREGROUND_SEED;
         double flow = 0;
@@ -100,7 +102,7 @@ public final class GraphCutSegmenter {
                 gmm += System.nanoTime() - t;
             }
             long t1 = System.nanoTime();
-            double constant = buildGraph(w, h, rgb, seeds, models, ws);
+            double constant = buildGraph(w, h, rgb, seeds, models, beta, ws);
             GridMaxFlow g = ws.graph;
             long t2 = System.nanoTime();
             flow = g.maxFlow() + constant;
@@ -168,18 +170,7 @@ public final class GraphCutSegmenter {
      */
     static void pairwiseWeights(int w, int h, int[] rgb, double gamma, double[][] wt, double[] memo) {
         int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-        long sum = 0; // integer squared differences: exact, and equal to OpenCV's double sum
-        long pairs = 0;
-        for (int y = 0, i = 0; y < h; y++)
-            for (int x = 0; x < w; x++, i++)
-                for (int k = 0; k < 4; k++) {
-                    int nx = x + dx[k], ny = y + dy[k];
-                    if (nx < 0 || nx >= w || ny >= h) continue;
-                    sum += sqDiff(rgb[i], rgb[ny * w + nx]);
-                    pairs++;
-                }
-        double beta = sum == 0 || pairs == 0 ? 0 : 1.0 / (2 * (double) sum / pairs);
-        // exp(-β·d²) depends on the integer d² only (≤ 3·255²): compute each value once.
+        double beta = beta(w, h, rgb);
         java.util.Arrays.fill(memo, Double.NaN);
         for (int k = 0; k < 4; k++) {
             double gk = k == 0 || k == 2 ? gamma : gamma / Math.sqrt(2.0);
@@ -188,32 +179,67 @@ public final class GraphCutSegmenter {
                 for (int x = 0; x < w; x++, i++) {
                     int nx = x + dx[k], ny = y + dy[k];
                     if (nx < 0 || nx >= w || ny >= h) continue;
-                    int d = sqDiff(rgb[i], rgb[ny * w + nx]);
-                    double e = memo[d];
-                    if (e != e) memo[d] = e = Math.exp(-beta * d);
-                    wk[i] = gk * e;
+                    wk[i] = gk * expBeta(rgb[i], rgb[ny * w + nx], beta, memo);
                 }
         }
+    }
+
+    /** β = 1/(2·mean‖zi−zj‖²) over all 8-neighbour pairs, as OpenCV's calcBeta (0 for a flat image). */
+    static double beta(int w, int h, int[] rgb) {
+        long sum = 0, pairs = 0; // integer squared differences: exact, and equal to OpenCV's double sum
+        for (int y = 0, i = 0; y < h; y++) {
+            boolean last = y + 1 == h;
+            for (int x = 0; x < w; x++, i++) {
+                int c = rgb[i];
+                if (x + 1 < w) { sum += sqDiff(c, rgb[i + 1]); pairs++; }
+                if (last) continue;
+                if (x > 0) { sum += sqDiff(c, rgb[i + w - 1]); pairs++; }
+                sum += sqDiff(c, rgb[i + w]); pairs++;
+                if (x + 1 < w) { sum += sqDiff(c, rgb[i + w + 1]); pairs++; }
+            }
+        }
+        return sum == 0 || pairs == 0 ? 0 : 1.0 / (2 * (double) sum / pairs);
+    }
+
+    /** exp(-β‖a−b‖²), memoised on the integer ‖a−b‖² ≤ 3·255² ({@code memo} starts as NaN for each β). */
+    private static double expBeta(int a, int b, double beta, double[] memo) {
+        int d = sqDiff(a, b);
+        double e = memo[d];
+        if (e != e) memo[d] = e = Math.exp(-beta * d);
+        return e;
     }
 
     /** Terminal capacities [source, sink][node]: seeds λ, undecided pixels the two -log likelihoods (shifted ≥ 0). */
     static void terminalWeights(int[] rgb, byte[] seeds, Models m, double lambda, double[] src, double[] snk) {
         int n = rgb.length;
         GaussianMixture bg = m.background(), fg = m.foreground();
+        // Photos repeat colours (often in neighbouring pixels): a small direct-mapped cache of the last
+        // unaries per colour hash saves their ten exp() and two log() calls on a hit; values are those
+        // computed for the same colour, so the capacities are unchanged.
+        int[] key = new int[UNARY_CACHE];
+        double[] cs = new double[UNARY_CACHE], ct = new double[UNARY_CACHE];
+        java.util.Arrays.fill(key, -1);
         for (int i = 0; i < n; i++) {
             if (seeds[i] == FOREGROUND_SEED) { src[i] = lambda; snk[i] = 0; }
             else if (seeds[i] == BACKGROUND_SEED) { src[i] = 0; snk[i] = lambda; }
             else {
-                int c = rgb[i];
-                double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
-                double s = bg.negLogLikelihood(r, g, b), t = fg.negLogLikelihood(r, g, b);
-                // Only the difference matters for the cut; keep capacities non-negative.
-                double min = Math.min(s, t);
-                src[i] = s - min;
-                snk[i] = t - min;
+                int c = rgb[i] & 0xFFFFFF, slot = (c * 0x9E3779B1) >>> (32 - UNARY_CACHE_BITS);
+                if (key[slot] != c) {
+                    double r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
+                    double s = bg.negLogLikelihood(r, g, b), t = fg.negLogLikelihood(r, g, b);
+                    // Only the difference matters for the cut; keep capacities non-negative.
+                    double min = Math.min(s, t);
+                    key[slot] = c;
+                    cs[slot] = s - min;
+                    ct[slot] = t - min;
+                }
+                src[i] = cs[slot];
+                snk[i] = ct[slot];
             }
         }
     }
+
+    private static final int UNARY_CACHE_BITS = 12, UNARY_CACHE = 1 << UNARY_CACHE_BITS;
 
     /**
      * The graph of one cut. When λ exceeds the largest possible sum of a pixel's pairwise weights
@@ -225,37 +251,48 @@ public final class GraphCutSegmenter {
      *
      * @return the capacity cut for sure; the graph is {@code ws.graph}
      */
-    private double buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, Workspace ws) {
+    private double buildGraph(int w, int h, int[] rgb, byte[] seeds, Models m, double beta, Workspace ws) {
         double[] src = ws.src, snk = ws.snk;
-        terminalWeights(rgb, seeds, m, params.lambda(), src, snk);
-        double[][] pair = ws.pair, edge = pair;
-        double cut = 0;
-        if (params.lambda() > params.gamma() * (4 + 4 / Math.sqrt(2.0))) {
-            edge = ws.edge;
-            for (int k = 0; k < 4; k++) System.arraycopy(pair[k], 0, edge[k], 0, pair[k].length);
-            int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++) {
-                    byte si = seeds[i];
-                    for (int k = 0; k < 4; k++) {
-                        int nx = x + dx[k], ny = y + dy[k];
-                        if (nx < 0 || nx >= w || ny >= h) continue;
-                        int j = ny * w + nx;
-                        byte sj = seeds[j];
-                        if (si == UNDECIDED && sj == UNDECIDED) continue;
-                        double c = edge[k][i];
-                        edge[k][i] = 0;
-                        if (si == UNDECIDED) { if (sj == FOREGROUND_SEED) src[i] += c; else snk[i] += c; }
-                        else if (sj == UNDECIDED) { if (si == FOREGROUND_SEED) src[j] += c; else snk[j] += c; }
-                        else if (si != sj) cut += c;
-                    }
-                    if (si != UNDECIDED) { src[i] = 0; snk[i] = 0; }
-                }
+        double lambda = params.lambda(), g1 = params.gamma(), g2 = params.gamma() / Math.sqrt(2.0);
+        boolean merge = lambda > params.gamma() * (4 + 4 / Math.sqrt(2.0));
+        terminalWeights(rgb, seeds, m, merge ? 0 : lambda, src, snk); // merged seeds keep no terminal capacity
+        double[] eR = ws.edge[0], eDL = ws.edge[1], eD = ws.edge[2], eDR = ws.edge[3];
+        // One pass for the pairwise weights and the seed merging, row-major and in the order
+        // right, down-left, down, down-right, so that the sums into src/snk are those of the definitions.
+        ws.cut = 0;
+        for (int y = 0, i = 0; y < h; y++) {
+            boolean last = y + 1 == h;
+            for (int x = 0; x < w; x++, i++) {
+                int c = rgb[i];
+                byte s = seeds[i];
+                if (x + 1 < w) eR[i] = link(i, i + 1, c, rgb[i + 1], g1, s, seeds, merge, beta, ws);
+                if (last) continue;
+                if (x > 0) eDL[i] = link(i, i + w - 1, c, rgb[i + w - 1], g2, s, seeds, merge, beta, ws);
+                eD[i] = link(i, i + w, c, rgb[i + w], g1, s, seeds, merge, beta, ws);
+                if (x + 1 < w) eDR[i] = link(i, i + w + 1, c, rgb[i + w + 1], g2, s, seeds, merge, beta, ws);
+            }
         }
-        GridMaxFlow g = ws.graph;
-        if (!ws.fresh) g.reset();
-        ws.fresh = false;
-        g.setAll(src, snk, edge[0], edge[1], edge[2], edge[3]);
-        return cut;
+        ws.graph.setAll(src, snk, eR, eDL, eD, eDR);
+        return ws.cut;
+    }
+
+    /**
+     * The capacity to give the edge i–j (colours ci, cj, weight gk·exp(-β‖ci−cj‖²)) in the graph. With
+     * seeds merged into the terminals, an edge to a seed becomes terminal capacity of its undecided
+     * end, one between seeds of both kinds is cut for sure (added to {@code ws.cut}), and one between
+     * seeds of one kind counts for nothing (its weight is not even computed); all leave 0 in the graph.
+     */
+    private static double link(int i, int j, int ci, int cj, double gk, byte si, byte[] seeds, boolean merge, double beta, Workspace ws) {
+        if (!merge) return gk * expBeta(ci, cj, beta, ws.memo);
+        byte sj = seeds[j];
+        if (si != UNDECIDED && si == sj) return 0;
+        double c = gk * expBeta(ci, cj, beta, ws.memo);
+        if (si == UNDECIDED) {
+            if (sj == UNDECIDED) return c;
+            if (sj == FOREGROUND_SEED) ws.src[i] += c; else ws.snk[i] += c;
+        } else if (sj == UNDECIDED) {
+            if (si == FOREGROUND_SEED) ws.src[j] += c; else ws.snk[j] += c;
+        } else if (si != sj) ws.cut += c;
+        return 0;
     }
 }

@@ -13,8 +13,9 @@ package org.wsol.segmenter.graphcut;
  * Before the trees grow, paths source → p → q → sink between neighbours are saturated in one pass.
  *
  * <p>Usage: set terminal capacities and symmetric edge capacities (all finite or +∞, ≥ 0), call
- * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}; {@link #reset()} makes the graph
- * reusable for another image of the same size. Nodes are {@code y*width + x}.
+ * {@link #maxFlow()} once, then query {@link #isSourceSide(int)}; {@link #reset()}, or
+ * {@link #setAll} which replaces every capacity, makes the graph reusable for another image of the
+ * same size. Nodes are {@code y*width + x}.
  * Nodes reached by neither search tree are reported on the source side (as OpenCV does). That side
  * is the complement of the nodes that can reach the sink in the residual graph, which is the same
  * for every maximum flow, so the cut does not depend on the order in which paths were found.
@@ -41,9 +42,9 @@ public final class GridMaxFlow {
     private final byte[] tree;
     private final byte[] parent;   // direction towards the parent, TERMINAL or ORPHAN
     private final double[] direct; // min(source, sink) per node, pushed straight through
-    // Work arrays of maxFlow(), kept so that a graph reused through reset() allocates nothing.
+    // Work arrays of maxFlow(), kept so that a reused graph allocates nothing.
     private final int[] td; // per node: timestamp at 2p, distance to the terminal at 2p+1 (one cache line)
-    private final int[] queue, orphans;
+    private final int[] queue, orphans, path;
     private final boolean[] queued;
     private boolean solved;
 
@@ -65,6 +66,7 @@ public final class GridMaxFlow {
         td = new int[2 * nodes];
         queue = new int[nodes];
         orphans = new int[nodes];
+        path = new int[nodes];
         queued = new boolean[nodes];
     }
 
@@ -122,7 +124,8 @@ public final class GridMaxFlow {
      * All capacities at once (what {@link #setTerminals} and {@link #setEdge} do node by node, without
      * their per-call checks): row-major arrays of {@code width×height}; {@code right[i]} is the edge
      * from node i to its right neighbour, and so on; entries for edges that would leave the grid are
-     * ignored.
+     * ignored. Every capacity is replaced, so this also readies a solved graph for another
+     * {@link #maxFlow()} without {@link #reset()}.
      */
     public void setAll(double[] source, double[] sink, double[] right, double[] downLeft, double[] down, double[] downRight) {
         int n = width * height;
@@ -161,6 +164,11 @@ public final class GridMaxFlow {
             }
         }
         if (bad) throw new IllegalArgumentException("capacities must be >= 0 (and not NaN)");
+        java.util.Arrays.fill(tree, (byte) 0);
+        java.util.Arrays.fill(parent, (byte) 0);
+        java.util.Arrays.fill(td, 0);
+        java.util.Arrays.fill(queued, false);
+        solved = false;
     }
 
     /** Runs the algorithm once; returns the maximum flow value (equal to the minimum cut). */
@@ -170,9 +178,6 @@ public final class GridMaxFlow {
         final int[] off = this.off;
         final double[] rc = this.rc, tr = this.tr;
         final byte[] tree = this.tree, parent = this.parent;
-        final int[] td = this.td, queue = this.queue, orphans = this.orphans;
-        final boolean[] queued = this.queued;
-        int head = 0, tail = 0, count = 0;
         double flow = 0;
         for (double m : direct) flow += m;
 
@@ -193,37 +198,59 @@ public final class GridMaxFlow {
             }
         }
 
-        for (int p = 0; p < nodes; p++) {
+        int count = 0;
+        for (int y = 1; y <= height; y++) count = addRoots(y * pw + 1, y * pw + width, count);
+        // BK in a method of its own: measured ~10% faster than the same loop inlined here (the JIT
+        // compiles the two loops better apart).
+        return flow + search(count);
+    }
+
+    /** Makes the nodes first..last with terminal capacity left roots of their tree, queued (from queue[count]). */
+    private int addRoots(int first, int last, int count) {
+        final double[] tr = this.tr;
+        for (int p = first; p <= last; p++) {
             if (tr[p] > 0) tree[p] = SRC;
             else if (tr[p] < 0) tree[p] = SNK;
             else continue;
             parent[p] = TERMINAL;
             td[2 * p + 1] = 1;
-            queue[tail] = p;
-            tail = tail + 1 == nodes ? 0 : tail + 1;
-            count++;
+            queue[count++] = p;
             queued[p] = true;
         }
+        return count;
+    }
 
-        int time = 0;
+    /**
+     * BK's growth, augmentation and adoption from the active nodes in queue[0..count) until the
+     * trees cannot grow; returns the flow it pushed.
+     */
+    private double search(int count) {
+        final int[] off = this.off;
+        final double[] rc = this.rc, tr = this.tr;
+        final byte[] tree = this.tree, parent = this.parent;
+        final int[] td = this.td, queue = this.queue, orphans = this.orphans, path = this.path;
+        final boolean[] queued = this.queued;
+        int head = 0, tail = count == nodes ? 0 : count, time = 0;
+        double flow = 0;
         while (true) {
             // Growth: extend the trees from active nodes until they touch.
             int ef = -1, ed = -1;
             while (count > 0) {
                 final int p = queue[head];
                 final byte t = tree[p];
+                final int tsp = td[2 * p], dq = td[2 * p + 1] + 1; // a child's timestamp and distance
                 if (t == SRC) {
                     for (int d = 0; d < 8; d++) {
                         if (rc[8 * p + d] > 0) {
                             int q = p + off[d];
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SRC; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
+                                tree[q] = SRC; parent[q] = (byte) (7 - d); td[2 * q] = tsp; td[2 * q + 1] = dq;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SNK) {
                                 ef = p; ed = d; break;
-                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
-                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
+                            } else if (td[2 * q] <= tsp && td[2 * q + 1] > dq - 1) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = tsp; td[2 * q + 1] = dq;
                             }
                         }
                     }
@@ -233,12 +260,12 @@ public final class GridMaxFlow {
                         if (rc[8 * q + 7 - d] > 0) {
                             byte tq = tree[q];
                             if (tq == NONE) {
-                                tree[q] = SNK; parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
+                                tree[q] = SNK; parent[q] = (byte) (7 - d); td[2 * q] = tsp; td[2 * q + 1] = dq;
                                 if (!queued[q]) { queued[q] = true; queue[tail] = q; tail = tail + 1 == nodes ? 0 : tail + 1; count++; }
                             } else if (tq == SRC) {
                                 ef = q; ed = 7 - d; break;
-                            } else if (td[2 * q] <= td[2 * p] && td[2 * q + 1] > td[2 * p + 1]) {
-                                parent[q] = (byte) (7 - d); td[2 * q] = td[2 * p]; td[2 * q + 1] = td[2 * p + 1] + 1;
+                            } else if (td[2 * q] <= tsp && td[2 * q + 1] > dq - 1) {
+                                parent[q] = (byte) (7 - d); td[2 * q] = tsp; td[2 * q + 1] = dq;
                             }
                         }
                     }
@@ -251,35 +278,36 @@ public final class GridMaxFlow {
             if (ef < 0) break;
             time++;
 
-            // Augmentation along source-root .. ef -> eg .. sink-root.
+            // Augmentation along source-root .. ef -> eg .. sink-root. The first walks find the
+            // bottleneck and note the path (node << 3 | direction to its parent) so that the update
+            // loops need not chase the parents again.
             final int eg = ef + off[ed];
             double bn = rc[8 * ef + ed];
-            int x = ef;
-            while (parent[x] != TERMINAL) { int d = parent[x]; int y = x + off[d]; bn = Math.min(bn, rc[8 * y + 7 - d]); x = y; }
+            int x = ef, ns = 0;
+            while (parent[x] != TERMINAL) { int d = parent[x]; int y = x + off[d]; bn = Math.min(bn, rc[8 * y + 7 - d]); path[ns++] = x << 3 | d; x = y; }
             bn = Math.min(bn, tr[x]);
+            final int sr = x;
+            int np = ns;
             x = eg;
-            while (parent[x] != TERMINAL) { int d = parent[x]; bn = Math.min(bn, rc[8 * x + d]); x += off[d]; }
+            while (parent[x] != TERMINAL) { int d = parent[x]; bn = Math.min(bn, rc[8 * x + d]); path[np++] = x << 3 | d; x += off[d]; }
             bn = Math.min(bn, -tr[x]);
+            final int kr = x;
 
             int oh = 0, no = 0; // orphans[oh..no) in order of discovery (FIFO, as in Kolmogorov's code)
             rc[8 * ef + ed] -= bn;
             rc[8 * eg + 7 - ed] += bn;
-            x = ef;
-            while (parent[x] != TERMINAL) {
-                int d = parent[x]; int y = x + off[d];
-                rc[8 * x + d] += bn;
-                if ((rc[8 * y + 7 - d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
-                x = y;
+            for (int k = 0; k < ns; k++) {
+                int v = path[k], u = v >>> 3, d = v & 7;
+                rc[8 * u + d] += bn;
+                if ((rc[8 * (u + off[d]) + 7 - d] -= bn) == 0) { parent[u] = ORPHAN; orphans[no] = u; no = no + 1 == nodes ? 0 : no + 1; }
             }
-            if ((tr[x] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
-            x = eg;
-            while (parent[x] != TERMINAL) {
-                int d = parent[x]; int y = x + off[d];
-                rc[8 * y + 7 - d] += bn;
-                if ((rc[8 * x + d] -= bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
-                x = y;
+            if ((tr[sr] -= bn) == 0) { parent[sr] = ORPHAN; orphans[no] = sr; no = no + 1 == nodes ? 0 : no + 1; }
+            for (int k = ns; k < np; k++) {
+                int v = path[k], u = v >>> 3, d = v & 7;
+                rc[8 * (u + off[d]) + 7 - d] += bn;
+                if ((rc[8 * u + d] -= bn) == 0) { parent[u] = ORPHAN; orphans[no] = u; no = no + 1 == nodes ? 0 : no + 1; }
             }
-            if ((tr[x] += bn) == 0) { parent[x] = ORPHAN; orphans[no] = x; no = no + 1 == nodes ? 0 : no + 1; }
+            if ((tr[kr] += bn) == 0) { parent[kr] = ORPHAN; orphans[no] = kr; no = no + 1 == nodes ? 0 : no + 1; }
             flow += bn;
 
             // Adoption: find new parents for orphans, or free them.
