@@ -84,6 +84,10 @@ class EvalCommand implements Callable<Integer> {
     if (sgSamples > 1) {
       mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
     }
+    if (s.getBoolean("saliency.combine.classes")) {
+      smoothGrad += " --set saliency.combine.classes=true";
+      mode += ", maps of the top-k classes combined";
+    }
     System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
         dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));
     List<LocalPipeline.Item> items = new ArrayList<>();

@@ -10,6 +10,7 @@ import org.wsol.common.image.ImageSource;
 import org.wsol.common.image.Images;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.common.kafka.Stage;
+import org.wsol.saliency.model.CombinedClasses;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.MapDtype;
@@ -28,6 +29,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final long maxPixels;
   private final int defaultTopK;
   private final boolean lossless;
+  private final boolean combineClasses;
 
   public SaliencyStage(SaliencyModel model, Settings s) {
     this.model = model;
@@ -37,6 +39,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     this.maxPixels = s.getLong("image.max.pixels");
     this.defaultTopK = s.getInt("saliency.top.k");
     this.lossless = s.getBoolean("saliency.working.lossless");
+    this.combineClasses = s.getBoolean("saliency.combine.classes");
   }
 
   @Override
@@ -81,7 +84,12 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     float msPerImage = (System.nanoTime() - t0) / 1e6f / images.size();
     for (int i = 0; i < maps.size(); i++) {
       int slot = slots.get(i);
-      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), maps.get(i), msPerImage)));
+      SaliencyModel.ImageSaliency m = maps.get(i);
+      if (combineClasses) {
+        // Over the event's own top-k: the batch computed maxK classes for every image.
+        m = CombinedClasses.combine(m, topK(inputs.get(slot)));
+      }
+      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), m, msPerImage)));
     }
     return outcomes;
   }
