@@ -87,6 +87,10 @@ class EvalCommand implements Callable<Integer> {
     if (s.getBoolean("saliency.combine.classes")) {
       smoothGrad += " --set saliency.combine.classes=true";
       mode += ", maps of the top-k classes combined";
+      if (!s.get("saliency.combine.weights").equals("equal")) {
+        smoothGrad += " --set saliency.combine.weights=" + s.get("saliency.combine.weights");
+        mode += " (" + s.get("saliency.combine.weights") + " weights)";
+      }
     }
     System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
         dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));

@@ -30,6 +30,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final int defaultTopK;
   private final boolean lossless;
   private final boolean combineClasses;
+  private final CombinedClasses.Weights combineWeights;
 
   public SaliencyStage(SaliencyModel model, Settings s) {
     this.model = model;
@@ -40,6 +41,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     this.defaultTopK = s.getInt("saliency.top.k");
     this.lossless = s.getBoolean("saliency.working.lossless");
     this.combineClasses = s.getBoolean("saliency.combine.classes");
+    this.combineWeights = CombinedClasses.Weights.of(s.get("saliency.combine.weights"));
   }
 
   @Override
@@ -87,7 +89,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
       SaliencyModel.ImageSaliency m = maps.get(i);
       if (combineClasses) {
         // Over the event's own top-k: the batch computed maxK classes for every image.
-        m = CombinedClasses.combine(m, topK(inputs.get(slot)));
+        m = CombinedClasses.combine(m, topK(inputs.get(slot)), combineWeights);
       }
       outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), m, msPerImage)));
     }

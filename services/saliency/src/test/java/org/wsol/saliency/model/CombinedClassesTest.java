@@ -36,6 +36,25 @@ class CombinedClassesTest {
   }
 
   @Test
+  void softmaxWeighsEachClassByItsProbabilityOverTheTopK() {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+    SaliencyModel.ImageSaliency s = new SaliencyModel.ImageSaliency(img, List.of(
+        new SaliencyModel.ClassSaliency(1, "a", 0, 5f, new float[] {2, 0}),
+        new SaliencyModel.ClassSaliency(2, "b", 1, 4f, new float[] {0, 10}),
+        new SaliencyModel.ClassSaliency(3, "c", 2, -50f, new float[] {7, 7})));
+    double wa = Math.exp(1) / (Math.exp(1) + 1);
+    float[] c = CombinedClasses.combinedMap(s, 2, CombinedClasses.Weights.SOFTMAX);
+    assertArrayEquals(new float[] {(float) wa, (float) (1 - wa)}, c, 1e-6f);
+    // Equal weights: the plain mean, whatever the logits.
+    assertArrayEquals(new float[] {0.5f, 0.5f}, CombinedClasses.combinedMap(s, 2, CombinedClasses.Weights.EQUAL));
+    assertArrayEquals(CombinedClasses.combinedMap(s, 3), CombinedClasses.combinedMap(s, 3, CombinedClasses.Weights.EQUAL));
+    assertEquals(CombinedClasses.Weights.SOFTMAX, CombinedClasses.Weights.of(" Softmax"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CombinedClasses.Weights.of("max"));
+    assertTrue(e.getMessage().contains("equal or softmax"), e.getMessage());
+  }
+
+  @Test
   void realMapsOfThreeClassesCombineWithoutChangingClassesRanksOrLogits() {
     SaliencyModel model = TestSupport.model();
     List<BufferedImage> photos = List.of(TestSupport.photo("cat.jpg"), TestSupport.photo("pets.jpg"));
