@@ -83,15 +83,18 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     long t0 = System.nanoTime();
     List<SaliencyModel.ImageSaliency> maps = model.compute(images, maxK,
         extras.stream().mapToInt(Integer::intValue).toArray(), mode);
+    if (combineClasses) {
+      List<SaliencyModel.ImageSaliency> combined = new ArrayList<>(maps.size());
+      for (int i = 0; i < maps.size(); i++) {
+        // Over the event's own top-k: the batch computed maxK classes for every image.
+        combined.add(CombinedClasses.combine(maps.get(i), topK(inputs.get(slots.get(i))), combineWeights));
+      }
+      maps = combined;
+    }
     float msPerImage = (System.nanoTime() - t0) / 1e6f / images.size();
     for (int i = 0; i < maps.size(); i++) {
       int slot = slots.get(i);
-      SaliencyModel.ImageSaliency m = maps.get(i);
-      if (combineClasses) {
-        // Over the event's own top-k: the batch computed maxK classes for every image.
-        m = CombinedClasses.combine(m, topK(inputs.get(slot)), combineWeights);
-      }
-      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), m, msPerImage)));
+      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), maps.get(i), msPerImage)));
     }
     return outcomes;
   }
