@@ -84,6 +84,10 @@ class EvalCommand implements Callable<Integer> {
     if (sgSamples > 1) {
       mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
     }
+    if (s.getBoolean("saliency.full.view") && s.getBoolean("saliency.ten.crop")) {
+      smoothGrad += " --set saliency.full.view=true";
+      mode += " + full view";
+    }
     if (s.getBoolean("saliency.combine.classes")) {
       smoothGrad += " --set saliency.combine.classes=true";
       mode += ", maps of the top-k classes combined";

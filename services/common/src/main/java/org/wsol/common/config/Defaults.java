@@ -26,6 +26,7 @@ public final class Defaults {
     new Entry("saliency.max.crops.per.pass", "32", "network inputs per forward/backward pass (memory); a call with more runs in several passes, never splitting an image's 10 crops; raise it on a GPU"),
     new Entry("saliency.smoothgrad.samples", "1", "SmoothGrad (Smilkov et al. 2017): each crop's map is the mean over this many noisy copies, classes ranked on the clean crop (1 = off, the paper; costs this many times the saliency passes)"),
     new Entry("saliency.smoothgrad.noise", "0.15", "SmoothGrad noise σ as a share of a crop's input value range (Smilkov et al. recommend 0.10-0.20)"),
+    new Entry("saliency.full.view", "false", "with saliency.ten.crop: also the whole working image resized to the input size and its mirror, their maps averaged in as two more crops covering every pixel (classes still ranked on the 10 crops; 1.2x the passes)"),
     new Entry("saliency.combine.classes", "false", "every emitted map (each top-k rank and the ground-truth class) becomes the mean of the image's top-k maps, each divided by its maximum: a class-agnostic object map at no extra network pass (false = each class's own map, the paper)"),
     new Entry("saliency.combine.weights", "equal", "with saliency.combine.classes: equal (plain mean) or softmax (each class weighed by its probability renormalised over the top k)"),
     new Entry("saliency.batch.linger.ms", "20", "wait this long for a batch to fill before running a partial one"),

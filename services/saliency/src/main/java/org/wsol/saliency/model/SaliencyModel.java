@@ -98,6 +98,7 @@ public final class SaliencyModel implements AutoCloseable {
     private int workingShortSide = 256;
     private int maxCropsPerPass = 32;
     private SmoothGrad smoothGrad = SmoothGrad.OFF;
+    private boolean fullView;
 
     private SaliencyModel(ModelSpec spec, Model model, Device device) {
         this.spec = spec;
@@ -180,6 +181,19 @@ public final class SaliencyModel implements AutoCloseable {
 
     public SmoothGrad smoothGrad() { return smoothGrad; }
 
+    /**
+     * Ten-crop only: two more inputs per image, the whole working image resized to the input size and its mirror
+     * image, whose maps are resized back to the working frame and averaged in as two more crops covering every
+     * pixel (as each of the five windows, seen plain and mirrored, counts twice). The 10 crops see ~77% of the
+     * image each; the full view sees all of the object at once. Classes are still ranked on the 10 crops alone.
+     */
+    public SaliencyModel fullView(boolean on) {
+        this.fullView = on;
+        return this;
+    }
+
+    public boolean fullView() { return fullView; }
+
     /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
     public float[] logits(float[] input, int batch) {
         try (NDManager m = model.getNDManager().newSubManager()) {
@@ -227,7 +241,8 @@ public final class SaliencyModel implements AutoCloseable {
             from += pass.size();
             Prepared p = prepare(pass, mode);
             out.addAll(smoothGrad.on() ? smoothGradMaps(p, topK, passExtra, smoothGrad)
-                    : maps(p, saliency(p.input(), p.images(), p.cropsPerImage(), topK, passExtra), passExtra));
+                    : maps(p, saliency(p.input(), p.images(), p.cropsPerImage(), p.rankedPerImage(), topK,
+                            passExtra), passExtra));
         }
         return out;
     }
@@ -237,7 +252,7 @@ public final class SaliencyModel implements AutoCloseable {
      * SmoothGrad, each noisy copy counts as a crop.
      */
     public List<List<BufferedImage>> passes(List<BufferedImage> images, Mode mode) {
-        int imagesPerPass = Math.max(1, maxCropsPerPass / (cropsPerImage(mode) * smoothGrad.samples()));
+        int imagesPerPass = Math.max(1, maxCropsPerPass / (inputsPerImage(mode) * smoothGrad.samples()));
         List<List<BufferedImage>> passes = new ArrayList<>();
         for (int from = 0; from < images.size(); from += imagesPerPass) {
             passes.add(images.subList(from, Math.min(images.size(), from + imagesPerPass)));
@@ -249,18 +264,33 @@ public final class SaliencyModel implements AutoCloseable {
         return mode == Mode.TEN_CROP ? TenCrop.CROPS : 1;
     }
 
+    /** Network inputs per image: the crops, plus the full view and its mirror when on (ten-crop only). */
+    public int inputsPerImage(Mode mode) {
+        return cropsPerImage(mode) + (withFullView(mode) ? FULL_VIEWS : 0);
+    }
+
+    private boolean withFullView(Mode mode) {
+        return fullView && mode == Mode.TEN_CROP;
+    }
+
+    /** The full view and its mirror image. */
+    static final int FULL_VIEWS = 2;
+
     /**
      * One pass's network input: working images and their normalised crops, images x crops x 3 x S x S.
-     * Apart so that a benchmark can time the tensor work alone.
+     * Apart so that a benchmark can time the tensor work alone. cropsPerImage counts every input of an image
+     * (with the full view: 10 crops, then the full view and its mirror); the first rankedPerImage rank the classes.
      */
-    public record Prepared(Mode mode, List<BufferedImage> working, int cropsPerImage, float[] input) {
+    public record Prepared(Mode mode, List<BufferedImage> working, int cropsPerImage, int rankedPerImage,
+                           float[] input) {
         public int images() { return working.size(); }
         public int crops() { return working.size() * cropsPerImage; }
     }
 
     public Prepared prepare(List<BufferedImage> images, Mode mode) {
         int n = images.size();
-        int per = cropsPerImage(mode);
+        int crops = cropsPerImage(mode);
+        int per = inputsPerImage(mode);
         int sample = 3 * size * size;
         float[] mean = spec.mean();
         float[] std = spec.std();
@@ -276,18 +306,23 @@ public final class SaliencyModel implements AutoCloseable {
                 int w = wi.getWidth();
                 int[] rgb = Images.rgb(wi);
                 int[][] off = TenCrop.offsets(w, wi.getHeight(), size);
-                for (int c = 0; c < per; c++) {
+                for (int c = 0; c < crops; c++) {
                     Images.normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
                             x, (i * per + c) * sample);
                 }
+                if (per > crops) {
+                    int[] full = Images.rgb(Images.resize(wi, size, size));
+                    Images.normalise(full, size, 0, 0, size, false, mean, std, x, (i * per + crops) * sample);
+                    Images.normalise(full, size, 0, 0, size, true, mean, std, x, (i * per + crops + 1) * sample);
+                }
             }
         }
-        return new Prepared(mode, List.copyOf(working), per, x);
+        return new Prepared(mode, List.copyOf(working), per, crops, x);
     }
 
     /** The tensor work of a prepared pass: one forward, one backward per rank of each image's top-k. */
     public TensorSaliency saliency(Prepared p, int topK) {
-        return saliency(p.input(), p.images(), p.cropsPerImage(), topK);
+        return saliency(p.input(), p.images(), p.cropsPerImage(), p.rankedPerImage(), topK, null);
     }
 
     /**
@@ -295,20 +330,27 @@ public final class SaliencyModel implements AutoCloseable {
      * (consecutive samples); every crop of an image uses the image's classes.
      */
     public TensorSaliency saliency(float[] input, int images, int cropsPerImage, int topK) {
-        return saliency(input, images, cropsPerImage, topK, null);
+        return saliency(input, images, cropsPerImage, cropsPerImage, topK, null);
     }
 
-    /** As above, with one extra class per image appended after its top-k ({@code extra} null or -1: none). */
-    private TensorSaliency saliency(float[] input, int images, int cropsPerImage, int topK, int[] extra) {
-        return run(input, images * cropsPerImage, logits -> classes(logits, images, cropsPerImage, topK, extra));
+    /**
+     * As above, ranking on the first {@code ranked} inputs of each image, with one extra class per image appended
+     * after its top-k ({@code extra} null or -1: none).
+     */
+    private TensorSaliency saliency(float[] input, int images, int cropsPerImage, int ranked, int topK, int[] extra) {
+        return run(input, images * cropsPerImage,
+                logits -> classes(logits, images, cropsPerImage, ranked, topK, extra));
     }
 
-    /** Per sample, its image's top-k by the mean logit over the image's crops, then its extra class if any. */
-    private int[][] classes(float[] logits, int images, int cropsPerImage, int topK, int[] extra) {
+    /**
+     * Per sample, its image's top-k by the mean logit over the image's first {@code ranked} inputs, then its extra
+     * class if any.
+     */
+    private int[][] classes(float[] logits, int images, int cropsPerImage, int ranked, int topK, int[] extra) {
         boolean anyExtra = hasExtra(extra);
         int[][] cls = new int[images * cropsPerImage][];
         for (int i = 0; i < images; i++) {
-            int[] top = topK(meanLogits(logits, i, cropsPerImage), 0, numClasses, topK);
+            int[] top = topK(meanLogits(logits, i, cropsPerImage, ranked), 0, numClasses, topK);
             if (anyExtra) {
                 // Every sample needs a class in each backward pass; one without an extra repeats its top class.
                 top = Arrays.copyOf(top, top.length + 1);
@@ -331,7 +373,7 @@ public final class SaliencyModel implements AutoCloseable {
         int n = sg.samples();
         int sample = 3 * size * size;
         float[] clean = logits(p.input(), crops);
-        int[][] cls = classes(clean, p.images(), p.cropsPerImage(), topK, extra);
+        int[][] cls = classes(clean, p.images(), p.cropsPerImage(), p.rankedPerImage(), topK, extra);
         int ranks = cls[0].length;
         float[][][] sum = new float[ranks][crops][];
         int total = crops * n;
@@ -375,12 +417,13 @@ public final class SaliencyModel implements AutoCloseable {
         float[] map(int rank, int sample);
     }
 
-    private float[] meanLogits(float[] logits, int image, int per) {
+    /** Mean logits over the first {@code ranked} of an image's {@code per} consecutive inputs. */
+    private float[] meanLogits(float[] logits, int image, int per, int ranked) {
         float[] mean = new float[numClasses];
-        for (int c = 0; c < per; c++) {
+        for (int c = 0; c < ranked; c++) {
             int off = (image * per + c) * numClasses;
             for (int k = 0; k < numClasses; k++) {
-                mean[k] += logits[off + k] / per;
+                mean[k] += logits[off + k] / ranked;
             }
         }
         return mean;
@@ -402,12 +445,13 @@ public final class SaliencyModel implements AutoCloseable {
     private List<ImageSaliency> maps(Prepared p, float[] logits, int[][] sampleClasses, CropMaps t, int[] extra) {
         boolean anyExtra = hasExtra(extra);
         int per = p.cropsPerImage();
+        int crops = p.rankedPerImage();
         List<ImageSaliency> out = new ArrayList<>(p.images());
         for (int i = 0; i < p.images(); i++) {
             BufferedImage wi = p.working().get(i);
             int w = wi.getWidth();
             int h = wi.getHeight();
-            float[] meanLogits = meanLogits(logits, i, per);
+            float[] meanLogits = meanLogits(logits, i, per, crops);
             int[] imageClasses = sampleClasses[i * per];
             List<ClassSaliency> classes = new ArrayList<>(imageClasses.length);
             int ranked = imageClasses.length - (anyExtra ? 1 : 0);
@@ -416,11 +460,17 @@ public final class SaliencyModel implements AutoCloseable {
                 if (p.mode() == Mode.SINGLE_CROP) {
                     map = Images.resizeMap(t.map(r, i), size, size, w, h);
                 } else {
-                    float[][] crops = new float[per][];
-                    for (int c = 0; c < per; c++) {
-                        crops[c] = t.map(r, i * per + c);
+                    float[][] cropMaps = new float[crops][];
+                    for (int c = 0; c < crops; c++) {
+                        cropMaps[c] = t.map(r, i * per + c);
                     }
-                    map = TenCrop.placeBack(crops, size, w, h);
+                    List<float[]> whole = new ArrayList<>(per - crops);
+                    for (int c = crops; c < per; c++) {
+                        // Inputs after the crops are the full view, then its mirror: flip that one back first.
+                        float[] m = t.map(r, i * per + c);
+                        whole.add(Images.resizeMap(c == crops ? m : TenCrop.flip(m, size), size, size, w, h));
+                    }
+                    map = TenCrop.placeBack(cropMaps, size, w, h, whole);
                 }
                 int cls = imageClasses[r];
                 classes.add(new ClassSaliency(cls, spec.classes().get(cls), r < ranked ? r : REQUESTED,

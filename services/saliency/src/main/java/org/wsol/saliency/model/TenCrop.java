@@ -1,5 +1,7 @@
 package org.wsol.saliency.model;
 
+import java.util.List;
+
 /**
  * Geometry of the paper's ten-crop evaluation: 4 corner crops and the centre crop of a working image,
  * each also mirrored; and the inverse, placing per-crop maps back into the working-image frame.
@@ -36,8 +38,27 @@ public final class TenCrop {
      */
     public static float[] placeBack(float[][] cropMaps, int[][] offsets, boolean[] mirrored,
                                     int size, int width, int height) {
+        return placeBack(cropMaps, offsets, mirrored, size, width, height, List.of());
+    }
+
+    /**
+     * As above, plus maps already in the width x height frame (the full view), each counted as one more crop
+     * covering every pixel.
+     */
+    public static float[] placeBack(float[][] cropMaps, int[][] offsets, boolean[] mirrored,
+                                    int size, int width, int height, List<float[]> wholeFrame) {
         float[] sum = new float[width * height];
         int[] count = new int[width * height];
+        for (float[] m : wholeFrame) {
+            if (m.length != sum.length) {
+                throw new IllegalArgumentException("whole-frame map of " + m.length + " values for " + width + "x"
+                        + height);
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += m[i];
+                count[i]++;
+            }
+        }
         for (int c = 0; c < cropMaps.length; c++) {
             float[] m = cropMaps[c];
             int ox = offsets[c][0];
@@ -61,10 +82,26 @@ public final class TenCrop {
 
     /** placeBack for the standard ten crops. */
     public static float[] placeBack(float[][] cropMaps, int size, int width, int height) {
+        return placeBack(cropMaps, size, width, height, List.of());
+    }
+
+    /** placeBack for the standard ten crops plus whole-frame maps. */
+    public static float[] placeBack(float[][] cropMaps, int size, int width, int height, List<float[]> wholeFrame) {
         boolean[] mir = new boolean[CROPS];
         for (int i = 0; i < CROPS; i++) {
             mir[i] = mirrored(i);
         }
-        return placeBack(cropMaps, offsets(width, height, size), mir, size, width, height);
+        return placeBack(cropMaps, offsets(width, height, size), mir, size, width, height, wholeFrame);
+    }
+
+    /** Horizontal mirror image of a size x size map. */
+    public static float[] flip(float[] map, int size) {
+        float[] out = new float[map.length];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                out[y * size + x] = map[y * size + size - 1 - x];
+            }
+        }
+        return out;
     }
 }

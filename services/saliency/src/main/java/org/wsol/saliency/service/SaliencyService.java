@@ -31,7 +31,8 @@ public final class SaliencyService implements AutoCloseable {
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
         .workingShortSide(s.getInt("saliency.working.size"))
         .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
-        .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")));
+        .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
+        .fullView(s.getBoolean("saliency.full.view"));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
