@@ -34,7 +34,7 @@ public final class ImageProducer implements AutoCloseable {
   public ImageProducer(Settings settings) {
     Properties p = settings.producer();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(1_048_576, settings.getLong("image.max.bytes") + 65_536)));
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.maxRecordBytes(settings));
     this.producer = new KafkaProducer<>(p, new StringSerializer(),
         WireFormat.from(settings).serde(ImageEvent.class).serializer());
     this.topic = Topics.from(settings).images();

@@ -105,9 +105,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, worker + "-out");
+    // A dead letter carries the failed input whole, so this producer must take the largest input (a 1.7 MB
+    // ImageNet JPEG once stopped the saliency service: its dead letter exceeded the default 1 MB).
+    int maxBytes = Topics.maxRecordBytes(settings);
+    p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxBytes);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
-        settings.get("topic.dead.letter"), stage.name(), worker);
+        settings.get("topic.dead.letter"), stage.name(), worker,
+        Integer.parseInt(p.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1048576).toString()));
 
     String name = stage.name();
     this.recordsIn = Counter.builder("wsol_records_in").tag("stage", name).description("records consumed").register(meters);

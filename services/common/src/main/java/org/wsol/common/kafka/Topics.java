@@ -25,6 +25,15 @@ public record Topics(String images, String saliency, String boxes, String result
     return List.of(images, saliency, boxes, results, deadLetter);
   }
 
+  /**
+   * The largest record the pipeline writes on purpose: an image event of up to {@code image.max.bytes}, or a dead
+   * letter carrying one, plus room for the envelope. Producers of images and dead letters allow it, and the topics
+   * that hold them are created to accept it (a broker's default is 1 MB).
+   */
+  public static int maxRecordBytes(Settings s) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1_048_576, s.getLong("image.max.bytes") + 65_536));
+  }
+
   /** What to check when a Kafka client could not talk to the broker, by what went wrong. */
   public static String connectionHint(Throwable cause) {
     if (cause instanceof SslAuthenticationException) {
@@ -50,6 +59,8 @@ public record Topics(String images, String saliency, String boxes, String result
           NewTopic nt = new NewTopic(t, partitions, (short) 1);
           if (t.equals(results)) {
             nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+          } else if (t.equals(images) || t.equals(deadLetter)) {
+            nt.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes(s))));
           }
           missing.add(nt);
         }

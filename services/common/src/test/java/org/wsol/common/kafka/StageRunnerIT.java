@@ -222,6 +222,42 @@ class StageRunnerIT {
     return stage.sizes;
   }
 
+  @Test
+  void anInputOverOneMegabyteIsDeadLetteredWholeAndTheStageGoesOn() throws Exception {
+    // Found on ImageNet's 1.7 MB ILSVRC2012_val_00018683.JPEG: its dead letter exceeded the producer's default 1 MB
+    // max.request.size, the send failed and the stage stopped on that record (replayed, and failing, forever).
+    Settings big = settings.with("topic.images", "big-images").with("topic.boxes", "big-boxes")
+        .with("topic.dead.letter", "big-dead-letter");
+    Topics topics = Topics.from(big);
+    topics.ensureExist(big);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] noise = new byte[1_700_000];
+    new java.util.Random(5).nextBytes(noise);
+    byte[] corrupt = codec.encode(event("huge-corrupt", noise));
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(30, 20), "png");
+    Properties pp = big.producer();
+    pp.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.maxRecordBytes(big));
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), corrupt)).get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("after", png)))).get();
+    }
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(big, new MeasureStage(), ImageEvent.class,
+        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-big", 8);
+    Thread t = new Thread(runner);
+    t.start();
+    try {
+      List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.deadLetter(), 1);
+      DeadLetter d = new AvroCodec<>(DeadLetter.class).decode(dead.get(0).value());
+      assertArrayEquals(corrupt, d.getValue().array(), "the dead letter carries the 1.7 MB original whole");
+      List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 1);
+      assertEquals("after", codec.decode(outs.get(0).value()).getId(), "the record after it is processed");
+      assertTrue(t.isAlive(), "the stage keeps running");
+    } finally {
+      runner.close();
+      t.join();
+    }
+  }
+
   static ImageEvent event(String id, byte[] image) {
     return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
   }
