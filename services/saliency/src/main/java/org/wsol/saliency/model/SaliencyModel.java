@@ -55,6 +55,42 @@ public final class SaliencyModel implements AutoCloseable {
         TEN_CROP
     }
 
+    /** Which map each class gets (the crops, classes and placement back into the image are the same for all). */
+    public enum Method {
+        /** Simonyan et al. 2014: max over colour channels of |dS_c/dI| (the paper). */
+        GRADIENT("gradient"),
+        /**
+         * Zhou et al. 2016: the class activation map Σ_k w_ck A_k of the last feature map (7 x 7 for a 224-px
+         * input), resized bilinearly to the input. Coarse but covering the object's extent; no backward pass.
+         */
+        CAM("cam"),
+        /**
+         * The gradient map multiplied, crop by crop, by the positive part of the class activation map, as Guided
+         * Grad-CAM (Selvaraju et al. 2017) gates guided backpropagation: the gradient's pixel detail (what
+         * GraphCut's colour seeds need) where the class's evidence lies, its speckle on the background suppressed.
+         * Same passes as the gradient (the features come out of the same forward pass).
+         */
+        GRADIENT_CAM("gradient-cam");
+
+        public final String id;
+
+        Method(String id) {
+            this.id = id;
+        }
+
+        public static Method of(String id) {
+            for (Method m : values()) {
+                if (m.id.equals(id)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("saliency.method must be gradient, cam or gradient-cam, not '" + id + "'");
+        }
+    }
+
+    /** TorchScript method that returns the last feature map (see services/saliency/src/main/python/add_cam_method.py). */
+    static final String FEATURES_METHOD = "features";
+
     /** Rank of a class that was asked for by the caller rather than ranked by the model. */
     public static final int REQUESTED = -1;
 
@@ -73,10 +109,15 @@ public final class SaliencyModel implements AutoCloseable {
 
     /**
      * Raw result on an input tensor of batch x 3 x S x S: logits (batch x numClasses), the classes
-     * used per sample and rank, and per rank the input gradient (batch x 3 x S x S).
+     * used per sample and rank, per rank the input gradient (batch x 3 x S x S; null with {@link Method#CAM}),
+     * and the class activations (null with {@link Method#GRADIENT}).
      */
     public record TensorSaliency(int batch, int size, int numClasses, float[] logits, int[][] classes,
-                                 float[][] gradients) {
+                                 float[][] gradients, Method method, ClassActivation activations) {
+        public TensorSaliency(int batch, int size, int numClasses, float[] logits, int[][] classes, float[][] gradients) {
+            this(batch, size, numClasses, logits, classes, gradients, Method.GRADIENT, null);
+        }
+
         public float logit(int sample, int cls) { return logits[sample * numClasses + cls]; }
 
         public float[] gradient(int rank, int sample) {
@@ -84,8 +125,19 @@ public final class SaliencyModel implements AutoCloseable {
             return Arrays.copyOfRange(gradients[rank], sample * n, (sample + 1) * n);
         }
 
+        /** The sample's map for the class of this rank, S x S, by the method. */
         public float[] map(int rank, int sample) {
-            return Images.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
+            if (method == Method.CAM) {
+                return activations.map(classes[sample][rank], sample, size);
+            }
+            float[] map = Images.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
+            if (method == Method.GRADIENT_CAM) {
+                float[] cam = activations.map(classes[sample][rank], sample, size);
+                for (int i = 0; i < map.length; i++) {
+                    map[i] *= Math.max(0f, cam[i]);
+                }
+            }
+            return map;
         }
     }
 
@@ -99,6 +151,11 @@ public final class SaliencyModel implements AutoCloseable {
     private int maxCropsPerPass = 32;
     private SmoothGrad smoothGrad = SmoothGrad.OFF;
     private boolean fullView;
+    private Method method = Method.GRADIENT;
+    /** The last linear layer, classes x channels, read from the model when a CAM method is first set. */
+    private float[] classifierWeights;
+    private NDArray classifierWeightsT;
+    private NDArray classifierBias;
 
     private SaliencyModel(ModelSpec spec, Model model, Device device) {
         this.spec = spec;
@@ -193,6 +250,69 @@ public final class SaliencyModel implements AutoCloseable {
     }
 
     public boolean fullView() { return fullView; }
+
+    /**
+     * The map each class gets. The CAM methods need a model that exports {@value #FEATURES_METHOD}(x) (the last
+     * feature map) and ends in one linear layer over that map's spatial mean, as the bundled model does.
+     */
+    public SaliencyModel method(Method m) {
+        if (m != Method.GRADIENT && classifierWeights == null) {
+            loadClassifier();
+        }
+        this.method = m;
+        return this;
+    }
+
+    public Method method() { return method; }
+
+    /**
+     * Finds the last linear layer among the parameters (the 2-D one with one row per class, and its bias) and checks
+     * that {@value #FEATURES_METHOD} exists and feeds it, so that a model without them fails now, with what to do.
+     */
+    private void loadClassifier() {
+        String hint = " (the CAM methods need a TorchScript model with a '" + FEATURES_METHOD + "' method returning the "
+                + "last feature map N x K x h x w, and logits = a linear layer over its spatial mean; see "
+                + "services/saliency/src/main/python/add_cam_method.py, or use saliency.method=gradient)";
+        if (!Arrays.asList(JniUtils.getMethodNames(block)).contains(FEATURES_METHOD)) {
+            throw new IllegalStateException(spec + " has no '" + FEATURES_METHOD + "' method" + hint);
+        }
+        NDArray w = null;
+        NDArray b = null;
+        for (var p : block.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            Shape shape = a.getShape();
+            if (shape.dimension() == 2 && shape.get(0) == numClasses) {
+                w = a;
+            } else if (shape.dimension() == 1 && shape.get(0) == numClasses) {
+                b = a;
+            }
+        }
+        if (w == null || b == null) {
+            throw new IllegalStateException(spec + " has no " + numClasses + "-class linear layer among its parameters" + hint);
+        }
+        int channels = (int) w.getShape().get(1);
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            float[] probe = new float[3 * size * size];
+            NDArray f = features(m, m.create(probe, new Shape(1, 3, size, size)));
+            if (f.getShape().dimension() != 4 || f.getShape().get(1) != channels) {
+                throw new IllegalStateException(spec + ": '" + FEATURES_METHOD + "' returns " + f.getShape()
+                        + ", not N x " + channels + " x h x w" + hint);
+            }
+        }
+        NDManager keep = model.getNDManager();
+        this.classifierWeights = w.toFloatArray();
+        this.classifierWeightsT = keep.create(classifierWeights, new Shape(numClasses, channels)).transpose();
+        this.classifierBias = keep.create(b.toFloatArray());
+    }
+
+    /** The model's {@value #FEATURES_METHOD}(x), on x's manager and, when x requires it, on the autograd graph. */
+    private NDArray features(NDManager m, NDArray x) {
+        // IValueUtils.runMethod runs with grad mode off; forward(..., true) keeps it on (as for the logits) and runs
+        // the method named by an array called "module_method:<name>" in the list (the array itself is not an input).
+        NDArray method = m.create(0f);
+        method.setName("module_method:" + FEATURES_METHOD);
+        return IValueUtils.forward(block, new NDList(x, method), true).singletonOrThrow();
+    }
 
     /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
     public float[] logits(float[] input, int batch) {
@@ -490,13 +610,27 @@ public final class SaliencyModel implements AutoCloseable {
             try (NDManager m = model.getNDManager().newSubManager();
                  GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray x = m.create(input, new Shape(batch, 3, size, size));
-                x.setRequiresGradient(true);
-                // Straight to the module with autograd on: PtSymbolBlock.forward(training=true) would
-                // also switch the module to train mode.
-                NDArray out = IValueUtils.forward(block, new NDList(x), true).singletonOrThrow();
+                x.setRequiresGradient(method != Method.CAM);
+                NDArray out;
+                ClassActivation activations = null;
+                if (method == Method.GRADIENT) {
+                    // Straight to the module with autograd on: PtSymbolBlock.forward(training=true) would
+                    // also switch the module to train mode.
+                    out = IValueUtils.forward(block, new NDList(x), true).singletonOrThrow();
+                } else {
+                    // The module's own forward, spelt out: logits = mean(features) W^T + b, so that the one
+                    // forward pass gives both the CAM's features and the logits the gradient starts from.
+                    NDArray f = features(m, x);
+                    Shape fs = f.getShape();
+                    // DJL's PyTorch mean takes one axis: flatten the positions first.
+                    out = f.reshape(fs.get(0), fs.get(1), -1).mean(new int[] {2})
+                            .matMul(classifierWeightsT).add(classifierBias);
+                    activations = new ClassActivation(f.toFloatArray(), batch, (int) fs.get(1), (int) fs.get(2),
+                            (int) fs.get(3), classifierWeights);
+                }
                 float[] logits = out.toFloatArray();
                 int[][] classes = chooser.apply(logits);
-                int k = classes.length == 0 ? 0 : classes[0].length;
+                int k = method == Method.CAM || classes.length == 0 ? 0 : classes[0].length;
                 float[][] grads = new float[k][];
                 for (int r = 0; r < k; r++) {
                     // Backward of sum_i S_{c_ir}: the vector-Jacobian product with a one-hot mask.
@@ -509,7 +643,8 @@ public final class SaliencyModel implements AutoCloseable {
                     grads[r] = x.getGradient().toFloatArray();
                     JniUtils.zeroGrad((PtNDArray) x); // .grad accumulates across passes
                 }
-                return new TensorSaliency(batch, size, numClasses, logits, classes, grads);
+                return new TensorSaliency(batch, size, numClasses, logits, classes, method == Method.CAM ? null : grads,
+                        method, activations);
             }
         }
     }
@@ -533,6 +668,10 @@ public final class SaliencyModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (classifierWeightsT != null) {
+            classifierWeightsT.close();
+            classifierBias.close();
+        }
         model.close();
     }
 }

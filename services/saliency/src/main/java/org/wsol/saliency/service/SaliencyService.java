@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
@@ -25,14 +26,17 @@ public final class SaliencyService implements AutoCloseable {
   private final HealthServer health;
   private final Thread thread;
 
-  public SaliencyService(Settings s) {
+  public SaliencyService(Settings settings) {
+    // The mode names the maps (saliency.method) as well as the segmentation: the paper's mode means gradient maps.
+    Settings s = LocalizationMode.resolve(settings);
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
         .workingShortSide(s.getInt("saliency.working.size"))
         .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
         .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
-        .fullView(s.getBoolean("saliency.full.view"));
+        .fullView(s.getBoolean("saliency.full.view"))
+        .method(SaliencyModel.Method.of(s.get("saliency.method")));
     log.info("saliency model {} on {}", model.spec().modelId(), model.device());
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
