@@ -84,6 +84,19 @@ class EvalCommand implements Callable<Integer> {
     if (sgSamples > 1) {
       mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
     }
+    // Modes grouped by the maps they segment (saliency.method): the pipeline runs once per group; the first
+    // group's run is the pipeline's, whose classes every row uses.
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    for (String m : modeIds) {
+      groups.computeIfAbsent(LocalizationMode.resolve(s.with("localization.mode", m)).get("saliency.method"),
+          k -> new ArrayList<>()).add(m);
+    }
+    if (!s.get("saliency.method", "").isBlank()) {
+      smoothGrad += " --set saliency.method=" + s.get("saliency.method");
+    }
+    List<String> mapNames = new ArrayList<>();
+    groups.forEach((maps, ms) -> mapNames.add(maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
+    mode += ", " + String.join(" then ", mapNames);
     if (s.getBoolean("saliency.full.view") && s.getBoolean("saliency.ten.crop")) {
       smoothGrad += " --set saliency.full.view=true";
       mode += " + full view";
@@ -102,67 +115,54 @@ class EvalCommand implements Callable<Integer> {
     for (EvalDataset.Item d : data) {
       items.add(new LocalPipeline.Item(d.id(), d.file(), d.truth()));
     }
-    Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions);
-    LocalPipeline.Outcome o;
-    int mismatches = 0;
-    String model;
-    try (LocalPipeline pipeline = local.startPipeline(s);
-         Tap tap = new Tap(pipeline.settings())) {
-      Thread tapThread = new Thread(tap, "eval-tap");
-      tapThread.setDaemon(true);
-      tapThread.start();
-      Progress progress = new Progress("images evaluated", items.size());
-      progress.draw();
-      o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress, r -> { });
-      // The maps and boxes of a finished image came before its result, but the tap may not have read them yet.
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!tap.hasAll(o.results().values()) && System.nanoTime() < deadline) {
-        Thread.sleep(100);
-      }
-      tap.stop();
-      tapThread.join(5_000);
-      model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
-      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes for the other
-      // modes, and segmenting times measured alike for all of them.
-      Map<String, SegmenterStage> stages = new LinkedHashMap<>();
-      for (String m : modeIds) {
-        stages.put(m, new SegmenterStage(new Localizer(SegmenterService.params(s.with("localization.mode", m))),
-            "eval"));
-      }
-      Progress again = new Progress("images re-segmented in " + modeIds.size() + " mode(s)", data.size());
-      again.draw();
-      for (EvalDataset.Item d : data) {
-        LocalizationResult r = o.results().get(d.id());
-        Tap.PerImage p = tap.images.getOrDefault(d.id(), new Tap.PerImage());
-        Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
-        Map<String, Double> modeMs = new LinkedHashMap<>();
-        if (r != null) {
-          for (Map.Entry<String, SegmenterStage> e : stages.entrySet()) {
-            Map<Integer, Box> boxes = new LinkedHashMap<>();
-            double ms = 0;
-            for (SaliencyTensor t : p.tensors.values()) {
-              BoxResult b = e.getValue().segment(t);
-              ms += b.getSegmentMs();
-              if (b.getBox().getBox() != null) {
-                boxes.put(b.getBox().getRank(), b.getBox().getBox());
-              }
-            }
-            modeBoxes.put(e.getKey(), boxes);
-            modeMs.put(e.getKey(), ms);
-          }
-          mismatches += pipelineMismatches(r, modeBoxes.get(modeIds.get(0)));
+    java.util.Set<String> ownMaps = new java.util.LinkedHashSet<>();
+    groups.values().stream().skip(1).forEach(ownMaps::addAll);
+    Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
+        .withOwnMaps(ownMaps);
+    List<MapsRun> runs = new ArrayList<>();
+    for (List<String> group : groups.values()) {
+      runs.add(runPipeline(s.with("localization.mode", group.get(0)), items, group, runs.isEmpty()));
+    }
+    MapsRun first = runs.get(0);
+    LocalPipeline.Outcome o = first.outcome();
+    String model = first.model();
+    int mismatches = runs.stream().mapToInt(MapsRun::mismatches).sum();
+    int classMismatches = 0;
+    for (EvalDataset.Item d : data) {
+      LocalizationResult r = o.results().get(d.id());
+      Tap.PerImage p = first.images().getOrDefault(d.id(), new Tap.PerImage());
+      Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
+      Map<String, Double> modeMs = new LinkedHashMap<>();
+      Map<String, Double> modeSaliencyMs = new LinkedHashMap<>();
+      for (MapsRun run : runs) {
+        LocalizationResult own = run.outcome().results().get(d.id());
+        if (r == null || own == null) {
+          continue;
         }
-        again.step();
-        ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
-            p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
-            modeMs));
+        if (run != first && !classesOf(own).equals(classesOf(r))) {
+          classMismatches++;
+        }
+        modeBoxes.putAll(run.boxes().getOrDefault(d.id(), Map.of()));
+        modeMs.putAll(run.segmentMs().getOrDefault(d.id(), Map.of()));
+        Tap.PerImage q = run.images().get(d.id());
+        for (String m : run.modes()) {
+          modeSaliencyMs.put(m, q == null ? 0.0 : q.saliencyMs);
+        }
       }
+      ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
+          p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
+          modeMs, modeSaliencyMs));
     }
     String title = String.format("Localisation quality: %s, %d images, %s, model %s", dataset.getFileName(), ev.n(),
         mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
         + (local.singleCrop ? " --single-crop" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
         + (modes == null && local.mode != null ? " --mode " + local.mode : "") + smoothGrad + "`\n";
+    if (classMismatches > 0) {
+      // Every method ranks the classes on the same logits (CAM methods spell out the model's own last layer).
+      md += "\nWARNING: on " + classMismatches + " image(s) a second pass of the pipeline ranked the classes "
+          + "differently; the rows of its modes use the first pass's classes.\n";
+    }
     if (mismatches > 0) {
       // GraphCut is seeded, so the same map gives the same box here and in the segmenter service.
       md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "
@@ -184,6 +184,84 @@ class EvalCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9);
     System.out.println(ev.summaryLine());
     return o.failed().isEmpty() && o.missing().isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it tapped, and each
+   * mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run in-process on those maps.
+   */
+  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, Tap.PerImage> images, String model,
+      Map<String, Map<String, Map<Integer, Box>>> boxes, Map<String, Map<String, Double>> segmentMs, int mismatches) {}
+
+  /** Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then every mode. */
+  private MapsRun runPipeline(Settings s, List<LocalPipeline.Item> items, List<String> group, boolean first)
+      throws Exception {
+    Map<String, Map<String, Map<Integer, Box>>> boxesOf = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> msOf = new LinkedHashMap<>();
+    int mismatches = 0;
+    try (LocalPipeline pipeline = local.startPipeline(s);
+         Tap tap = new Tap(pipeline.settings())) {
+      Thread tapThread = new Thread(tap, "eval-tap");
+      tapThread.setDaemon(true);
+      tapThread.start();
+      Progress progress = new Progress("images evaluated" + (first ? "" : " on "
+          + LocalizationMode.resolve(s).get("saliency.method") + " maps for " + String.join(",", group)), items.size());
+      progress.draw();
+      LocalPipeline.Outcome o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress,
+          r -> { });
+      // The maps and boxes of a finished image came before its result, but the tap may not have read them yet.
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!tap.hasAll(o.results().values()) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      tap.stop();
+      tapThread.join(5_000);
+      String model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
+      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes for the other
+      // modes, and segmenting times measured alike for all of them.
+      Map<String, SegmenterStage> stages = new LinkedHashMap<>();
+      for (String m : group) {
+        stages.put(m, new SegmenterStage(new Localizer(SegmenterService.params(s.with("localization.mode", m))),
+            "eval"));
+      }
+      Progress again = new Progress("images re-segmented in " + group.size() + " mode(s)", items.size());
+      again.draw();
+      for (LocalPipeline.Item item : items) {
+        LocalizationResult r = o.results().get(item.id());
+        Tap.PerImage p = tap.images.getOrDefault(item.id(), new Tap.PerImage());
+        Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
+        Map<String, Double> modeMs = new LinkedHashMap<>();
+        if (r != null) {
+          for (Map.Entry<String, SegmenterStage> e : stages.entrySet()) {
+            Map<Integer, Box> boxes = new LinkedHashMap<>();
+            double ms = 0;
+            for (SaliencyTensor t : p.tensors.values()) {
+              BoxResult b = e.getValue().segment(t);
+              ms += b.getSegmentMs();
+              if (b.getBox().getBox() != null) {
+                boxes.put(b.getBox().getRank(), b.getBox().getBox());
+              }
+            }
+            modeBoxes.put(e.getKey(), boxes);
+            modeMs.put(e.getKey(), ms);
+          }
+          mismatches += pipelineMismatches(r, modeBoxes.get(group.get(0)));
+        }
+        boxesOf.put(item.id(), modeBoxes);
+        msOf.put(item.id(), modeMs);
+        again.step();
+      }
+      return new MapsRun(List.copyOf(group), o, tap.images, model, boxesOf, msOf, mismatches);
+    }
+  }
+
+  /** Class index by rank of a result (rank 0, the true class, included). */
+  static Map<Integer, Integer> classesOf(LocalizationResult r) {
+    Map<Integer, Integer> out = new java.util.TreeMap<>();
+    for (org.wsol.schema.ClassBox b : r.getBoxes()) {
+      out.put(b.getRank(), b.getClassIndex());
+    }
+    return out;
   }
 
   /** Boxes of the pipeline's result that differ from the re-run ones (rank 0 included). */

@@ -135,6 +135,52 @@ class EvalCommandIT {
     assertTrue(md.matches("(?s).*\\| segmenter, per map[^|]*\\| \\d+ ms \\|.*"), md);
   }
 
+  @Test
+  void modesOnDifferentMapsRunThePipelineOncePerMapAndMatchARunOfTheirOwn(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data.resolve("images"));
+    Files.copy(PHOTOS.resolve("hot_dog.jpg"), data.resolve("images/hot_dog.jpg"));
+    Files.copy(PHOTOS.resolve("opencv-doc_orange.jpg"), data.resolve("images/orange.jpg"));
+    Files.writeString(data.resolve("images.csv"), "image,class_idx,class_name\nhot_dog.jpg,934,hotdog\n"
+        + "orange.jpg,950,orange\n");
+    Files.writeString(data.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\n"
+        + "hot_dog.jpg,934," + csv(HOT_DOG_BOX) + "\norange.jpg,950," + csv(ORANGE_BOX) + "\n");
+    Path both = tmp.resolve("both");
+    Path alone = tmp.resolve("alone");
+    assertEquals(0, new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", both.toString(),
+        "--single-crop", "--segmenters", "1", "--modes", "gcam-extent,paper"));
+    assertEquals(0, new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", alone.toString(),
+        "--single-crop", "--segmenters", "1", "--modes", "paper"));
+
+    String md = Files.readString(both.resolve("eval.md"));
+    List<String[]> rows = tableRows(md);
+    assertEquals(4, rows.size(), md);
+    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
+    assertTrue(rows.get(1)[0].startsWith("GraphCut, mode paper (its own maps"), md);
+    assertTrue(md.contains("gradient-cam maps (gcam-extent) then gradient maps (paper)"), md);
+    String aloneMd = Files.readString(alone.resolve("eval.md"));
+    String[] paperAlone = tableRows(aloneMd).get(0);
+    for (int c = 1; c <= 3; c++) {
+      assertEquals(paperAlone[c], rows.get(1)[c], "paper's figures on its own maps are those of a run of its own\n"
+          + md + "\n" + aloneMd);
+    }
+    // Image by image: the paper row's IoUs in the two-map run are those of the paper-only run's pipeline.
+    List<String> a = Files.readAllLines(both.resolve("eval.csv"));
+    List<String> b = Files.readAllLines(alone.resolve("eval.csv"));
+    List<String> ha = splitCsv(a.get(0));
+    List<String> hb = splitCsv(b.get(0));
+    for (int i = 1; i < a.size(); i++) {
+      List<String> fa = splitCsv(a.get(i));
+      List<String> fb = splitCsv(b.get(i));
+      assertEquals(fb.get(hb.indexOf("image")), fa.get(ha.indexOf("image")));
+      for (String k : List.of("top1_iou", "gtknown_iou")) {
+        assertEquals(fb.get(hb.indexOf("graphcut_" + k)), fa.get(ha.indexOf("paper_" + k)), k + " of " + fa.get(0));
+      }
+    }
+    // The cost table times each mode with the saliency of its own maps.
+    assertTrue(md.matches("(?s).*\\| paper \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d\\.\\d\\dx \\|.*"), md);
+  }
+
   static String csv(int[] b) {
     return b[0] + "," + b[1] + "," + b[2] + "," + b[3];
   }

@@ -24,15 +24,17 @@ import org.wsol.schema.LocalizationScore;
 public final class Evaluation {
   /**
    * What the pipeline produced for one image; {@code result} null when none came. {@code modeBoxes}: for each
-   * further mode, its box per rank on the same maps; {@code modeSegmentMs}: each mode's segmenting time of the
-   * image's maps, measured alike for all modes (in-process, one thread).
+   * further mode, its box per rank (on the same maps, or on its own maps for a mode that needs other ones);
+   * {@code modeSegmentMs}: each mode's segmenting time of the image's maps, measured alike for all modes (in-process,
+   * one thread); {@code modeSaliencyMs}: the saliency time of the maps a mode segments, where they are not the
+   * pipeline's ({@code saliencyMs}).
    */
   public record Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
       double saliencyMs, double segmentMs, int segmentedMaps, Map<String, Map<Integer, Box>> modeBoxes,
-      Map<String, Double> modeSegmentMs) {
+      Map<String, Double> modeSegmentMs, Map<String, Double> modeSaliencyMs) {
     public Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
         double saliencyMs, double segmentMs, int segmentedMaps) {
-      this(image, truth, result, thresholdBoxes, saliencyMs, segmentMs, segmentedMaps, Map.of(), Map.of());
+      this(image, truth, result, thresholdBoxes, saliencyMs, segmentMs, segmentedMaps, Map.of(), Map.of(), Map.of());
     }
   }
 
@@ -52,6 +54,8 @@ public final class Evaluation {
   private final List<String> otherModes;
   private final Map<String, String> descriptions;
   private final List<Row> rows = new ArrayList<>();
+  /** Modes whose boxes come from maps of their own (another saliency.method), not the pipeline's. */
+  private java.util.Set<String> ownMaps = java.util.Set.of();
 
   /** Only the pipeline's boxes, of an unnamed mode. */
   public Evaluation() {
@@ -103,6 +107,12 @@ public final class Evaluation {
     return out;
   }
 
+  /** Declares the modes whose boxes were drawn on maps of their own (see {@link Input#modeSaliencyMs()}). */
+  public Evaluation withOwnMaps(java.util.Set<String> modes) {
+    this.ownMaps = java.util.Set.copyOf(modes);
+    return this;
+  }
+
   public List<Row> rows() {
     return rows;
   }
@@ -124,7 +134,8 @@ public final class Evaluation {
     out.add(pipeline());
     for (String m : otherModes) {
       String d = descriptions.getOrDefault(m, "");
-      out.add(new Method(m, "GraphCut, mode " + m + " (same maps)" + (d.isEmpty() ? "" : ": " + d),
+      String maps = ownMaps.contains(m) ? " (its own maps, a second pass of the pipeline)" : " (same maps)";
+      out.add(new Method(m, "GraphCut, mode " + m + maps + (d.isEmpty() ? "" : ": " + d),
           r -> r.modes().get(m)));
     }
     out.add(new Method("threshold", "baseline: largest 8-connected region above the 95% saliency quantile",
@@ -198,6 +209,13 @@ public final class Evaluation {
     return mean(r -> r.in().segmentMs(), r -> r.in().segmentedMaps() > 0);
   }
 
+  /** Mean saliency time per image of the maps a mode segments. */
+  public double meanModeSaliencyMs(String mode) {
+    return ownMaps.contains(mode)
+        ? mean(r -> r.in().modeSaliencyMs().get(mode), r -> r.in().modeSaliencyMs().getOrDefault(mode, 0.0) > 0)
+        : meanSaliencyMs();
+  }
+
   /** A mode's mean segmenting time per image, measured in-process alike for every mode. */
   public double meanModeSegmentMs(String mode) {
     return mean(r -> r.in().modeSegmentMs().get(mode), r -> r.in().modeSegmentMs().containsKey(mode));
@@ -229,7 +247,9 @@ public final class Evaluation {
         missing() == 0 ? "" : ", " + missing() + " without a complete result, counted as wrong"));
     b.append("A box is right when its class is the true class and its IoU with some true box is at least 0.5; "
         + "top-5 takes the best of the five predicted classes; GT-known segments the true class's map (rank 0). "
-        + "All rows use the same maps and the same classes. Intervals: 95% percentile bootstrap over images ("
+        + (ownMaps.isEmpty() ? "All rows use the same maps and the same classes."
+            : "All rows use the same classes; the modes marked so segment maps of their own, the others the "
+            + "pipeline's.") + " Intervals: 95% percentile bootstrap over images ("
         + Bootstrap.RESAMPLES + " resamples, fixed seed).\n\n");
     List<Method> ms = methods();
     Method centre = ms.get(ms.size() - 1);
@@ -269,15 +289,15 @@ public final class Evaluation {
       }
     }
     if (!timed.isEmpty()) {
-      b.append("\nCost per image on this CPU: the saliency above plus each mode's GraphCut on all maps of the image, "
-          + "re-run in-process on one thread so that the modes are timed alike:\n\n");
-      b.append("| mode | segmenting, ms/image | saliency + segmenting, ms/image | vs ").append(timed.get(0))
-          .append(" |\n|---|---:|---:|---:|\n");
-      double ref = meanSaliencyMs() + meanModeSegmentMs(timed.get(0));
+      b.append("\nCost per image on this CPU: the saliency of the maps a mode segments plus its GraphCut on all maps "
+          + "of the image, re-run in-process on one thread so that the modes are timed alike:\n\n");
+      b.append("| mode | saliency, ms/image | segmenting, ms/image | saliency + segmenting, ms/image | vs ")
+          .append(timed.get(0)).append(" |\n|---|---:|---:|---:|---:|\n");
+      double ref = meanModeSaliencyMs(timed.get(0)) + meanModeSegmentMs(timed.get(0));
       for (String m : timed) {
-        double total = meanSaliencyMs() + meanModeSegmentMs(m);
-        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2fx |%n", m, ms(meanModeSegmentMs(m)), ms(total),
-            total / ref));
+        double total = meanModeSaliencyMs(m) + meanModeSegmentMs(m);
+        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2fx |%n", m, ms(meanModeSaliencyMs(m)),
+            ms(meanModeSegmentMs(m)), ms(total), total / ref));
       }
     }
     return b.toString();

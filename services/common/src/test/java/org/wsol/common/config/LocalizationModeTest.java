@@ -13,6 +13,8 @@ class LocalizationModeTest {
   @Test
   void paperModeIsThePaperMethod() {
     Settings s = load(Map.of("localization.mode", "paper"));
+    assertEquals("gradient", s.get("saliency.method"), "the paper's maps are the raw gradient's");
+    assertEquals("seeds", s.get("segmenter.colour.models"), "the paper's colour models: from the seeds alone");
     assertEquals("0", s.get("segmenter.smoothing"));
     assertEquals("largest", s.get("segmenter.box"));
     assertEquals("1", s.get("segmenter.iterations"));
@@ -21,15 +23,21 @@ class LocalizationModeTest {
   }
 
   @Test
-  void eachModeSetsItsSwitchesAndTheDefaultIsTheExtentBox() {
-    assertEquals(Map.of("segmenter.smoothing", "0.035", "segmenter.box", "largest", "segmenter.iterations", "1"),
-        LocalizationMode.SMOOTH.settings());
-    assertEquals(Map.of("segmenter.smoothing", "0", "segmenter.box", "extent", "segmenter.iterations", "1"),
-        LocalizationMode.EXTENT.settings());
-    assertEquals(Map.of("segmenter.smoothing", "0", "segmenter.box", "extent", "segmenter.iterations", "5"),
-        LocalizationMode.EXTENT_ITER.settings());
+  void eachModeSetsItsSwitchesAndTheDefaultIsTheGatedMapWithTheExtentBox() {
+    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0.035", "segmenter.box", "largest",
+        "segmenter.iterations", "1", "segmenter.colour.models", "seeds"), LocalizationMode.SMOOTH.settings());
+    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0", "segmenter.box", "extent",
+        "segmenter.iterations", "1", "segmenter.colour.models", "seeds"), LocalizationMode.EXTENT.settings());
+    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0", "segmenter.box", "extent",
+        "segmenter.iterations", "5", "segmenter.colour.models", "seeds"), LocalizationMode.EXTENT_ITER.settings());
+    assertEquals(Map.of("saliency.method", "gradient-cam", "segmenter.smoothing", "0", "segmenter.box", "extent",
+        "segmenter.iterations", "1", "segmenter.colour.models", "grabcut"), LocalizationMode.GCAM_EXTENT.settings());
+    assertEquals("cam", LocalizationMode.CAM.saliencyMethod());
     Settings s = load(Map.of());
     assertEquals(LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
+    assertEquals("gcam-extent", s.get("localization.mode"));
+    assertEquals("gradient-cam", s.get("saliency.method"));
+    assertEquals("grabcut", s.get("segmenter.colour.models"));
     assertEquals("0", s.get("segmenter.smoothing"));
     assertEquals("extent", s.get("segmenter.box"));
     assertEquals("1", s.get("segmenter.iterations"));
@@ -46,6 +54,7 @@ class LocalizationModeTest {
   void unknownModeSaysWhichExist() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> load(Map.of("localization.mode", "best")));
-    assertTrue(e.getMessage().contains("paper, smooth, extent, smooth-extent, iter, extent-iter"), e.getMessage());
+    assertTrue(e.getMessage().contains("paper, smooth, extent, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, "
+        + "cam-extent, gcam, gcam-extent"), e.getMessage());
   }
 }

@@ -265,6 +265,19 @@ public final class SaliencyModel implements AutoCloseable {
 
     public Method method() { return method; }
 
+    /** Whether this model can give class activation maps (see {@link #method(Method)}). */
+    public boolean hasClassActivations() {
+        if (classifierWeights != null) {
+            return true;
+        }
+        try {
+            loadClassifier();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /**
      * Finds the last linear layer among the parameters (the 2-D one with one row per class, and its bias) and checks
      * that {@value #FEATURES_METHOD} exists and feeds it, so that a model without them fails now, with what to do.

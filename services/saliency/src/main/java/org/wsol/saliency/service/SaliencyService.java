@@ -35,9 +35,9 @@ public final class SaliencyService implements AutoCloseable {
         .workingShortSide(s.getInt("saliency.working.size"))
         .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
         .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
-        .fullView(s.getBoolean("saliency.full.view"))
-        .method(SaliencyModel.Method.of(s.get("saliency.method")));
-    log.info("saliency model {} on {}", model.spec().modelId(), model.device());
+        .fullView(s.getBoolean("saliency.full.view"));
+    model.method(method(s, settings, model));
+    log.info("saliency model {} on {}, {} maps", model.spec().modelId(), model.device(), model.method().id);
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
         .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")), s.getLong("saliency.batch.max.bytes"));
@@ -45,6 +45,24 @@ public final class SaliencyService implements AutoCloseable {
         this::isReady);
     runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "saliency-worker");
+  }
+
+  /**
+   * The maps to compute. A method the user set must work (the model refuses with what to do); one that only comes
+   * from the localisation mode falls back to the gradient, with a warning, for a model that cannot give class
+   * activation maps (a plain torch.jit.trace export), so that the default mode does not lock such models out.
+   */
+  static SaliencyModel.Method method(Settings resolved, Settings given, SaliencyModel model) {
+    SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get("saliency.method"));
+    if (m != SaliencyModel.Method.GRADIENT && given.get("saliency.method", "").isBlank()
+        && !model.hasClassActivations()) {
+      log.warn("{} has no '{}' method for class activation maps, which localization.mode={} uses (saliency.method={}):"
+          + " computing gradient maps instead. Export the model with that method (see README, Your own model) or set"
+          + " localization.mode=extent to silence this.", model.spec().modelId(), "features",
+          resolved.get("localization.mode"), m.id);
+      return SaliencyModel.Method.GRADIENT;
+    }
+    return m;
   }
 
   /** "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name + .json. */
