@@ -30,14 +30,7 @@ class EvalCommandIT {
 
   @Test
   void tableIsConsistentAndTheCentreBaselineMatchesAnIndependentIou(@TempDir Path tmp) throws Exception {
-    Path data = tmp.resolve("data");
-    Files.createDirectories(data.resolve("images"));
-    Files.copy(PHOTOS.resolve("hot_dog.jpg"), data.resolve("images/hot_dog.jpg"));
-    Files.copy(PHOTOS.resolve("opencv-doc_orange.jpg"), data.resolve("images/orange.jpg"));
-    Files.writeString(data.resolve("images.csv"), "image,class_idx,class_name\nhot_dog.jpg,934,hotdog\n"
-        + "orange.jpg,950,orange\n");
-    Files.writeString(data.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\n"
-        + "hot_dog.jpg,934," + csv(HOT_DOG_BOX) + "\norange.jpg,950," + csv(ORANGE_BOX) + "\n");
+    Path data = twoPhotos(tmp);
     Path out = tmp.resolve("out");
 
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -137,14 +130,7 @@ class EvalCommandIT {
 
   @Test
   void modesOnDifferentMapsRunThePipelineOncePerMapAndMatchARunOfTheirOwn(@TempDir Path tmp) throws Exception {
-    Path data = tmp.resolve("data");
-    Files.createDirectories(data.resolve("images"));
-    Files.copy(PHOTOS.resolve("hot_dog.jpg"), data.resolve("images/hot_dog.jpg"));
-    Files.copy(PHOTOS.resolve("opencv-doc_orange.jpg"), data.resolve("images/orange.jpg"));
-    Files.writeString(data.resolve("images.csv"), "image,class_idx,class_name\nhot_dog.jpg,934,hotdog\n"
-        + "orange.jpg,950,orange\n");
-    Files.writeString(data.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\n"
-        + "hot_dog.jpg,934," + csv(HOT_DOG_BOX) + "\norange.jpg,950," + csv(ORANGE_BOX) + "\n");
+    Path data = twoPhotos(tmp);
     Path both = tmp.resolve("both");
     Path alone = tmp.resolve("alone");
     assertEquals(0, new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", both.toString(),
@@ -179,6 +165,19 @@ class EvalCommandIT {
     }
     // The cost table times each mode with the saliency of its own maps.
     assertTrue(md.matches("(?s).*\\| paper \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d\\.\\d\\dx \\|.*"), md);
+  }
+
+  /** A dataset of two sample photos with the hand-made boxes. */
+  static Path twoPhotos(Path tmp) throws java.io.IOException {
+    Path data = tmp.resolve("data");
+    Files.createDirectories(data.resolve("images"));
+    Files.copy(PHOTOS.resolve("hot_dog.jpg"), data.resolve("images/hot_dog.jpg"));
+    Files.copy(PHOTOS.resolve("opencv-doc_orange.jpg"), data.resolve("images/orange.jpg"));
+    Files.writeString(data.resolve("images.csv"), "image,class_idx,class_name\nhot_dog.jpg,934,hotdog\n"
+        + "orange.jpg,950,orange\n");
+    Files.writeString(data.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\n"
+        + "hot_dog.jpg,934," + csv(HOT_DOG_BOX) + "\norange.jpg,950," + csv(ORANGE_BOX) + "\n");
+    return data;
   }
 
   static String csv(int[] b) {

@@ -29,17 +29,7 @@ class SaliencyGradientTest {
         JsonNode meta = new ObjectMapper().readTree(TestSupport.bytes("fixtures/fixtures.json"));
         images = meta.get("images");
         size = meta.get("size").asInt();
-        int sample = 3 * size * size;
-        input = new float[images.size() * sample];
-        ModelSpec spec = model.spec();
-        for (int i = 0; i < images.size(); i++) {
-            byte[] hwc = TestSupport.bytes("fixtures/" + images.get(i).get("pixels").asText());
-            int[] rgb = new int[size * size];
-            for (int p = 0; p < rgb.length; p++) {
-                rgb[p] = (hwc[3 * p] & 0xff) << 16 | (hwc[3 * p + 1] & 0xff) << 8 | (hwc[3 * p + 2] & 0xff);
-            }
-            Images.normalise(rgb, size, 0, 0, size, false, spec.mean(), spec.std(), input, i * sample);
-        }
+        input = TestSupport.fixtureInput(images, size, model.spec());
     }
 
     @Test

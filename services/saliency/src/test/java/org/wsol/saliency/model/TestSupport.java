@@ -22,6 +22,21 @@ final class TestSupport {
         return model;
     }
 
+    /** The fixtures' 224 x 224 photos (listed in {@code images} with a "pixels" file each), normalised for spec. */
+    static float[] fixtureInput(com.fasterxml.jackson.databind.JsonNode images, int size, ModelSpec spec) {
+        int sample = 3 * size * size;
+        float[] input = new float[images.size() * sample];
+        for (int i = 0; i < images.size(); i++) {
+            byte[] hwc = bytes("fixtures/" + images.get(i).get("pixels").asText());
+            int[] rgb = new int[size * size];
+            for (int p = 0; p < rgb.length; p++) {
+                rgb[p] = (hwc[3 * p] & 0xff) << 16 | (hwc[3 * p + 1] & 0xff) << 8 | (hwc[3 * p + 2] & 0xff);
+            }
+            Images.normalise(rgb, size, 0, 0, size, false, spec.mean(), spec.std(), input, i * sample);
+        }
+        return input;
+    }
+
     static byte[] bytes(String resource) {
         try (InputStream in = TestSupport.class.getResourceAsStream("/" + resource)) {
             if (in == null) {
