@@ -306,10 +306,25 @@ public final class SaliencyModel implements AutoCloseable {
         int channels = (int) w.getShape().get(1);
         try (NDManager m = model.getNDManager().newSubManager()) {
             float[] probe = new float[3 * size * size];
-            NDArray f = features(m, m.create(probe, new Shape(1, 3, size, size)));
+            java.util.Random r = new java.util.Random(1);
+            for (int i = 0; i < probe.length; i++) {
+                probe[i] = (float) r.nextGaussian();
+            }
+            NDArray x = m.create(probe, new Shape(1, 3, size, size));
+            NDArray f = features(m, x);
             if (f.getShape().dimension() != 4 || f.getShape().get(1) != channels) {
                 throw new IllegalStateException(spec + ": '" + FEATURES_METHOD + "' returns " + f.getShape()
                         + ", not N x " + channels + " x h x w" + hint);
+            }
+            // The CAM is only the class's evidence map if the logits really are this layer over the features' mean.
+            float[] spelt = f.reshape(1, channels, -1).mean(new int[] {2}).matMul(w.transpose()).add(b).toFloatArray();
+            float[] logits = IValueUtils.forward(block, new NDList(x), false).singletonOrThrow().toFloatArray();
+            for (int c = 0; c < numClasses; c++) {
+                if (Math.abs(spelt[c] - logits[c]) > 1e-3f * Math.max(1f, Math.abs(logits[c]))) {
+                    throw new IllegalStateException(spec + ": its logits are not a linear layer over the spatial mean "
+                            + "of '" + FEATURES_METHOD + "' (class " + c + ": " + logits[c] + " vs " + spelt[c] + ")"
+                            + hint);
+                }
             }
         }
         NDManager keep = model.getNDManager();

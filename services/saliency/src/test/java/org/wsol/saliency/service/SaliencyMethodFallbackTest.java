@@ -20,7 +20,11 @@ import org.wsol.saliency.model.SaliencyModel;
 class SaliencyMethodFallbackTest {
 
   static SaliencyModel tiny() throws Exception {
-    Path json = Path.of(SaliencyMethodFallbackTest.class.getResource("/models/tiny-traced/model.json").toURI());
+    return tiny("tiny-traced");
+  }
+
+  static SaliencyModel tiny(String name) throws Exception {
+    Path json = Path.of(SaliencyMethodFallbackTest.class.getResource("/models/" + name + "/model.json").toURI());
     return SaliencyModel.load(ModelSpec.fromJson(json));
   }
 
@@ -47,6 +51,16 @@ class SaliencyMethodFallbackTest {
           () -> model.method(SaliencyService.method(LocalizationMode.resolve(given), given, model)));
       assertTrue(e.getMessage().contains("has no 'features' method") && e.getMessage().contains("add_cam_method.py")
           && e.getMessage().contains("saliency.method=gradient"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aFeaturesMethodWhoseLogitsAreNotOneLayerOverItIsRefused() throws Exception {
+    try (SaliencyModel model = tiny("tiny-deep-head")) {
+      assertFalse(model.hasClassActivations(), "a CAM from the last of two layers is not the class's evidence");
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> model.method(SaliencyModel.Method.CAM));
+      assertTrue(e.getMessage().contains("not a linear layer over the spatial mean"), e.getMessage());
     }
   }
 
