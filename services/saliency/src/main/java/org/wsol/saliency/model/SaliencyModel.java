@@ -326,6 +326,11 @@ public final class SaliencyModel implements AutoCloseable {
                             + hint);
                 }
             }
+        } catch (ai.djl.engine.EngineException e) {
+            // PyTorch refused the probe (the method fails on an input, or its output does not fit the last layer):
+            // the same answer as a missing method, so that the default mode can fall back instead of failing.
+            throw new IllegalStateException(spec + ": '" + FEATURES_METHOD + "' failed on a " + size + "-px probe: "
+                    + e.getMessage() + hint, e);
         }
         NDManager keep = model.getNDManager();
         this.classifierWeights = w.toFloatArray();
