@@ -56,6 +56,15 @@ public final class ModelSpec {
         this.std = std.clone();
     }
 
+    /**
+     * The same model fed square inputs of {@code pixels} a side. A fully convolutional classifier (global average
+     * pooling before its last layer) takes any size; a larger input gives a finer last feature map.
+     */
+    public ModelSpec withInputSize(int pixels) {
+        if (pixels < 32) throw new IllegalArgumentException("input size must be at least 32 pixels: " + pixels);
+        return new ModelSpec(modelId, modelPath, modelUrl, classes, pixels, mean, std);
+    }
+
     /** Reads a sidecar; relative file names are resolved against its folder. */
     public static ModelSpec fromJson(Path json) {
         Path dir = json.toAbsolutePath().getParent();

@@ -211,10 +211,13 @@ public final class SaliencyModel implements AutoCloseable {
     public ModelSpec spec() { return spec; }
     public Device device() { return device; }
 
-    /** Shorter side of the working image (default 256, as in the paper). */
+    /**
+     * Shorter side of the working image (default 256, as in the paper). Ten crops need it at least the input size;
+     * a single view resizes the whole working image to the input, so any size will do.
+     */
     public SaliencyModel workingShortSide(int pixels) {
-        if (pixels < size) {
-            throw new IllegalArgumentException("working image must be at least the input size " + size);
+        if (pixels < 1) {
+            throw new IllegalArgumentException("working image side must be positive: " + pixels);
         }
         this.workingShortSide = pixels;
         return this;
@@ -441,6 +444,10 @@ public final class SaliencyModel implements AutoCloseable {
     }
 
     public Prepared prepare(List<BufferedImage> images, Mode mode) {
+        if (mode == Mode.TEN_CROP && workingShortSide < size) {
+            throw new IllegalArgumentException("ten crops need a working image of at least the input size " + size
+                    + " (saliency.working.size is " + workingShortSide + ")");
+        }
         int n = images.size();
         int crops = cropsPerImage(mode);
         int per = inputsPerImage(mode);

@@ -31,7 +31,7 @@ public final class SaliencyService implements AutoCloseable {
     Settings s = LocalizationMode.resolve(settings);
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
-    this.model = SaliencyModel.load(modelSpec(s.get("saliency.model")))
+    this.model = SaliencyModel.load(inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
         .workingShortSide(s.getInt("saliency.working.size"))
         .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
         .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
@@ -63,6 +63,19 @@ public final class SaliencyService implements AutoCloseable {
       return SaliencyModel.Method.GRADIENT;
     }
     return m;
+  }
+
+  /** The spec fed inputs of saliency.input.size ('model' or empty: the model's own size). */
+  public static ModelSpec inputSize(ModelSpec spec, String setting) {
+    String v = setting.trim();
+    if (v.isEmpty() || v.equals("model")) {
+      return spec;
+    }
+    try {
+      return spec.withInputSize(Integer.parseInt(v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("saliency.input.size is '" + v + "': use 'model' or a side in pixels, e.g. 320");
+    }
   }
 
   /** "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name + .json. */

@@ -118,18 +118,22 @@ public final class GraphCutSegmenter {
     }
 
     /**
-     * GMMs on the seed colours (and, with {@link SegmenterParams.ColourModels#GRABCUT}, the undecided
-     * pixels' colours in the background model): k-means initialisation, then one assign/re-learn step
+     * GMMs on the seed colours (and the undecided pixels' colours in the background model with
+     * {@link SegmenterParams.ColourModels#GRABCUT}, in the foreground model with {@link SegmenterParams.ColourModels#RECT}): k-means initialisation, then one assign/re-learn step
      * (one grabCut iteration).
      */
     public Models fitSeedModels(int[] rgb, byte[] seeds) {
         boolean undecidedToBg = params.colourModels() == SegmenterParams.ColourModels.GRABCUT;
+        boolean undecidedToFg = params.colourModels() == SegmenterParams.ColourModels.RECT;
         int nf = 0, nb = 0;
-        for (byte s : seeds) if (s == FOREGROUND_SEED) nf++; else if (s == BACKGROUND_SEED || undecidedToBg) nb++;
+        for (byte s : seeds) {
+            if (s == FOREGROUND_SEED || (s == UNDECIDED && undecidedToFg)) nf++;
+            else if (s == BACKGROUND_SEED || undecidedToBg) nb++;
+        }
         if (nf == 0 || nb == 0) throw new IllegalArgumentException("need both seed kinds: " + nf + " foreground, " + nb + " background");
         double[] fs = new double[3 * nf], bs = new double[3 * nb];
         for (int i = 0, f = 0, b = 0; i < seeds.length; i++) {
-            if (seeds[i] == FOREGROUND_SEED) f = put(fs, f, rgb[i]);
+            if (seeds[i] == FOREGROUND_SEED || (seeds[i] == UNDECIDED && undecidedToFg)) f = put(fs, f, rgb[i]);
             else if (seeds[i] == BACKGROUND_SEED || undecidedToBg) b = put(bs, b, rgb[i]);
         }
         GaussianMixture bg = new GaussianMixture(params.components()).fit(bs, nb, params.seed()).refit(bs, nb);

@@ -59,6 +59,7 @@ public final class Localizer {
             // The raw gradient map is speckled at pixel scale; a blur makes its top quantile a few coherent seeds.
             map = MapFilters.gaussianBlur(saliency, width, height, params.smoothing() * Math.min(width, height));
         }
+        if (params.seeding() == SegmenterParams.SeedRule.MASS_BOX) return fromMassBox(width, height, map, rgb, t0);
         byte[] seeds = seeds(width, height, map, params.foregroundQuantile(), params.backgroundQuantile());
         if (rgb == null || rgb.length != saliency.length)
             throw new IllegalArgumentException("image has " + (rgb == null ? "no" : rgb.length) + " pixels, saliency map "
@@ -78,6 +79,41 @@ public final class Localizer {
                 : ConnectedComponents.largest(seg.foreground(), width, height);
         long t3 = System.nanoTime();
         return new Result(Optional.ofNullable(c.box()), c.area(), width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
+    }
+
+    /**
+     * GrabCut from the rectangle around the map's mass ({@link MassBoxSeeds}). No positive mass: no box. A rectangle
+     * that leaves almost no background: the mass box itself, as there is no background colour to learn.
+     */
+    private Result fromMassBox(int width, int height, float[] map, int[] rgb, long t0) {
+        checkFinite(width, height, map);
+        if (rgb == null || rgb.length != map.length)
+            throw new IllegalArgumentException("image has " + (rgb == null ? "no" : rgb.length) + " pixels, saliency map "
+                    + map.length + " (" + width + "×" + height + ")");
+        Box mass = MassBoxSeeds.massBox(map, width, height, MassBoxSeeds.TAIL);
+        if (mass == null) {
+            long t = System.nanoTime();
+            return new Result(Optional.empty(), 0, width, height, t - t0, 0, 0, t - t0);
+        }
+        Box rect = MassBoxSeeds.widen(mass, width, height, MassBoxSeeds.MARGIN);
+        byte[] seeds = MassBoxSeeds.seeds(map, width, height, rect, MassBoxSeeds.CORE);
+        int background = 0;
+        for (byte s : seeds) if (s == GraphCutSegmenter.BACKGROUND_SEED) background++;
+        long t1 = System.nanoTime();
+        if (background < MassBoxSeeds.MIN_BACKGROUND_SHARE * seeds.length) {
+            return new Result(Optional.of(mass), mass.width() * mass.height(), width, height, t1 - t0, 0, 0, t1 - t0);
+        }
+        GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
+        long t2 = System.nanoTime();
+        ConnectedComponents.Component c = params.box() == SegmenterParams.BoxRule.EXTENT
+                ? ConnectedComponents.extent(seg.foreground(), width, height,
+                        (int) Math.ceil(params.extentMinShare() * width * height))
+                : ConnectedComponents.largest(seg.foreground(), width, height);
+        long t3 = System.nanoTime();
+        // Nothing left on the foreground side (possible only when the core lies outside the rectangle): the mass box.
+        Box box = c.box() != null ? c.box() : mass;
+        int area = c.box() != null ? c.area() : mass.width() * mass.height();
+        return new Result(Optional.of(box), area, width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
     }
 
     /**

@@ -15,13 +15,14 @@ package org.wsol.segmenter.graphcut;
  *                  side (0 = none, the paper)
  * @param box which foreground pixels the box bounds (paper: the largest component)
  * @param extentMinShare with {@link BoxRule#EXTENT}: components smaller than this share of the map are left out
+ * @param seeding where the seeds come from (paper: the map's quantiles)
  */
 public record SegmenterParams(double foregroundQuantile, double backgroundQuantile, double gamma, double lambda,
                               int iterations, int components, long seed, ColourModels colourModels,
-                              double smoothing, BoxRule box, double extentMinShare) {
+                              double smoothing, BoxRule box, double extentMinShare, SeedRule seeding) {
     /** The paper's method with OpenCV grabCut's constants. */
     public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L,
-            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01);
+            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01, SeedRule.QUANTILES);
 
     /** Pixels the first-iteration colour models learn from (later iterations use the current labelling). */
     public enum ColourModels {
@@ -31,7 +32,21 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
          * As OpenCV's {@code grabCut(..., GC_INIT_WITH_MASK)} with undecided pixels marked {@code GC_PR_BGD}:
          * the background model also learns from every undecided pixel.
          */
-        GRABCUT
+        GRABCUT,
+        /**
+         * As OpenCV's {@code grabCut} initialised with a rectangle: undecided pixels (inside the rectangle) are
+         * probable foreground, so the foreground model learns from them and the background model from the
+         * background seeds alone. Meant for {@link SeedRule#MASS_BOX}.
+         */
+        RECT
+    }
+
+    /** Where the seeds come from. */
+    public enum SeedRule {
+        /** The paper: foreground above the map's foregroundQuantile, background below its backgroundQuantile. */
+        QUANTILES,
+        /** GrabCut from a rectangle around the map's mass ({@link MassBoxSeeds}); the quantiles are not used. */
+        MASS_BOX
     }
 
     /** What the box is drawn around. */
@@ -50,37 +65,42 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         if (!(lambda > 0)) throw new IllegalArgumentException("lambda must be > 0 (may be infinite): " + lambda);
         if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1: " + iterations);
         if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
-        if (colourModels == null) throw new IllegalArgumentException("colourModels must be SEEDS or GRABCUT");
+        if (colourModels == null) throw new IllegalArgumentException("colourModels must be SEEDS, GRABCUT or RECT");
+        if (seeding == null) throw new IllegalArgumentException("seeding must be QUANTILES or MASS_BOX");
         if (!(smoothing >= 0 && smoothing <= 1)) throw new IllegalArgumentException("smoothing must be in [0, 1] (a fraction of the shorter side): " + smoothing);
         if (box == null) throw new IllegalArgumentException("box rule is required (LARGEST or EXTENT)");
         if (!(extentMinShare >= 0 && extentMinShare < 1)) throw new IllegalArgumentException("extentMinShare must be in [0, 1): " + extentMinShare);
     }
 
     public SegmenterParams withQuantiles(double foreground, double background) {
-        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare);
+        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
     }
 
     public SegmenterParams withLambda(double l) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels, smoothing, box, extentMinShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
     }
 
     public SegmenterParams withIterations(int n) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels, smoothing, box, extentMinShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
     }
 
     public SegmenterParams withSeed(long s) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels, smoothing, box, extentMinShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels, smoothing, box, extentMinShare, seeding);
     }
 
     public SegmenterParams withSmoothing(double sigmaShare) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, sigmaShare, box, extentMinShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, sigmaShare, box, extentMinShare, seeding);
     }
 
     public SegmenterParams withBox(BoxRule rule, double minShare) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, rule, minShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, rule, minShare, seeding);
     }
 
     public SegmenterParams withColourModels(ColourModels m) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m, smoothing, box, extentMinShare);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m, smoothing, box, extentMinShare, seeding);
+    }
+
+    public SegmenterParams withSeeding(SeedRule rule) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, rule);
     }
 }

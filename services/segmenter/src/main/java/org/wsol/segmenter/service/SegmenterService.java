@@ -47,14 +47,23 @@ public final class SegmenterService implements AutoCloseable {
         .withIterations(s.getInt("segmenter.iterations"))
         .withSmoothing(s.getDouble("segmenter.smoothing"))
         .withBox(rule, s.getDouble("segmenter.extent.min.share"))
-        .withColourModels(colourModels(s.get("segmenter.colour.models")));
+        .withColourModels(colourModels(s.get("segmenter.colour.models")))
+        .withSeeding(seeding(s.get("segmenter.seeds")));
+  }
+
+  static SegmenterParams.SeedRule seeding(String v) {
+    return switch (v.trim()) {
+      case "quantiles" -> SegmenterParams.SeedRule.QUANTILES;
+      case "mass-box" -> SegmenterParams.SeedRule.MASS_BOX;
+      default -> throw new IllegalArgumentException("segmenter.seeds is '" + v + "': use 'quantiles' or 'mass-box'");
+    };
   }
 
   static SegmenterParams.ColourModels colourModels(String v) {
     try {
       return SegmenterParams.ColourModels.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("segmenter.colour.models is '" + v + "': use 'seeds' or 'grabcut'");
+      throw new IllegalArgumentException("segmenter.colour.models is '" + v + "': use 'seeds', 'grabcut' or 'rect'");
     }
   }
 
