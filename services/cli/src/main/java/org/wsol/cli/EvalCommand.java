@@ -28,16 +28,18 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Localisation quality on a dataset with ground-truth boxes, the way the literature reports it:",
         "top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
-        "Also the literature's measures on the same maps and classes: CAM with Zhou et al.'s 20% rule (a pass on",
-        "class activation maps), MaxBoxAcc and MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map",
-        "threshold with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every row.",
-        "Runs the whole pipeline in this process (embedded broker) like the demo. Writes eval.md and eval.csv.",
-        "The last two lines are:",
-        "  vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]: the first mode minus the",
-        "    centred box, in percentage points, with paired 95% bootstrap intervals; top1/top5 are differences of",
-        "    localisation ERROR (negative = the mode is better), gtknown of GT-known ACCURACY (positive = better),",
-        "    as in eval.md's paired-difference table;",
-        "  top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
+        "Also the literature's measures on the same maps and classes: CAM with Zhou",
+        "et al.'s 20%% rule (a pass on class activation maps), MaxBoxAcc and",
+        "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
+        "with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every",
+        "row. Runs the whole pipeline in this process (embedded broker) like the demo.",
+        "Writes eval.md and eval.csv. The last two lines are",
+        "vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]",
+        "the first mode minus the centred box in percentage points, with paired 95%%",
+        "bootstrap intervals: top1/top5 are differences of localisation ERROR",
+        "(negative = the mode is better), gtknown of GT-known ACCURACY (positive =",
+        "better), as in eval.md's table of paired differences; then",
+        "top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
 class EvalCommand implements Callable<Integer> {
   static final int TOP_K = 5;
 
@@ -55,12 +57,12 @@ class EvalCommand implements Callable<Integer> {
           + "else localization.mode's. Explicit segmenter.smoothing/segmenter.box settings apply to every mode."})
   List<String> modes;
 
-  @Option(names = "--off-centre", description = {"a framing that is not ImageNet's: cut each image to 70% of its "
+  @Option(names = "--off-centre", description = {"a framing that is not ImageNet's: cut each image to 70%% of its "
       + "width and height, the corner crop that keeps most of its true boxes (their union), clip the boxes to it, "
-      + "and leave out the images whose crop keeps under 80% of them (the count is printed)"})
+      + "and leave out the images whose crop keeps under 80%% of them (the count is printed)"})
   boolean offCentre;
 
-  @Option(names = "--no-cam-rule", description = {"skip the CAM row (Zhou et al.'s 20% rule), and so the pipeline "
+  @Option(names = "--no-cam-rule", description = {"skip the CAM row (Zhou et al.'s 20%% rule), and so the pipeline "
       + "pass on class activation maps it needs when no mode segments them"})
   boolean noCamRule;
 

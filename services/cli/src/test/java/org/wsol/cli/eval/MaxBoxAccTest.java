@@ -93,6 +93,55 @@ class MaxBoxAccTest {
     }
   }
 
+  @Test
+  void theOnePassSweepAgreesWithThresholdingEachLevelOnItsOwn() {
+    // Random speckled maps: at every threshold, the union-find's components must be those of a plain labelling.
+    java.util.Random rnd = new java.util.Random(28);
+    for (int trial = 0; trial < 20; trial++) {
+      int w = 5 + rnd.nextInt(12);
+      int h = 5 + rnd.nextInt(12);
+      float[] m = new float[w * h];
+      for (int i = 0; i < m.length; i++) {
+        m[i] = rnd.nextInt(6) == 0 ? rnd.nextFloat() * 0.3f : rnd.nextFloat();
+      }
+      List<Box> truth = List.of(new Box(rnd.nextInt(w / 2), rnd.nextInt(h / 2), w / 2 + 1 + rnd.nextInt(w / 2),
+          h / 2 + 1 + rnd.nextInt(h / 2)));
+      ThresholdSweep.Curve c = ThresholdSweep.sweep(m, w, h, 2 * w, 3 * h, truth);
+      int[] q = ThresholdSweep.quantise(m);
+      for (int i = 0; i < ThresholdSweep.STEPS; i++) {
+        int t = (int) (ThresholdSweep.threshold(i) * 255);
+        boolean[] mask = new boolean[m.length];
+        for (int p = 0; p < m.length; p++) {
+          mask[p] = q[p] > t;
+        }
+        org.wsol.segmenter.graphcut.Box big = org.wsol.segmenter.graphcut.ConnectedComponents.largest(mask, w, h)
+            .box();
+        double expected = big == null ? 0
+            : ThresholdSweep.scaledIou(big.x0(), big.y0(), big.x1(), big.y1(), w, h, 2 * w, 3 * h, truth);
+        assertEquals((float) expected, c.largestIou()[i], 1e-6f, "trial " + trial + " threshold index " + i);
+        assertEquals((float) bestOfAll(mask, w, h, truth), c.bestIou()[i], 1e-6f, "trial " + trial + " index " + i);
+      }
+    }
+  }
+
+  /** The best IoU over every 8-connected component's box, by peeling off the largest one at a time. */
+  static double bestOfAll(boolean[] mask, int w, int h, List<Box> truth) {
+    boolean[] left = mask.clone();
+    double best = 0;
+    while (true) {
+      org.wsol.segmenter.graphcut.ConnectedComponents.Component c =
+          org.wsol.segmenter.graphcut.ConnectedComponents.largest(left, w, h);
+      if (c.box() == null) {
+        return best;
+      }
+      org.wsol.segmenter.graphcut.Box b = c.box();
+      best = Math.max(best, ThresholdSweep.scaledIou(b.x0(), b.y0(), b.x1(), b.y1(), w, h, 2 * w, 3 * h, truth));
+      for (int p = 0; p < left.length; p++) {
+        left[p] &= !c.mask()[p];
+      }
+    }
+  }
+
   /** A 6x6 map: 0.5 over the first rectangle, then 1 over the second (x0, y0, x1, y1, half-open). */
   static float[] map(int[] half, int[] one) {
     float[] m = new float[W * W];
