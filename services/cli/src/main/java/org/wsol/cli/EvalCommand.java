@@ -7,26 +7,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.wsol.cli.eval.Baselines;
 import org.wsol.cli.eval.EvalDataset;
 import org.wsol.cli.eval.Evaluation;
-import org.wsol.common.avro.WireFormat;
+import org.wsol.cli.eval.OffCentreImages;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
-import org.wsol.common.image.SaliencyMaps;
-import org.wsol.common.kafka.Topics;
 import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
+import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.Localizer;
@@ -39,8 +28,18 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = {"Localisation quality on a dataset with ground-truth boxes, the way the literature reports it:",
         "top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
-        "Runs the whole pipeline in this process (embedded broker) like the demo. Writes eval.md and eval.csv.",
-        "The last line is: top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
+        "Also the literature's measures on the same maps and classes: CAM with Zhou",
+        "et al.'s 20%% rule (a pass on class activation maps), MaxBoxAcc and",
+        "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
+        "with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every",
+        "row. Runs the whole pipeline in this process (embedded broker) like the demo.",
+        "Writes eval.md and eval.csv. The last two lines are",
+        "vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]",
+        "the first mode minus the centred box in percentage points, with paired 95%%",
+        "bootstrap intervals: top1/top5 are differences of localisation ERROR",
+        "(negative = the mode is better), gtknown of GT-known ACCURACY (positive =",
+        "better), as in eval.md's table of paired differences; then",
+        "top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
 class EvalCommand implements Callable<Integer> {
   static final int TOP_K = 5;
 
@@ -58,11 +57,37 @@ class EvalCommand implements Callable<Integer> {
           + "else localization.mode's. Explicit segmenter.smoothing/segmenter.box settings apply to every mode."})
   List<String> modes;
 
+  @Option(names = "--off-centre", description = {"a framing that is not ImageNet's: cut each image to 70%% of its "
+      + "width and height, the corner crop that keeps most of its true boxes (their union), clip the boxes to it, "
+      + "and leave out the images whose crop keeps under 80%% of them (the count is printed)"})
+  boolean offCentre;
+
+  @Option(names = "--no-cam-rule", description = {"skip the CAM row (Zhou et al.'s 20%% rule), and so the pipeline "
+      + "pass on class activation maps it needs when no mode segments them"})
+  boolean noCamRule;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     local.logTo(out.resolve("eval.log"));
     List<EvalDataset.Item> data = EvalDataset.read(dataset);
+    Map<String, byte[]> framed = new LinkedHashMap<>();
+    String framing = "";
+    if (offCentre) {
+      OffCentreImages.Result r = OffCentreImages.of(data);
+      data = new ArrayList<>();
+      for (OffCentreImages.Framed f : r.kept()) {
+        data.add(new EvalDataset.Item(f.item().id(), f.item().file(), f.truth()));
+        framed.put(f.item().id(), f.png());
+      }
+      framing = String.format(", off-centre crops (70%% x 70%%, the corner keeping most of the true boxes): %d of %d "
+          + "images kept, %d left out (their crop kept under 80%% of their true boxes)", r.kept().size(),
+          r.kept().size() + r.leftOut(), r.leftOut());
+      System.err.printf("wsol eval --off-centre: %d image(s) left out, %d kept%n", r.leftOut(), r.kept().size());
+      if (data.isEmpty()) {
+        throw new IllegalArgumentException("--off-centre left out every image of " + dataset);
+      }
+    }
     Settings s = local.settings();
     List<String> modeIds = new ArrayList<>();
     for (String m : modes == null ? List.of(s.get("localization.mode")) : modes) {
@@ -109,19 +134,32 @@ class EvalCommand implements Callable<Integer> {
         mode += " (" + s.get("saliency.combine.weights") + " weights)";
       }
     }
+    // The CAM row needs class activation maps: a pass of its own when no mode segments them.
+    boolean camPass = !noCamRule && !groups.containsKey("cam");
+    if (camPass) {
+      mode += " then cam maps (the CAM row)";
+    }
     System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
         dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));
     List<LocalPipeline.Item> items = new ArrayList<>();
+    Map<String, GroundTruth> truth = new LinkedHashMap<>();
     for (EvalDataset.Item d : data) {
-      items.add(new LocalPipeline.Item(d.id(), d.file(), d.truth()));
+      items.add(new LocalPipeline.Item(d.id(), d.file(), d.truth(), framed.get(d.id())));
+      truth.put(d.id(), d.truth());
     }
     java.util.Set<String> ownMaps = new java.util.LinkedHashSet<>();
     groups.values().stream().skip(1).forEach(ownMaps::addAll);
+    String firstMaps = groups.keySet().iterator().next();
     Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
-        .withOwnMaps(ownMaps);
+        .withOwnMaps(ownMaps).withMeasures(firstMaps, noCamRule ? null : camPass ? "a pass of its own" : "the "
+            + String.join(",", groups.getOrDefault("cam", List.of())) + " pass");
     List<MapsRun> runs = new ArrayList<>();
-    for (List<String> group : groups.values()) {
-      runs.add(runPipeline(s.with("localization.mode", group.get(0)), items, group, runs.isEmpty()));
+    for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+      runs.add(runPipeline(s.with("localization.mode", group.getValue().get(0)), items, group.getValue(),
+          runs.isEmpty(), runs.isEmpty() ? truth : Map.of(), !noCamRule && group.getKey().equals("cam")));
+    }
+    if (camPass) {
+      runs.add(runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));
     }
     MapsRun first = runs.get(0);
     LocalPipeline.Outcome o = first.outcome();
@@ -130,10 +168,11 @@ class EvalCommand implements Callable<Integer> {
     int classMismatches = 0;
     for (EvalDataset.Item d : data) {
       LocalizationResult r = o.results().get(d.id());
-      Tap.PerImage p = first.images().getOrDefault(d.id(), new Tap.PerImage());
+      EvalTap.PerImage p = first.images().getOrDefault(d.id(), new EvalTap.PerImage());
       Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
       Map<String, Double> modeMs = new LinkedHashMap<>();
       Map<String, Double> modeSaliencyMs = new LinkedHashMap<>();
+      Map<Integer, Box> camRuleBoxes = new LinkedHashMap<>();
       for (MapsRun run : runs) {
         LocalizationResult own = run.outcome().results().get(d.id());
         if (r == null || own == null) {
@@ -144,19 +183,23 @@ class EvalCommand implements Callable<Integer> {
         }
         modeBoxes.putAll(run.boxes().getOrDefault(d.id(), Map.of()));
         modeMs.putAll(run.segmentMs().getOrDefault(d.id(), Map.of()));
-        Tap.PerImage q = run.images().get(d.id());
+        EvalTap.PerImage q = run.images().get(d.id());
+        if (q != null) {
+          camRuleBoxes.putAll(q.camRuleBoxes);
+        }
         for (String m : run.modes()) {
           modeSaliencyMs.put(m, q == null ? 0.0 : q.saliencyMs);
         }
       }
       ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
           p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
-          modeMs, modeSaliencyMs));
+          modeMs, modeSaliencyMs, camRuleBoxes, p.curves));
     }
-    String title = String.format("Localisation quality: %s, %d images, %s, model %s", dataset.getFileName(), ev.n(),
-        mode, model);
+    String title = String.format("Localisation quality: %s, %d images%s, %s, model %s", dataset.getFileName(), ev.n(),
+        framing, mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
-        + (local.singleCrop ? " --single-crop" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
+        + (local.singleCrop ? " --single-crop" : "") + (offCentre ? " --off-centre" : "")
+        + (noCamRule ? " --no-cam-rule" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
         + (modes == null && local.mode != null ? " --mode " + local.mode : "") + smoothGrad + "`\n";
     if (classMismatches > 0) {
       // Every method ranks the classes on the same logits (CAM methods spell out the model's own last layer).
@@ -182,6 +225,7 @@ class EvalCommand implements Callable<Integer> {
     }
     System.out.printf("wrote %s and %s in %.1f s%n", out.resolve("eval.md"), out.resolve("eval.csv"),
         (System.nanoTime() - t0) / 1e9);
+    System.out.println(ev.vsCentreLine());
     System.out.println(ev.summaryLine());
     return o.failed().isEmpty() && o.missing().isEmpty() ? 0 : 1;
   }
@@ -190,22 +234,23 @@ class EvalCommand implements Callable<Integer> {
    * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it tapped, and each
    * mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run in-process on those maps.
    */
-  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, Tap.PerImage> images, String model,
+  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, EvalTap.PerImage> images, String model,
       Map<String, Map<String, Map<Integer, Box>>> boxes, Map<String, Map<String, Double>> segmentMs, int mismatches) {}
 
   /** Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then every mode. */
-  private MapsRun runPipeline(Settings s, List<LocalPipeline.Item> items, List<String> group, boolean first)
-      throws Exception {
+  private MapsRun runPipeline(Settings s, List<LocalPipeline.Item> items, List<String> group, boolean first,
+      Map<String, GroundTruth> truth, boolean camRule) throws Exception {
     Map<String, Map<String, Map<Integer, Box>>> boxesOf = new LinkedHashMap<>();
     Map<String, Map<String, Double>> msOf = new LinkedHashMap<>();
     int mismatches = 0;
     try (LocalPipeline pipeline = local.startPipeline(s);
-         Tap tap = new Tap(pipeline.settings())) {
+         EvalTap tap = new EvalTap(pipeline.settings(), truth, camRule)) {
       Thread tapThread = new Thread(tap, "eval-tap");
       tapThread.setDaemon(true);
       tapThread.start();
       Progress progress = new Progress("images evaluated" + (first ? "" : " on "
-          + LocalizationMode.resolve(s).get("saliency.method") + " maps for " + String.join(",", group)), items.size());
+          + LocalizationMode.resolve(s).get("saliency.method") + " maps for "
+          + (group.isEmpty() ? "the CAM row" : String.join(",", group))), items.size());
       progress.draw();
       LocalPipeline.Outcome o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress,
           r -> { });
@@ -228,7 +273,7 @@ class EvalCommand implements Callable<Integer> {
       again.draw();
       for (LocalPipeline.Item item : items) {
         LocalizationResult r = o.results().get(item.id());
-        Tap.PerImage p = tap.images.getOrDefault(item.id(), new Tap.PerImage());
+        EvalTap.PerImage p = tap.images.getOrDefault(item.id(), new EvalTap.PerImage());
         Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
         Map<String, Double> modeMs = new LinkedHashMap<>();
         if (r != null) {
@@ -245,7 +290,9 @@ class EvalCommand implements Callable<Integer> {
             modeBoxes.put(e.getKey(), boxes);
             modeMs.put(e.getKey(), ms);
           }
-          mismatches += pipelineMismatches(r, modeBoxes.get(group.get(0)));
+          if (!group.isEmpty()) {
+            mismatches += pipelineMismatches(r, modeBoxes.get(group.get(0)));
+          }
         }
         boxesOf.put(item.id(), modeBoxes);
         msOf.put(item.id(), modeMs);
@@ -273,81 +320,5 @@ class EvalCommand implements Callable<Integer> {
       }
     }
     return n;
-  }
-
-  /** Reads the saliency and boxes topics: baseline boxes on each map, and the stages' times. */
-  static final class Tap implements Runnable, AutoCloseable {
-    static final class PerImage {
-      final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
-      final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
-      /** The maps by rank, to re-segment them in other modes. */
-      final Map<Integer, SaliencyTensor> tensors = new ConcurrentHashMap<>();
-      volatile double saliencyMs;
-    }
-
-    final Map<String, PerImage> images = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Topics topics;
-    private final Deserializer<SaliencyTensor> saliency;
-    private final Deserializer<BoxResult> boxes;
-    private volatile boolean running = true;
-
-    Tap(Settings s) {
-      topics = Topics.from(s);
-      WireFormat wire = WireFormat.from(s);
-      saliency = wire.serde(SaliencyTensor.class).deserializer();
-      boxes = wire.serde(BoxResult.class).deserializer();
-      Properties c = s.consumer();
-      c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-eval-" + UUID.randomUUID());
-      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-      c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-      consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(List.of(topics.saliency(), topics.boxes()));
-    }
-
-    @Override
-    public void run() {
-      while (running) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.topic().equals(topics.saliency())) {
-            SaliencyTensor t = saliency.deserialize(r.topic(), r.value());
-            PerImage p = images.computeIfAbsent(t.getImageId(), k -> new PerImage());
-            p.saliencyMs = t.getSaliencyMs();
-            p.tensors.put(t.getRank(), t);
-            Box b = Baselines.thresholdBox(SaliencyMaps.decode(t), t.getMapWidth(), t.getMapHeight(),
-                Baselines.THRESHOLD_QUANTILE, t.getOriginalWidth(), t.getOriginalHeight());
-            if (b != null) {
-              p.thresholdBoxes.put(t.getRank(), b);
-            }
-          } else {
-            BoxResult b = boxes.deserialize(r.topic(), r.value());
-            images.computeIfAbsent(b.getImageId(), k -> new PerImage()).segmentMs.put(b.getBox().getRank(),
-                b.getSegmentMs());
-          }
-        }
-      }
-    }
-
-    /** Whether the maps and boxes of every rank of these results have been read. */
-    boolean hasAll(Iterable<LocalizationResult> results) {
-      for (LocalizationResult r : results) {
-        PerImage p = images.get(r.getImageId());
-        if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.tensors.size() < r.getBoxes().size()
-            || p.saliencyMs == 0) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    void stop() {
-      running = false;
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

@@ -95,9 +95,14 @@ public final class ImageProducer implements AutoCloseable {
   }
 
   public Future<RecordMetadata> sendFile(String id, Path file, int topK, GroundTruth truth) throws IOException {
-    ImageEvent e = ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(Files.readAllBytes(file)))
+    return sendBytes(id, Files.readAllBytes(file), file.getFileName().toString(), topK, truth);
+  }
+
+  /** Sends an encoded image held in memory, named {@code sourceName}. */
+  public Future<RecordMetadata> sendBytes(String id, byte[] image, String sourceName, int topK, GroundTruth truth) {
+    ImageEvent e = ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image))
         .setTopK(topK).setGroundTruth(truth).setProducedAt(Instant.now())
-        .setSourceName(file.getFileName().toString()).build();
+        .setSourceName(sourceName).build();
     return producer.send(new ProducerRecord<>(topic, id, e));
   }
 

@@ -38,7 +38,15 @@ import org.wsol.segmenter.service.SegmenterService;
  */
 public final class LocalPipeline implements AutoCloseable {
   /** One image to localise; {@code truth} may be null. */
-  public record Item(String id, Path file, GroundTruth truth) {}
+  /**
+   * An image to send: the file's bytes, or {@code bytes} when given (an image made in memory, e.g. the eval's
+   * off-centre crops; {@code file} then only names it).
+   */
+  public record Item(String id, Path file, GroundTruth truth, byte[] bytes) {
+    public Item(String id, Path file, GroundTruth truth) {
+      this(id, file, truth, null);
+    }
+  }
 
   /**
    * What came back: results by image id (in arrival order), images that failed (id to reason, from the
@@ -142,7 +150,8 @@ public final class LocalPipeline implements AutoCloseable {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       try (ImageProducer producer = new ImageProducer(settings)) {
         for (Item it : items) {
-          sent.add(producer.sendFile(it.id(), it.file(), topK, it.truth()));
+          sent.add(it.bytes() == null ? producer.sendFile(it.id(), it.file(), topK, it.truth())
+              : producer.sendBytes(it.id(), it.bytes(), it.file().getFileName().toString(), topK, it.truth()));
         }
         for (Future<RecordMetadata> f : sent) {
           f.get(60, TimeUnit.SECONDS);

@@ -59,7 +59,40 @@ class EvalCommandIT {
     String md = Files.readString(out.resolve("eval.md"));
     assertTrue(printed.contains(md.strip().split("\n")[0]), "the table is printed too");
     List<String[]> rows = tableRows(md);
-    assertEquals(3, rows.size(), md);
+    assertEquals(6, rows.size(), md);
+    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
+    assertTrue(rows.get(1)[0].startsWith("baseline: largest 8-connected region"), md);
+    assertTrue(rows.get(2)[0].startsWith("literature: CAM with Zhou et al. 2016's rule"), md);
+    assertTrue(rows.get(3)[0].startsWith("upper bound, peeks at the true boxes: MaxBoxAcc ("), md);
+    assertTrue(rows.get(4)[0].startsWith("upper bound, peeks at the true boxes: MaxBoxAccV2 ("), md);
+    assertTrue(rows.get(5)[0].startsWith("baseline: centred box"), md);
+    String[] centreRow = rows.get(5);
+    for (String[] r : rows) {
+      assertEquals(11, r.length, String.join(" | ", r));
+      // The IoU 0.5 column is the GT-known column; a higher level can only lose images.
+      assertEquals(r[3], r[8], "GT-known = box accuracy at IoU 0.5: " + String.join(" | ", r));
+      double a3 = num(r[7]);
+      double a5 = num(r[8]);
+      double a7 = num(r[9]);
+      assertTrue(a3 >= a5 && a5 >= a7, String.join(" | ", r));
+      assertEquals((a3 + a5 + a7) / 3, num(r[10]), 0.11, "mean of the three: " + String.join(" | ", r));
+    }
+    assertEquals("—", rows.get(4)[1], "MaxBoxAccV2 has no top-1 figure");
+    // MaxBoxAccV2 at 0.5 considers every component's box at every threshold: it cannot be below MaxBoxAcc.
+    assertTrue(num(rows.get(4)[8]) >= num(rows.get(3)[8]), md);
+
+    // The comparison line, next to last: the table's figures, in points, with intervals around them.
+    Matcher vs = Pattern.compile("vs_centre_box top1=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\] "
+        + "top5=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\] "
+        + "gtknown=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\]").matcher(lines[lines.length - 2]);
+    assertTrue(vs.matches(), "next to last line: " + lines[lines.length - 2]);
+    assertEquals(num(rows.get(0)[1]) - num(centreRow[1]), Double.parseDouble(vs.group(1)), 0.11, "top-1 error diff");
+    assertEquals(num(rows.get(0)[2]) - num(centreRow[2]), Double.parseDouble(vs.group(4)), 0.11, "top-5 error diff");
+    assertEquals(num(rows.get(0)[3]) - num(centreRow[3]), Double.parseDouble(vs.group(7)), 0.11, "GT-known diff");
+    for (int g : new int[] {1, 4, 7}) {
+      double d = Double.parseDouble(vs.group(g));
+      assertTrue(Double.parseDouble(vs.group(g + 1)) <= d && d <= Double.parseDouble(vs.group(g + 2)), vs.group());
+    }
     // The GraphCut row is the last line's figures, in percent.
     assertEquals(pct(top1Err), rows.get(0)[1], md);
     assertEquals(pct(top5Err), rows.get(0)[2], md);
@@ -76,6 +109,8 @@ class EvalCommandIT {
     int cls1 = 0;
     int cls5 = 0;
     int centreGtk = 0;
+    int centreGtk3 = 0;
+    int centreGtk7 = 0;
     int centreTop1 = 0;
     for (String line : csv.subList(1, csv.size())) {
       List<String> f = splitCsv(line);
@@ -107,18 +142,25 @@ class EvalCommandIT {
       assertEquals(c1 && iou >= 0.5, Boolean.parseBoolean(f.get(header.indexOf("centre_top1_correct"))), line);
       assertEquals(c5 && iou >= 0.5, Boolean.parseBoolean(f.get(header.indexOf("centre_top5_correct"))), line);
       centreGtk += iou >= 0.5 ? 1 : 0;
+      centreGtk3 += iou >= 0.3 ? 1 : 0;
+      centreGtk7 += iou >= 0.7 ? 1 : 0;
       centreTop1 += c1 && iou >= 0.5 ? 1 : 0;
       assertTrue(Double.parseDouble(f.get(header.indexOf("saliency_ms"))) > 0, line);
       assertTrue(Double.parseDouble(f.get(header.indexOf("segment_ms"))) > 0, line);
     }
     assertEquals(1, centreGtk, "the hand-made boxes: the centred box matches the hot dog's and misses the orange's");
-    assertEquals("50.0%", rows.get(2)[3], md);
-    assertEquals(pct(1 - centreTop1 / 2.0), rows.get(2)[1], md);
+    assertEquals("50.0%", centreRow[3], md);
+    assertEquals(pct(1 - centreTop1 / 2.0), centreRow[1], md);
+    assertEquals(pct(centreGtk3 / 2.0), centreRow[7], "the centred box at IoU 0.3, computed here");
+    assertEquals(pct(centreGtk7 / 2.0), centreRow[9], "the centred box at IoU 0.7, computed here");
     assertEquals(pct(1 - top1Loc / 2.0), rows.get(0)[1], "table vs CSV, top-1");
     assertEquals(pct(1 - top5Loc / 2.0), rows.get(0)[2], "table vs CSV, top-5");
     assertEquals(pct(gtk / 2.0), rows.get(0)[3], "table vs CSV, GT-known");
     assertTrue(md.contains("top-1 accuracy " + pct(cls1 / 2.0) + ", top-5 accuracy " + pct(cls5 / 2.0)), md);
     for (String[] r : rows) {
+      if (r[1].equals("—")) {
+        continue;
+      }
       double e1 = Double.parseDouble(r[1].replace("%", ""));
       double e5 = Double.parseDouble(r[2].replace("%", ""));
       assertTrue(e5 <= e1, "top-5 error <= top-1 error: " + String.join(" | ", r));
@@ -140,7 +182,7 @@ class EvalCommandIT {
 
     String md = Files.readString(both.resolve("eval.md"));
     List<String[]> rows = tableRows(md);
-    assertEquals(4, rows.size(), md);
+    assertEquals(7, rows.size(), md);
     assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
     assertTrue(rows.get(1)[0].startsWith("GraphCut, mode paper (its own maps"), md);
     assertTrue(md.contains("gradient-cam maps (gcam-extent) then gradient maps (paper)"), md);
@@ -165,6 +207,50 @@ class EvalCommandIT {
     }
     // The cost table times each mode with the saliency of its own maps.
     assertTrue(md.matches("(?s).*\\| paper \\| \\d+ \\| \\d+ \\| \\d+ \\| \\d\\.\\d\\dx \\|.*"), md);
+  }
+
+  @Test
+  void offCentreCutsEachImageToACornerAndLeavesOutThoseItWouldCut(@TempDir Path tmp) throws Exception {
+    // hot_dog.jpg, 512x384, box [64,448) x [48,336) in the middle: any 358x269 corner crop keeps 294 x 221 of its
+    // 384 x 288 pixels (58.7%): left out. The orange's box [0,200)^2 is whole in the top-left 358x358 crop, where
+    // the centred box [52,305)^2 has IoU 148^2 / (253^2 + 200^2 - 148^2) = 0.267 with it.
+    Path data = twoPhotos(tmp);
+    Path out = tmp.resolve("off");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      code = new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", out.toString(),
+          "--single-crop", "--segmenters", "1", "--off-centre", "--no-cam-rule");
+    } finally {
+      System.setOut(old);
+    }
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    System.out.println(printed);
+    assertEquals(0, code, printed);
+    String md = Files.readString(out.resolve("eval.md"));
+    assertTrue(md.contains("1 of 2 images kept, 1 left out"), md);
+    String[] lines = printed.strip().split("\n");
+    assertTrue(lines[lines.length - 1].endsWith(" n=1"), lines[lines.length - 1]);
+    assertTrue(lines[lines.length - 2].startsWith("vs_centre_box top1="), lines[lines.length - 2]);
+    List<String[]> rows = tableRows(md);
+    assertEquals(5, rows.size(), "no CAM row with --no-cam-rule\n" + md);
+    String[] centre = rows.get(4);
+    assertTrue(centre[0].startsWith("baseline: centred box"), md);
+    assertEquals("0.0%", centre[3], md);
+    assertEquals("0.0%", centre[7], "IoU 0.267 < 0.3\n" + md);
+    List<String> csv = Files.readAllLines(out.resolve("eval.csv"));
+    assertEquals(2, csv.size(), "the orange only");
+    List<String> header = splitCsv(csv.get(0));
+    List<String> f = splitCsv(csv.get(1));
+    assertEquals("orange.jpg", f.get(0));
+    assertEquals(21904.0 / (253 * 253 + 200 * 200 - 21904), Double.parseDouble(f.get(header.indexOf(
+        "centre_gtknown_iou"))), 1e-4, "the centred box of the 358x358 crop against the clipped box");
+  }
+
+  static double num(String cell) {
+    return Double.parseDouble(cell.replace("%", ""));
   }
 
   /** A dataset of two sample photos with the hand-made boxes. */

@@ -27,21 +27,24 @@ public final class Evaluation {
    * further mode, its box per rank (on the same maps, or on its own maps for a mode that needs other ones);
    * {@code modeSegmentMs}: each mode's segmenting time of the image's maps, measured alike for all modes (in-process,
    * one thread); {@code modeSaliencyMs}: the saliency time of the maps a mode segments, where they are not the
-   * pipeline's ({@code saliencyMs}).
+   * pipeline's ({@code saliencyMs}); {@code camRuleBoxes}: Zhou et al.'s 20% box of each rank's class activation
+   * map; {@code curves}: each rank's map of the pipeline swept over Choe et al.'s thresholds.
    */
   public record Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
       double saliencyMs, double segmentMs, int segmentedMaps, Map<String, Map<Integer, Box>> modeBoxes,
-      Map<String, Double> modeSegmentMs, Map<String, Double> modeSaliencyMs) {
+      Map<String, Double> modeSegmentMs, Map<String, Double> modeSaliencyMs, Map<Integer, Box> camRuleBoxes,
+      Map<Integer, ThresholdSweep.Curve> curves) {
     public Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
         double saliencyMs, double segmentMs, int segmentedMaps) {
-      this(image, truth, result, thresholdBoxes, saliencyMs, segmentMs, segmentedMaps, Map.of(), Map.of(), Map.of());
+      this(image, truth, result, thresholdBoxes, saliencyMs, segmentMs, segmentedMaps, Map.of(), Map.of(), Map.of(),
+          Map.of(), Map.of());
     }
   }
 
   /** One image, scored. Scores are null when the image has no result. */
   public record Row(Input in, int top1Class, String top1Label, boolean top1Cls, boolean top5Cls,
       LocalizationScore method, LocalizationScore threshold, LocalizationScore centre,
-      Map<String, LocalizationScore> modes) {
+      Map<String, LocalizationScore> modes, LocalizationScore camRule) {
     boolean gtKnown(LocalizationScore s) {
       return s != null && s.getGtKnownIou() >= Scoring.IOU_THRESHOLD;
     }
@@ -56,6 +59,12 @@ public final class Evaluation {
   private final List<Row> rows = new ArrayList<>();
   /** Modes whose boxes come from maps of their own (another saliency.method), not the pipeline's. */
   private java.util.Set<String> ownMaps = java.util.Set.of();
+  /** The saliency.method of the pipeline's maps (the MaxBoxAcc rows'). */
+  String maps = "";
+  /** Where the CAM row's maps come from; null: no CAM row. */
+  String camRuleSource;
+  private MaxBoxAcc.Best maxBoxAcc;
+  private int maxBoxAccRows = -1;
 
   /** Only the pipeline's boxes, of an unnamed mode. */
   public Evaluation() {
@@ -78,7 +87,7 @@ public final class Evaluation {
     Row row;
     Map<String, LocalizationScore> modes = new LinkedHashMap<>();
     if (r == null) {
-      row = new Row(in, -1, "", false, false, null, null, null, modes);
+      row = new Row(in, -1, "", false, false, null, null, null, modes, null);
     } else {
       int trueClass = in.truth().getClassIndex();
       ClassBox top1 = r.getBoxes().stream().filter(b -> b.getRank() == 1).findFirst().orElse(null);
@@ -92,7 +101,8 @@ public final class Evaluation {
           top1 != null && top1.getClassIndex() == trueClass, top5,
           Scoring.score(r.getBoxes(), in.truth()),
           Scoring.score(withBoxes(r.getBoxes(), rank -> in.thresholdBoxes().get(rank)), in.truth()),
-          Scoring.score(withBoxes(r.getBoxes(), rank -> centre), in.truth()), modes);
+          Scoring.score(withBoxes(r.getBoxes(), rank -> centre), in.truth()), modes,
+          Scoring.score(withBoxes(r.getBoxes(), rank -> in.camRuleBoxes().get(rank)), in.truth()));
     }
     rows.add(row);
     return row;
@@ -110,6 +120,16 @@ public final class Evaluation {
   /** Declares the modes whose boxes were drawn on maps of their own (see {@link Input#modeSaliencyMs()}). */
   public Evaluation withOwnMaps(java.util.Set<String> modes) {
     this.ownMaps = java.util.Set.copyOf(modes);
+    return this;
+  }
+
+  /**
+   * Declares the measures drawn on the maps: {@code maps} names the pipeline's maps (swept in {@link Input#curves()})
+   * and {@code camRuleSource} says where the CAM row's maps come from (null: no CAM row).
+   */
+  public Evaluation withMeasures(String maps, String camRuleSource) {
+    this.maps = maps;
+    this.camRuleSource = camRuleSource;
     return this;
   }
 
@@ -140,9 +160,78 @@ public final class Evaluation {
     }
     out.add(new Method("threshold", "baseline: largest 8-connected region above the 95% saliency quantile",
         Row::threshold));
-    out.add(new Method("centre", "baseline: centred box, 50% of the image area, the image's aspect ratio",
-        Row::centre));
+    if (camRuleSource != null) {
+      out.add(new Method("cam20", "literature: CAM with Zhou et al. 2016's rule (pixels at or above 20% of the map's "
+          + "maximum, box of the largest 8-connected component), on class activation maps (" + camRuleSource + ")",
+          Row::camRule));
+    }
+    if (hasCurves()) {
+      out.add(new Method("maxboxacc", String.format(Locale.ROOT, "upper bound, peeks at the true boxes: MaxBoxAcc "
+          + "(Choe et al. 2020), box of the largest component at the one threshold of the normalised %s maps that is "
+          + "best for the whole dataset at IoU 0.5 (t = %.2f)", maps, ThresholdSweep.threshold(
+          maxBoxAcc().thresholdIndex())), this::maxBoxAccScore));
+    }
+    out.add(centre());
     return out;
+  }
+
+  Method centre() {
+    return new Method("centre", "baseline: centred box, 50% of the image area, the image's aspect ratio",
+        Row::centre);
+  }
+
+  boolean hasCurves() {
+    return rows.stream().anyMatch(r -> !r.in().curves().isEmpty());
+  }
+
+  /** The curves of the true class's maps (rank 0), zeros for an image without one (counted as wrong). */
+  List<ThresholdSweep.Curve> gtKnownCurves() {
+    ThresholdSweep.Curve none = new ThresholdSweep.Curve(new float[ThresholdSweep.STEPS],
+        new float[ThresholdSweep.STEPS]);
+    return rows.stream().map(r -> r.in().result() == null ? none : r.in().curves().getOrDefault(0, none)).toList();
+  }
+
+  /** MaxBoxAcc's threshold over the images added so far. */
+  MaxBoxAcc.Best maxBoxAcc() {
+    if (maxBoxAccRows != rows.size()) {
+      maxBoxAcc = MaxBoxAcc.maxBoxAcc(gtKnownCurves());
+      maxBoxAccRows = rows.size();
+    }
+    return maxBoxAcc;
+  }
+
+  /** MaxBoxAccV2 over the images (GT-known). */
+  public MaxBoxAcc.V2 maxBoxAccV2() {
+    return MaxBoxAcc.v2(gtKnownCurves());
+  }
+
+  /**
+   * An image scored with the largest component's box at MaxBoxAcc's threshold, for every rank (top-1 and top-5
+   * with the predicted classes' maps, GT-known with the true class's), like {@link Scoring#score}.
+   */
+  LocalizationScore maxBoxAccScore(Row r) {
+    LocalizationResult res = r.in().result();
+    if (res == null) {
+      return null;
+    }
+    int i = maxBoxAcc().thresholdIndex();
+    int trueClass = r.in().truth().getClassIndex();
+    double top1 = 0;
+    boolean top5 = false;
+    double gtKnown = 0;
+    for (ClassBox b : res.getBoxes()) {
+      ThresholdSweep.Curve c = r.in().curves().get(b.getRank());
+      double iou = c == null ? 0 : c.largestIou()[i];
+      boolean rightClass = b.getClassIndex() == trueClass;
+      if (b.getRank() == 0) {
+        gtKnown = iou;
+      } else if (rightClass) {
+        top1 = b.getRank() == 1 ? iou : top1;
+        top5 |= iou >= Scoring.IOU_THRESHOLD;
+      }
+    }
+    return LocalizationScore.newBuilder().setTop1Iou((float) top1).setTop1Correct(top1 >= Scoring.IOU_THRESHOLD)
+        .setTop5Correct(top5).setGtKnownIou((float) gtKnown).build();
   }
 
   /** Share of images for which {@code right} holds (missing results count as wrong). */
@@ -175,6 +264,11 @@ public final class Evaluation {
   public double top1LocErr(Method m) { return 1 - share(top1Right(m)); }
   public double top5LocErr(Method m) { return 1 - share(top5Right(m)); }
   public double gtKnownLocAcc(Method m) { return share(gtKnownRight(m)); }
+
+  /** GT-known box accuracy at IoU level {@code iou}: the share of images whose true class's box reaches it. */
+  public double boxAcc(Method m, double iou) {
+    return share(r -> m.score().apply(r) != null && m.score().apply(r).getGtKnownIou() >= iou);
+  }
 
   /** 95% bootstrap interval of an error rate (1 - the share of right images). */
   Bootstrap.Interval errorInterval(Predicate<Row> right) {
@@ -229,78 +323,14 @@ public final class Evaluation {
     return rows.stream().filter(r -> r.in().result() == null || !r.in().result().getComplete()).count();
   }
 
-  /** The table in Markdown. */
+  /** The table in Markdown (see {@link EvalReport}). */
   public String markdown(String title) {
-    StringBuilder b = new StringBuilder();
-    b.append("## ").append(title).append("\n\n");
-    b.append("| boxes from | top-1 loc. error | top-5 loc. error | GT-known loc. accuracy | top-1 err. 95% CI "
-        + "| top-5 err. 95% CI | GT-known 95% CI |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|\n");
-    for (Method m : methods()) {
-      b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", m.label(), pct(top1LocErr(m)),
-          pct(top5LocErr(m)), pct(gtKnownLocAcc(m)), range(errorInterval(top1Right(m))),
-          range(errorInterval(top5Right(m))), range(accuracyInterval(gtKnownRight(m)))));
-    }
-    b.append('\n');
-    b.append(String.format(Locale.ROOT, "Classification: top-1 accuracy %s, top-5 accuracy %s (%d images%s).%n%n",
-        pct(top1ClsAcc()), pct(top5ClsAcc()), n(),
-        missing() == 0 ? "" : ", " + missing() + " without a complete result, counted as wrong"));
-    b.append("A box is right when its class is the true class and its IoU with some true box is at least 0.5; "
-        + "top-5 takes the best of the five predicted classes; GT-known segments the true class's map (rank 0). "
-        + (ownMaps.isEmpty() ? "All rows use the same maps and the same classes."
-            : "All rows use the same classes; the modes marked so segment maps of their own, the others the "
-            + "pipeline's.") + " Intervals: 95% percentile bootstrap over images ("
-        + Bootstrap.RESAMPLES + " resamples, fixed seed).\n\n");
-    List<Method> ms = methods();
-    Method centre = ms.get(ms.size() - 1);
-    if (!otherModes.isEmpty()) {
-      b.append("Paired differences in points (row minus reference, on the same resampled images; an interval that "
-          + "holds 0 is no evidence of a difference):\n\n");
-      b.append("| boxes from | top-5 err. vs centred box | GT-known acc. vs centred box | top-5 err. vs ")
-          .append(pipelineMode).append(" | GT-known acc. vs ").append(pipelineMode).append(" |\n");
-      b.append("|---|---:|---:|---:|---:|\n");
-      Method first = ms.get(0);
-      for (Method m : ms.subList(0, ms.size() - 1)) {
-        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", m.key(),
-            diff(top5LocErr(m) - top5LocErr(centre), errorDifference(top5Right(m), top5Right(centre))),
-            diff(gtKnownLocAcc(m) - gtKnownLocAcc(centre),
-                Bootstrap.difference(outcomes(gtKnownRight(m)), outcomes(gtKnownRight(centre)), Bootstrap.RESAMPLES,
-                    Bootstrap.SEED)),
-            m == first ? "" : diff(top5LocErr(m) - top5LocErr(first), errorDifference(top5Right(m), top5Right(first))),
-            m == first ? "" : diff(gtKnownLocAcc(m) - gtKnownLocAcc(first),
-                Bootstrap.difference(outcomes(gtKnownRight(m)), outcomes(gtKnownRight(first)), Bootstrap.RESAMPLES,
-                    Bootstrap.SEED))));
-      }
-      b.append('\n');
-    }
-    b.append("| stage | mean time |\n|---|---:|\n");
-    b.append(String.format(Locale.ROOT, "| saliency, per image (its share of a batch, all classes) | %s ms |%n",
-        ms(meanSaliencyMs())));
-    b.append(String.format(Locale.ROOT, "| segmenter, per map (one class of one image) | %s ms |%n",
-        ms(meanSegmentMsPerMap())));
-    b.append(String.format(Locale.ROOT, "| segmenter, per image (all its maps) | %s ms |%n",
-        ms(meanSegmentMsPerImage())));
-    b.append(String.format(Locale.ROOT, "| end-to-end, image produced to result complete (includes queueing: "
-        + "all images are sent at once) | %s ms |%n", ms(meanLatencyMs())));
-    List<String> timed = new ArrayList<>();
-    for (String m : allModes()) {
-      if (!Double.isNaN(meanModeSegmentMs(m))) {
-        timed.add(m);
-      }
-    }
-    if (!timed.isEmpty()) {
-      b.append("\nCost per image on this CPU: the saliency of the maps a mode segments plus its GraphCut on all maps "
-          + "of the image, re-run in-process on one thread so that the modes are timed alike:\n\n");
-      b.append("| mode | saliency, ms/image | segmenting, ms/image | saliency + segmenting, ms/image | vs ")
-          .append(timed.get(0)).append(" |\n|---|---:|---:|---:|---:|\n");
-      double ref = meanModeSaliencyMs(timed.get(0)) + meanModeSegmentMs(timed.get(0));
-      for (String m : timed) {
-        double total = meanModeSaliencyMs(m) + meanModeSegmentMs(m);
-        b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2fx |%n", m, ms(meanModeSaliencyMs(m)),
-            ms(meanModeSegmentMs(m)), ms(total), total / ref));
-      }
-    }
-    return b.toString();
+    return EvalReport.markdown(this, title);
+  }
+
+  /** One line per image (see {@link EvalReport}). */
+  public String csv() {
+    return EvalReport.csv(this);
   }
 
   List<String> allModes() {
@@ -310,6 +340,18 @@ public final class Evaluation {
     return out;
   }
 
+  String pipelineMode() {
+    return pipelineMode;
+  }
+
+  boolean hasOtherModes() {
+    return !otherModes.isEmpty();
+  }
+
+  boolean hasOwnMaps() {
+    return !ownMaps.isEmpty();
+  }
+
   /** The machine-readable summary: the command's last line. */
   public String summaryLine() {
     Method m = pipeline();
@@ -317,49 +359,26 @@ public final class Evaluation {
         top5LocErr(m), top1LocErr(m), gtKnownLocAcc(m), n());
   }
 
-  /** One line per image. */
-  public String csv() {
-    StringBuilder b = new StringBuilder("image,true_class,top1_class,top1_label,top1_cls_correct,top5_cls_correct");
-    List<Method> ms = methods();
-    for (Method m : ms) {
-      String k = m.key();
-      b.append(',').append(k).append("_top1_iou,").append(k).append("_top1_correct,").append(k)
-          .append("_top5_correct,").append(k).append("_gtknown_iou");
-    }
-    b.append(",complete,saliency_ms,segment_ms,latency_ms\n");
-    for (Row r : rows) {
-      b.append(csvField(r.in().image())).append(',').append(r.in().truth().getClassIndex()).append(',')
-          .append(r.top1Class()).append(',').append(csvField(r.top1Label())).append(',')
-          .append(r.top1Cls()).append(',').append(r.top5Cls());
-      for (Method m : ms) {
-        LocalizationScore s = m.score().apply(r);
-        b.append(String.format(Locale.ROOT, ",%.4f,%b,%b,%.4f", s == null ? 0f : s.getTop1Iou(),
-            s != null && s.getTop1Correct(), s != null && s.getTop5Correct(), s == null ? 0f : s.getGtKnownIou()));
-      }
-      LocalizationResult res = r.in().result();
-      b.append(String.format(Locale.ROOT, ",%b,%.1f,%.1f,%s%n", res != null && res.getComplete(), r.in().saliencyMs(),
-          r.in().segmentMs(), res == null ? "" : Long.toString(res.getLatencyMs())));
-    }
-    return b.toString();
+  /**
+   * The pipeline's mode against the centred box, machine-readable, in points: differences of top-1 and top-5
+   * localisation error (negative: the mode is better) and of GT-known accuracy (positive: better), each with its
+   * paired 95% bootstrap interval, as in the table of paired differences.
+   */
+  public String vsCentreLine() {
+    Method m = pipeline();
+    Method c = centre();
+    return String.format(Locale.ROOT, "vs_centre_box top1=%s top5=%s gtknown=%s",
+        point(top1LocErr(m) - top1LocErr(c), errorDifference(top1Right(m), top1Right(c))),
+        point(top5LocErr(m) - top5LocErr(c), errorDifference(top5Right(m), top5Right(c))),
+        point(gtKnownLocAcc(m) - gtKnownLocAcc(c), accuracyDifference(gtKnownRight(m), gtKnownRight(c))));
   }
 
-  static String csvField(String s) {
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  /** Paired interval of accuracy(a) - accuracy(b) on the same resampled images. */
+  Bootstrap.Interval accuracyDifference(Predicate<Row> a, Predicate<Row> b) {
+    return Bootstrap.difference(outcomes(a), outcomes(b), Bootstrap.RESAMPLES, Bootstrap.SEED);
   }
 
-  static String pct(double v) {
-    return String.format(Locale.ROOT, "%.1f%%", 100 * v);
-  }
-
-  static String range(Bootstrap.Interval i) {
-    return String.format(Locale.ROOT, "%.1f–%.1f", 100 * i.low(), 100 * i.high());
-  }
-
-  static String diff(double v, Bootstrap.Interval i) {
-    return String.format(Locale.ROOT, "%+.1f [%+.1f, %+.1f]", 100 * v, 100 * i.low(), 100 * i.high());
-  }
-
-  static String ms(double v) {
-    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.0f", v);
+  static String point(double v, Bootstrap.Interval i) {
+    return String.format(Locale.ROOT, "%+.1f [%+.1f,%+.1f]", 100 * v, 100 * i.low(), 100 * i.high());
   }
 }
