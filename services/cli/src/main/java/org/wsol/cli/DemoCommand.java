@@ -55,7 +55,7 @@ class DemoCommand implements Callable<Integer> {
     }
     Settings s = local.settings();
     System.err.printf("wsol demo: %d images, top-%d classes, %s, %d segmenter(s); logs in %s%n", items.size(), topK,
-        s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop", local.segmenters, out.resolve("demo.log"));
+        org.wsol.common.config.LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop", local.segmenters, out.resolve("demo.log"));
     LocalPipeline.Outcome o;
     double startup;
     try (LocalPipeline pipeline = local.startPipeline(s)) {

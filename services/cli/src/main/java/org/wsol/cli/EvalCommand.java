@@ -66,6 +66,21 @@ class EvalCommand implements Callable<Integer> {
       + "pass on class activation maps it needs when no mode segments them"})
   boolean noCamRule;
 
+  /**
+   * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment the same maps and
+   * share one pipeline pass.
+   */
+  static String mapsOf(Settings resolved) {
+    String size = resolved.get("saliency.input.size").trim();
+    return resolved.get("saliency.method") + (resolved.getBoolean("saliency.ten.crop") ? "" : ", whole image")
+        + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
+  }
+
+  /** Whether maps of that key are class activation maps (the CAM row can use them). */
+  static boolean camMaps(String mapsKey) {
+    return mapsKey.equals("cam") || mapsKey.startsWith("cam,") || mapsKey.startsWith("cam ");
+  }
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -101,7 +116,7 @@ class EvalCommand implements Callable<Integer> {
     for (String m : modeIds) {
       descriptions.put(m, LocalizationMode.of(m).description);
     }
-    String mode = s.getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
+    String mode = LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
     // SmoothGrad changes the maps themselves, so the title and the command must say so.
     int sgSamples = s.getInt("saliency.smoothgrad.samples");
     String smoothGrad = sgSamples > 1 ? " --set saliency.smoothgrad.samples=" + sgSamples
@@ -113,7 +128,7 @@ class EvalCommand implements Callable<Integer> {
     // group's run is the pipeline's, whose classes every row uses.
     Map<String, List<String>> groups = new LinkedHashMap<>();
     for (String m : modeIds) {
-      groups.computeIfAbsent(LocalizationMode.resolve(s.with("localization.mode", m)).get("saliency.method"),
+      groups.computeIfAbsent(mapsOf(LocalizationMode.resolve(s.with("localization.mode", m))),
           k -> new ArrayList<>()).add(m);
     }
     if (!s.get("saliency.method", "").isBlank()) {
@@ -122,7 +137,7 @@ class EvalCommand implements Callable<Integer> {
     List<String> mapNames = new ArrayList<>();
     groups.forEach((maps, ms) -> mapNames.add(maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
     mode += ", " + String.join(" then ", mapNames);
-    if (s.getBoolean("saliency.full.view") && s.getBoolean("saliency.ten.crop")) {
+    if (s.getBoolean("saliency.full.view") && LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")) {
       smoothGrad += " --set saliency.full.view=true";
       mode += " + full view";
     }
@@ -135,7 +150,7 @@ class EvalCommand implements Callable<Integer> {
       }
     }
     // The CAM row needs class activation maps: a pass of its own when no mode segments them.
-    boolean camPass = !noCamRule && !groups.containsKey("cam");
+    boolean camPass = !noCamRule && groups.keySet().stream().noneMatch(EvalCommand::camMaps);
     if (camPass) {
       mode += " then cam maps (the CAM row)";
     }
@@ -152,11 +167,13 @@ class EvalCommand implements Callable<Integer> {
     String firstMaps = groups.keySet().iterator().next();
     Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
         .withOwnMaps(ownMaps).withMeasures(firstMaps, noCamRule ? null : camPass ? "a pass of its own" : "the "
-            + String.join(",", groups.getOrDefault("cam", List.of())) + " pass");
+            + String.join(",", groups.entrySet().stream().filter(g -> camMaps(g.getKey())).findFirst()
+                .map(Map.Entry::getValue).orElse(List.of())) + " pass");
     List<MapsRun> runs = new ArrayList<>();
     for (Map.Entry<String, List<String>> group : groups.entrySet()) {
       runs.add(runPipeline(s.with("localization.mode", group.getValue().get(0)), items, group.getValue(),
-          runs.isEmpty(), runs.isEmpty() ? truth : Map.of(), !noCamRule && group.getKey().equals("cam")));
+          runs.isEmpty(), runs.isEmpty() ? truth : Map.of(), !noCamRule && camMaps(group.getKey())
+              && groups.keySet().stream().filter(EvalCommand::camMaps).findFirst().get().equals(group.getKey())));
     }
     if (camPass) {
       runs.add(runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));

@@ -24,14 +24,10 @@ class LocalizationModeTest {
 
   @Test
   void eachModeSetsItsSwitchesAndTheDefaultIsTheGatedMapWithTheExtentBox() {
-    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0.035", "segmenter.box", "largest",
-        "segmenter.iterations", "1", "segmenter.colour.models", "seeds"), LocalizationMode.SMOOTH.settings());
-    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0", "segmenter.box", "extent",
-        "segmenter.iterations", "1", "segmenter.colour.models", "seeds"), LocalizationMode.EXTENT.settings());
-    assertEquals(Map.of("saliency.method", "gradient", "segmenter.smoothing", "0", "segmenter.box", "extent",
-        "segmenter.iterations", "5", "segmenter.colour.models", "seeds"), LocalizationMode.EXTENT_ITER.settings());
-    assertEquals(Map.of("saliency.method", "gradient-cam", "segmenter.smoothing", "0", "segmenter.box", "extent",
-        "segmenter.iterations", "1", "segmenter.colour.models", "grabcut"), LocalizationMode.GCAM_EXTENT.settings());
+    assertEquals(cropModeSettings("gradient", "0.035", "largest", "1", "seeds"), LocalizationMode.SMOOTH.settings());
+    assertEquals(cropModeSettings("gradient", "0", "extent", "1", "seeds"), LocalizationMode.EXTENT.settings());
+    assertEquals(cropModeSettings("gradient", "0", "extent", "5", "seeds"), LocalizationMode.EXTENT_ITER.settings());
+    assertEquals(cropModeSettings("gradient-cam", "0", "extent", "1", "grabcut"), LocalizationMode.GCAM_EXTENT.settings());
     assertEquals("cam", LocalizationMode.CAM.saliencyMethod());
     Settings s = load(Map.of());
     assertEquals(LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
@@ -41,6 +37,28 @@ class LocalizationModeTest {
     assertEquals("0", s.get("segmenter.smoothing"));
     assertEquals("extent", s.get("segmenter.box"));
     assertEquals("1", s.get("segmenter.iterations"));
+  }
+
+  /** A mode's settings when it segments the paper's 10-crop maps at the model's input size with quantile seeds. */
+  static Map<String, String> cropModeSettings(String method, String smoothing, String box, String iterations,
+      String colourModels) {
+    return Map.of("saliency.method", method, "segmenter.smoothing", smoothing, "segmenter.box", box,
+        "segmenter.iterations", iterations, "segmenter.colour.models", colourModels, "saliency.ten.crop", "true",
+        "saliency.input.size", "model", "segmenter.seeds", "quantiles");
+  }
+
+  @Test
+  void camRectSeesTheWholeImageAtItsOwnSizeAndSeedsFromTheMassBox() {
+    Settings s = load(Map.of("localization.mode", "cam-rect"));
+    assertEquals("cam", s.get("saliency.method"));
+    assertEquals("false", s.get("saliency.ten.crop"), "one view of the whole image");
+    assertEquals("320", s.get("saliency.input.size"));
+    assertEquals("mass-box", s.get("segmenter.seeds"));
+    assertEquals("rect", s.get("segmenter.colour.models"));
+    assertEquals("largest", s.get("segmenter.box"));
+    assertEquals("true", load(Map.of("localization.mode", "paper")).get("saliency.ten.crop"), "the paper's 10 crops");
+    assertEquals("true", load(Map.of("localization.mode", "cam-rect", "saliency.ten.crop", "true"))
+        .get("saliency.ten.crop"), "an explicit setting wins");
   }
 
   @Test

@@ -44,7 +44,7 @@ class OpenCvAgreementTest {
     static final String[] PHOTOS = {"hot_dog", "opencv-doc_apple", "opencv-doc_butterfly", "opencv-doc_orange", "owl", "parrot"};
     static final int W = 224, H = 224;
 
-    record Fixture(String name, int[] rgb, byte[] seeds) {}
+    record Fixture(String name, int[] rgb, byte[] seeds, float[] map) {}
 
     static final List<Fixture> FIXTURES = new ArrayList<>();
 
@@ -62,7 +62,7 @@ class OpenCvAgreementTest {
             Raster r = map.getRaster();
             float[] m = new float[W * H];
             for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) m[y * W + x] = r.getSample(x, y, 0);
-            FIXTURES.add(new Fixture(p, rgb, Localizer.seeds(W, H, m, 0.95, 0.30)));
+            FIXTURES.add(new Fixture(p, rgb, Localizer.seeds(W, H, m, 0.95, 0.30), m));
         }
     }
 
@@ -166,6 +166,37 @@ class OpenCvAgreementTest {
             Core.setRNGSeed(1);
             Imgproc.grabCut(bgr(f.rgb), mask, new Rect(), new Mat(), new Mat(), 1, Imgproc.GC_INIT_WITH_MASK);
             double iou = iou(seg.segment(W, H, f.rgb, f.seeds).foreground(), foreground(mask));
+            per.append(String.format(" %s=%.4f", f.name, iou));
+            sum += iou;
+        }
+        double mean = sum / FIXTURES.size();
+        assertTrue(mean >= 0.95, "mean IoU " + mean + ":" + per);
+    }
+
+    /**
+     * GrabCut from a rectangle (cam-rect): seeds from the map's mass box ({@link MassBoxSeeds}), ours with
+     * {@link SegmenterParams.ColourModels#RECT} against OpenCV with the undecided pixels marked {@code GC_PR_FGD},
+     * which is what OpenCV's own rectangle initialisation does inside the rectangle.
+     */
+    @Test
+    void massBoxSeedsAgreeWithGrabCutFromARectangle() {
+        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.RECT));
+        double sum = 0;
+        StringBuilder per = new StringBuilder();
+        for (Fixture f : FIXTURES) {
+            Box rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map, W, H, MassBoxSeeds.TAIL), W, H, MassBoxSeeds.MARGIN);
+            byte[] seeds = MassBoxSeeds.seeds(f.map, W, H, rect, MassBoxSeeds.CORE);
+            byte[] cv = seeds.clone();
+            int background = 0;
+            for (int i = 0; i < cv.length; i++) {
+                if (cv[i] == GraphCutSegmenter.UNDECIDED) cv[i] = Imgproc.GC_PR_FGD;
+                if (cv[i] == GraphCutSegmenter.BACKGROUND_SEED) background++;
+            }
+            assertTrue(background > 0, f.name + ": the rectangle leaves background");
+            Mat mask = mask(cv);
+            Core.setRNGSeed(1);
+            Imgproc.grabCut(bgr(f.rgb), mask, new Rect(), new Mat(), new Mat(), 1, Imgproc.GC_INIT_WITH_MASK);
+            double iou = iou(seg.segment(W, H, f.rgb, seeds).foreground(), foreground(mask));
             per.append(String.format(" %s=%.4f", f.name, iou));
             sum += iou;
         }
