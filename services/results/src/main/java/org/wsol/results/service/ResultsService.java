@@ -78,6 +78,8 @@ public final class ResultsService implements AutoCloseable {
         .description("results sent to the results topic").register(registry);
     Counter incomplete = Counter.builder("wsol_results_emitted").tag("complete", "false")
         .description("results sent to the results topic").register(registry);
+    Counter rejected = Counter.builder("wsol_results_rejected")
+        .description("images a stage refused, ended with a result of status rejected").register(registry);
     Counter duplicates = Counter.builder("wsol_results_duplicate_boxes")
         .description("boxes ignored because their (image, rank) was already in").register(registry);
     Counter dead = Counter.builder("wsol_records_dead_lettered").register(registry);
@@ -91,6 +93,10 @@ public final class ResultsService implements AutoCloseable {
     ResultsTopology.Listener listener = new ResultsTopology.Listener() {
       @Override
       public void emitted(LocalizationResult r) {
+        if (org.wsol.results.aggregate.Aggregator.REJECTED_STATUS.equals(r.getStatus())) {
+          rejected.increment();
+          return;
+        }
         (r.getComplete() ? complete : incomplete).increment();
         latency.record(r.getLatencyMs());
         if (r.getScore() != null) {
