@@ -80,7 +80,7 @@ class DemoCommand implements Callable<Integer> {
       LocalizationResult r = o.results().get(it.id());
       String name = shorten(it.file().getFileName().toString(), 28);
       if (r == null) {
-        System.out.printf("%-28s %s%n", name, o.failed().containsKey(it.id()) ? "failed (see below)" : "no result");
+        System.out.printf("%-28s %s%n", name, o.failed().containsKey(it.id()) ? "rejected (see below)" : "no result");
         continue;
       }
       ClassBox top = r.getBoxes().stream().filter(b -> b.getRank() == 1).findFirst().orElse(null);
@@ -108,7 +108,8 @@ class DemoCommand implements Callable<Integer> {
       status = 1;
     }
     if (!o.failed().isEmpty()) {
-      System.err.println("  -> images must be JPEG, PNG, BMP or GIF files the JDK can decode; fix or remove those files.");
+      System.err.printf("%d image(s) rejected  -> images must be JPEG, PNG, BMP or GIF files the JDK can decode; fix "
+          + "or remove those files.%n", o.failed().size());
     }
     if (!o.missing().isEmpty()) {
       System.err.printf("no result for %d image(s) after %d s without progress: %s%n  -> see %s; a slow machine may "

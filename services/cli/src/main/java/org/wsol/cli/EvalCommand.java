@@ -173,6 +173,9 @@ class EvalCommand implements Callable<Integer> {
     Files.writeString(out.resolve("eval.csv"), ev.csv());
     System.out.println();
     System.out.println(md);
+    if (!o.failed().isEmpty()) {
+      System.out.printf("%d image(s) rejected by a stage, not evaluated (counted as wrong):%n", o.failed().size());
+    }
     for (Map.Entry<String, String> f : o.failed().entrySet()) {
       System.out.printf("not evaluated (counted as wrong): %s: %s%n", f.getKey(), f.getValue());
     }

@@ -50,6 +50,7 @@ class ProduceCommand implements Callable<Integer> {
     try (ImageProducer producer = new ImageProducer(s)) {
       for (Path f : files) {
         String id = idPrefix + ImageProducer.idOf(f);
+        warnIfNotAnImage(f, id);
         sent.add(producer.sendFile(id, f, topK, truth.get(ImageProducer.idOf(f))));
         System.out.println(id);
       }
@@ -65,5 +66,17 @@ class ProduceCommand implements Callable<Integer> {
     }
     System.err.printf("sent %d images to %s at %s%n", sent.size(), s.get("topic.images"), s.get("bootstrap.servers"));
     return 0;
+  }
+
+  /** A file whose first bytes are no JPEG, PNG, BMP or GIF: warn now, send anyway (the service decides). */
+  static void warnIfNotAnImage(Path file, String id) throws java.io.IOException {
+    byte[] head;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      head = in.readNBytes(ImageHeader.LENGTH);
+    }
+    if (ImageHeader.format(head) == null) {
+      System.err.printf("wsol produce: warning: %s does not start like a JPEG, PNG, BMP or GIF image; sending it "
+          + "anyway: the saliency service will reject it, and ./wsol subscribe --id %s shows why%n", file, id);
+    }
   }
 }
