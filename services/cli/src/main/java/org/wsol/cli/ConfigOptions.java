@@ -22,6 +22,32 @@ public class ConfigOptions {
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any setting, e.g. --set segmenter.iterations=2 or --set kafka.security.protocol=SSL (see the README's configuration table)")
   Map<String, String> sets = new LinkedHashMap<>();
 
+  /** Where the broker address of {@link #settings()} came from, in the words a person would look for. */
+  private String source = "the default";
+
+  /** Where {@code bootstrap.servers} came from: a flag, the environment, a file, .wsol/bootstrap or the default. */
+  public String bootstrapSource() {
+    return source;
+  }
+
+  /**
+   * The settings, after checking that a broker answers at their address (see {@link BrokerCheck}). For the
+   * commands that are Kafka clients: their client's own retry warnings go to {@code .wsol/<command>.log}.
+   */
+  public Settings clientSettings(String command) {
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      try {
+        Files.createDirectories(BOOTSTRAP_FILE.getParent());
+        System.setProperty("org.slf4j.simpleLogger.logFile", BOOTSTRAP_FILE.resolveSibling(command + ".log").toString());
+      } catch (IOException e) {
+        // no folder for the log: it stays on the terminal
+      }
+    }
+    Settings s = settings();
+    BrokerCheck.reachable(s, "from " + source);
+    return s;
+  }
+
   public Settings settings() {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     if (bootstrap != null) {
@@ -31,12 +57,23 @@ public class ConfigOptions {
     boolean explicit = flags.containsKey("bootstrap.servers") || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
         || (config != null || Files.isRegularFile(Path.of("wsol.properties")) || System.getenv("WSOL_CONFIG") != null)
         && !s.get("bootstrap.servers").equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
+    if (flags.containsKey("bootstrap.servers")) {
+      source = "--bootstrap-servers";
+    } else if (System.getenv("WSOL_BOOTSTRAP_SERVERS") != null) {
+      source = "WSOL_BOOTSTRAP_SERVERS";
+    } else if (explicit) {
+      source = "the properties file";
+    }
     if (!explicit && Files.isRegularFile(BOOTSTRAP_FILE)) {
       try {
         s = s.with("bootstrap.servers", Files.readString(BOOTSTRAP_FILE).trim());
+        source = BOOTSTRAP_FILE + ", written by ./wsol broker";
       } catch (IOException ignored) {
         // fall back to the default address
       }
+    }
+    if (source.equals("the default")) {
+      source = "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
     }
     return s;
   }

@@ -35,7 +35,7 @@ class DeadLettersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
+    Settings s = config.clientSettings("dead-letters");
     String topic = s.get("topic.dead.letter");
     var deserializer = WireFormat.from(s).serde(DeadLetter.class).deserializer();
     var props = s.consumer();

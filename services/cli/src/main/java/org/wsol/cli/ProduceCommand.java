@@ -33,7 +33,6 @@ class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
     Map<String, GroundTruth> truth = groundTruth == null ? Map.of() : ImageProducer.readGroundTruth(groundTruth);
     List<Path> files = new ArrayList<>();
     List<String> uris = new ArrayList<>();
@@ -45,12 +44,15 @@ class ProduceCommand implements Callable<Integer> {
       }
     }
     files = ImageProducer.expand(files);
+    for (Path f : files) {
+      warnIfNotAnImage(f, idPrefix + ImageProducer.idOf(f)); // at once, before any wait for the broker
+    }
+    Settings s = config.clientSettings("produce"); // after the inputs are checked: their errors come first
     Progress progress = new Progress("images sent", files.size() + uris.size());
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (ImageProducer producer = new ImageProducer(s)) {
       for (Path f : files) {
         String id = idPrefix + ImageProducer.idOf(f);
-        warnIfNotAnImage(f, id);
         sent.add(producer.sendFile(id, f, topK, truth.get(ImageProducer.idOf(f))));
         System.out.println(id);
       }

@@ -144,6 +144,16 @@ final class ServiceProcess implements AutoCloseable {
     return out.length() <= 4000 ? out : out.substring(out.length() - 4000);
   }
 
+  /** Waits for the process to end: its exit status, or -1 when it is still running after {@code timeout}. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGTERM and nothing more: what Ctrl-C or a supervisor's stop does. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** SIGKILL: no shutdown hook, no commit, no goodbye to the group, as when a machine dies. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

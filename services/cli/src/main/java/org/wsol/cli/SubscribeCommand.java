@@ -37,7 +37,7 @@ class SubscribeCommand implements Callable<Integer> {
     }
     CountDownLatch finished = new CountDownLatch(1);
     java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
-    try (ResultSubscriber subscriber = new ResultSubscriber(config.settings(), draw, ids, fromBeginning)) {
+    try (ResultSubscriber subscriber = new ResultSubscriber(config.clientSettings("subscribe"), draw, ids, fromBeginning)) {
       Thread hook = new Thread(() -> {
         subscriber.stop();
         try {
