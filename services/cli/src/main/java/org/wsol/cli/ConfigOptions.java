@@ -43,6 +43,11 @@ public class ConfigOptions {
         // no folder for the log: it stays on the terminal
       }
     }
+    return checkedSettings();
+  }
+
+  /** The settings, after checking that a broker answers at their address (the services' start). */
+  public Settings checkedSettings() {
     Settings s = settings();
     BrokerCheck.reachable(s, "from " + source);
     return s;

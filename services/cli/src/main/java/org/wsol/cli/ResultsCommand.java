@@ -18,7 +18,7 @@ class ResultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
+    Settings s = config.checkedSettings();
     ResultsService service = new ResultsService(s).start();
     String host = s.get("http.host");
     if (host.equals("0.0.0.0") || host.equals("::")) {
