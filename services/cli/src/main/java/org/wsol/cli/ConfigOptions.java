@@ -8,19 +8,13 @@ import java.util.Map;
 import org.wsol.common.config.Settings;
 import picocli.CommandLine.Option;
 
-/** Options every command shares: where the settings come from. */
-public class ConfigOptions {
+/** The settings of a command that connects to a broker: {@link SettingsOptions} and --bootstrap-servers. */
+public class ConfigOptions extends SettingsOptions {
   /** Written by {@code wsol broker} so that other commands on this machine find it without flags. */
   public static final Path BOOTSTRAP_FILE = Path.of(".wsol", "bootstrap");
 
-  @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: $WSOL_CONFIG, else ./wsol.properties when present)")
-  Path config;
-
   @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka brokers (default: the address ./wsol broker wrote to .wsol/bootstrap, else 127.0.0.1:9092)")
   String bootstrap;
-
-  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any setting, e.g. --set segmenter.iterations=2 or --set kafka.security.protocol=SSL (see the README's configuration table)")
-  Map<String, String> sets = new LinkedHashMap<>();
 
   /** Where the broker address of {@link #settings()} came from, in the words a person would look for. */
   private String source = "the default";
@@ -53,6 +47,7 @@ public class ConfigOptions {
     return s;
   }
 
+  @Override
   public Settings settings() {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     if (bootstrap != null) {

@@ -17,9 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The whole pipeline in one process: an embedded Kafka broker, the saliency, segmenter and results",
-        "services; localises the sample photos (or --images DIR), prints a table and writes PNGs with the boxes",
-        "and the top class's saliency heat map to --out."})
+    description = {"Localises the sample photos (or --images DIR) with the whole pipeline in one process.",
+        "An embedded Kafka broker and the saliency, segmenter and results services; prints a table and writes PNGs",
+        "with the boxes and the top class's saliency heat map to --out. Exit status 0 when every image got a",
+        "complete result, else 1, naming each image that was rejected or got none."})
 class DemoCommand implements Callable<Integer> {
   @Mixin LocalOptions local;
 

@@ -37,8 +37,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Localisation quality on a dataset with ground-truth boxes, the way the literature reports it:",
-        "top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
+    description = {"Measures localisation quality on a dataset with ground-truth boxes, as the literature reports it.",
+        "Top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
         "Runs the whole pipeline in this process (embedded broker) like the demo. Writes eval.md and eval.csv.",
         "The last line is: top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
 class EvalCommand implements Callable<Integer> {

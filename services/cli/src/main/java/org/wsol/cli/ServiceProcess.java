@@ -39,7 +39,7 @@ final class ServiceProcess implements AutoCloseable {
    * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
    * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
    */
-  static List<String> serviceArgs(String bootstrap, ConfigOptions config, java.util.Map<String, String> defaults) {
+  static List<String> serviceArgs(String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
     java.util.Map<String, String> sets = new java.util.LinkedHashMap<>(defaults);
     sets.putAll(config.sets);
     List<String> args = new java.util.ArrayList<>(List.of("-b", bootstrap));

@@ -13,10 +13,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "visualize", mixinStandardHelpOptions = true,
-    description = {"Class model visualisation (the paper's section 2): gradient ascent on the input image to",
-        "maximise S_c(I) - lambda*||I||^2 from a zero image, then adding the mean image. Writes a PNG."})
+    description = {"Draws what the model sees as a class (the paper's section 2) and writes it as a PNG.",
+        "Class model visualisation: gradient ascent on the input image to maximise S_c(I) - lambda*||I||^2 from a",
+        "zero image, then adding the mean image."})
 class VisualizeCommand implements Callable<Integer> {
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @Option(names = {"-c", "--class"}, required = true, paramLabel = "CLASS", description = "class index, or its whole name or one whole synonym (any case), e.g. 'goose' or 99; a part of a name, or a name several classes share, is refused with the candidates")
   String classArg;
