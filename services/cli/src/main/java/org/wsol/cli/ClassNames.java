@@ -51,8 +51,7 @@ final class ClassNames {
           + " or a whole name from the model's class list");
     }
     throw new IllegalArgumentException("no class is named '" + arg + "' as a whole; names that contain it: "
-        + list(classes, partial) + "; give the index or a whole name, e.g. '" + firstSynonym(classes.get(partial.get(0)))
-        + "'");
+        + list(classes, partial) + "; give the index or a whole name");
   }
 
   private static String list(List<String> classes, List<Integer> indices) {
@@ -65,9 +64,5 @@ final class ClassNames {
       b.append(" and ").append(indices.size() - SHOWN).append(" more");
     }
     return b.toString();
-  }
-
-  private static String firstSynonym(String label) {
-    return label.split(",")[0].trim();
   }
 }
