@@ -57,24 +57,25 @@ public class ConfigOptions extends SettingsOptions {
     boolean explicit = flags.containsKey("bootstrap.servers") || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
         || (config != null || Files.isRegularFile(Path.of("wsol.properties")) || System.getenv("WSOL_CONFIG") != null)
         && !s.get("bootstrap.servers").equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
-    if (flags.containsKey("bootstrap.servers")) {
-      source = "--bootstrap-servers";
+    String from = "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
+    if (bootstrap != null) {
+      from = "--bootstrap-servers";
+    } else if (flags.containsKey("bootstrap.servers")) {
+      from = "--set bootstrap.servers";
     } else if (System.getenv("WSOL_BOOTSTRAP_SERVERS") != null) {
-      source = "WSOL_BOOTSTRAP_SERVERS";
+      from = "WSOL_BOOTSTRAP_SERVERS";
     } else if (explicit) {
-      source = "the properties file";
+      from = "the properties file";
     }
     if (!explicit && Files.isRegularFile(BOOTSTRAP_FILE)) {
       try {
         s = s.with("bootstrap.servers", Files.readString(BOOTSTRAP_FILE).trim());
-        source = BOOTSTRAP_FILE + ", written by ./wsol broker";
+        from = BOOTSTRAP_FILE + ", written by ./wsol broker";
       } catch (IOException ignored) {
         // fall back to the default address
       }
     }
-    if (source.equals("the default")) {
-      source = "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
-    }
+    source = from;
     return s;
   }
 }
