@@ -46,6 +46,9 @@ def main():
             if a.ids and r["image_id"] not in a.ids:
                 continue
             waiting.discard(r["image_id"])
+            if r.get("status") == "rejected":  # a stage refused the image: no box will come
+                print("%s rejected by %s: %s" % (r["image_id"], r["rejection"]["stage"], r["rejection"]["reason"]))
+                continue
             print("%s %dx%d%s" % (r["image_id"], r["original_width"], r["original_height"],
                                   "" if r["complete"] else " (incomplete)"))
             for b in r["boxes"]:

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     description = {"Runs a single-node Kafka broker (KRaft) on a free loopback port until Ctrl-C, and creates the topics.",
         "Its address goes to .wsol/bootstrap, where the other commands in this folder find it."})
 class BrokerCommand implements Callable<Integer> {
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "keep the broker's data here across restarts (default: a temporary directory deleted on exit)")
   Path dataDir;

@@ -27,12 +27,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = {"Runs the whole pipeline as separate processes (saliency, segmenters, results) on an embedded broker,",
+    description = {"Kills segmenters while the pipeline runs, and checks that no result is lost or doubled.",
+        "Runs the whole pipeline as separate processes (saliency, segmenters, results) on an embedded broker,",
         "sends images, kills a segmenter with SIGKILL every S seconds and starts a new one, then counts the results.",
         "Last line: chaos: sent=<n> complete=<c> lost=<l> duplicated=<d> deadlettered=<k>; exit status 0 when lost=0",
         "and duplicated=0. Process logs go to .wsol/chaos-<time>/."})
 class ChaosCommand implements Callable<Integer> {
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @Option(names = "--images", defaultValue = "200", description = "images to send (default ${DEFAULT-VALUE})")
   int images;

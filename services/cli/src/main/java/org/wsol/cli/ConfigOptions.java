@@ -8,20 +8,46 @@ import java.util.Map;
 import org.wsol.common.config.Settings;
 import picocli.CommandLine.Option;
 
-/** Options every command shares: where the settings come from. */
-public class ConfigOptions {
+/** The settings of a command that connects to a broker: {@link SettingsOptions} and --bootstrap-servers. */
+public class ConfigOptions extends SettingsOptions {
   /** Written by {@code wsol broker} so that other commands on this machine find it without flags. */
   public static final Path BOOTSTRAP_FILE = Path.of(".wsol", "bootstrap");
-
-  @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: $WSOL_CONFIG, else ./wsol.properties when present)")
-  Path config;
 
   @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka brokers (default: the address ./wsol broker wrote to .wsol/bootstrap, else 127.0.0.1:9092)")
   String bootstrap;
 
-  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any setting, e.g. --set segmenter.iterations=2 or --set kafka.security.protocol=SSL (see the README's configuration table)")
-  Map<String, String> sets = new LinkedHashMap<>();
+  /** Where the broker address of {@link #settings()} came from, in the words a person would look for. */
+  private String source = "the default";
 
+  /** Where {@code bootstrap.servers} came from: a flag, the environment, a file, .wsol/bootstrap or the default. */
+  public String bootstrapSource() {
+    return source;
+  }
+
+  /**
+   * The settings, after checking that a broker answers at their address (see {@link BrokerCheck}). For the
+   * commands that are Kafka clients: their client's own retry warnings go to {@code .wsol/<command>.log}.
+   */
+  public Settings clientSettings(String command) {
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      try {
+        Files.createDirectories(BOOTSTRAP_FILE.getParent());
+        System.setProperty("org.slf4j.simpleLogger.logFile", BOOTSTRAP_FILE.resolveSibling(command + ".log").toString());
+      } catch (IOException e) {
+        // no folder for the log: it stays on the terminal
+      }
+    }
+    return checkedSettings();
+  }
+
+  /** The settings, after checking that a broker answers at their address (the services' start). */
+  public Settings checkedSettings() {
+    Settings s = settings();
+    BrokerCheck.reachable(s, "from " + source);
+    return s;
+  }
+
+  @Override
   public Settings settings() {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     if (bootstrap != null) {
@@ -31,13 +57,25 @@ public class ConfigOptions {
     boolean explicit = flags.containsKey("bootstrap.servers") || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
         || (config != null || Files.isRegularFile(Path.of("wsol.properties")) || System.getenv("WSOL_CONFIG") != null)
         && !s.get("bootstrap.servers").equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
+    String from = "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
+    if (bootstrap != null) {
+      from = "--bootstrap-servers";
+    } else if (flags.containsKey("bootstrap.servers")) {
+      from = "--set bootstrap.servers";
+    } else if (System.getenv("WSOL_BOOTSTRAP_SERVERS") != null) {
+      from = "WSOL_BOOTSTRAP_SERVERS";
+    } else if (explicit) {
+      from = "the properties file";
+    }
     if (!explicit && Files.isRegularFile(BOOTSTRAP_FILE)) {
       try {
         s = s.with("bootstrap.servers", Files.readString(BOOTSTRAP_FILE).trim());
+        from = BOOTSTRAP_FILE + ", written by ./wsol broker";
       } catch (IOException ignored) {
         // fall back to the default address
       }
     }
+    source = from;
     return s;
   }
 }

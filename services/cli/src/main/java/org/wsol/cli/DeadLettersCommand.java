@@ -21,8 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
-    description = {"Lists what the services could not process: one line per dead letter (stage, source topic-partition@offset,",
-        "key, reason), then counts by stage and reason. --save DIR writes each original record's bytes to a file, to",
+    description = {"Lists what the services could not process, with counts by stage and reason.",
+        "One line per dead letter (stage, source topic-partition@offset, key, reason), then the counts. --save DIR writes each original record's bytes to a file, to",
         "inspect or to send again once fixed."})
 class DeadLettersCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
@@ -35,7 +35,7 @@ class DeadLettersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
+    Settings s = config.clientSettings("dead-letters");
     String topic = s.get("topic.dead.letter");
     var deserializer = WireFormat.from(s).serde(DeadLetter.class).deserializer();
     var props = s.consumer();

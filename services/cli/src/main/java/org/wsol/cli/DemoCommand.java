@@ -17,9 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"The whole pipeline in one process: an embedded Kafka broker, the saliency, segmenter and results",
-        "services; localises the sample photos (or --images DIR), prints a table and writes PNGs with the boxes",
-        "and the top class's saliency heat map to --out."})
+    description = {"Localises the sample photos (or --images DIR) with the whole pipeline in one process.",
+        "An embedded Kafka broker and the saliency, segmenter and results services; prints a table and writes PNGs",
+        "with the boxes and the top class's saliency heat map to --out. Exit status 0 when every image got a",
+        "complete result, else 1, naming each image that was rejected or got none."})
 class DemoCommand implements Callable<Integer> {
   @Mixin LocalOptions local;
 
@@ -80,7 +81,7 @@ class DemoCommand implements Callable<Integer> {
       LocalizationResult r = o.results().get(it.id());
       String name = shorten(it.file().getFileName().toString(), 28);
       if (r == null) {
-        System.out.printf("%-28s %s%n", name, o.failed().containsKey(it.id()) ? "failed (see below)" : "no result");
+        System.out.printf("%-28s %s%n", name, o.failed().containsKey(it.id()) ? "rejected (see below)" : "no result");
         continue;
       }
       ClassBox top = r.getBoxes().stream().filter(b -> b.getRank() == 1).findFirst().orElse(null);
@@ -108,7 +109,8 @@ class DemoCommand implements Callable<Integer> {
       status = 1;
     }
     if (!o.failed().isEmpty()) {
-      System.err.println("  -> images must be JPEG, PNG, BMP or GIF files the JDK can decode; fix or remove those files.");
+      System.err.printf("%d image(s) rejected  -> images must be JPEG, PNG, BMP or GIF files the JDK can decode; fix "
+          + "or remove those files.%n", o.failed().size());
     }
     if (!o.missing().isEmpty()) {
       System.err.printf("no result for %d image(s) after %d s without progress: %s%n  -> see %s; a slow machine may "

@@ -26,8 +26,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Localisation quality on a dataset with ground-truth boxes, the way the literature reports it:",
-        "top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
+    description = {"Measures localisation quality on a dataset with ground-truth boxes, as the literature reports it.",
+        "Top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
         "Also the literature's measures on the same maps and classes: CAM with Zhou",
         "et al.'s 20%% rule (a pass on class activation maps), MaxBoxAcc and",
         "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
@@ -233,6 +233,9 @@ class EvalCommand implements Callable<Integer> {
     Files.writeString(out.resolve("eval.csv"), ev.csv());
     System.out.println();
     System.out.println(md);
+    if (!o.failed().isEmpty()) {
+      System.out.printf("%d image(s) rejected by a stage, not evaluated (counted as wrong):%n", o.failed().size());
+    }
     for (Map.Entry<String, String> f : o.failed().entrySet()) {
       System.out.printf("not evaluated (counted as wrong): %s: %s%n", f.getKey(), f.getValue());
     }

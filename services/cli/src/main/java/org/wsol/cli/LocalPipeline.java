@@ -7,26 +7,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.wsol.common.avro.WireFormat;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.service.ResultsService;
 import org.wsol.saliency.service.SaliencyService;
-import org.wsol.schema.DeadLetter;
 import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.segmenter.service.SegmenterService;
@@ -49,8 +40,8 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
-   * What came back: results by image id (in arrival order), images that failed (id to reason, from the
-   * dead-letter topic) and images with neither after the stall timeout.
+   * What came back: results by image id (in arrival order), images a stage rejected (id to "rejected by STAGE:
+   * reason", from their results of status rejected) and images with neither after the stall timeout.
    */
   public record Outcome(Map<String, LocalizationResult> results, Map<String, String> failed, List<String> missing,
       double seconds) {}
@@ -98,7 +89,7 @@ public final class LocalPipeline implements AutoCloseable {
   }
 
   /**
-   * Sends the images (with their ground truth, when any) and waits until each has a result or a dead letter,
+   * Sends the images (with their ground truth, when any) and waits until each has a result (rejected or not),
    * or until no new one has come for {@code stall}.
    *
    * @param pictures folder for PNGs with boxes and the top class's heat map (null: none)
@@ -123,11 +114,17 @@ public final class LocalPipeline implements AutoCloseable {
         changed.notifyAll();
       }
     };
-    try (ResultSubscriber subscriber = new ResultSubscriber(settings, pictures, ids, true);
-         DeadLetterWatcher dead = new DeadLetterWatcher(settings)) {
+    try (ResultSubscriber subscriber = new ResultSubscriber(settings, pictures, ids, true)) {
       Thread sub = new Thread(() -> {
         try {
           subscriber.run(r -> {
+            if (ResultSubscriber.isRejected(r)) {
+              if (failed.putIfAbsent(r.getImageId(), ResultSubscriber.rejection(r)) == null
+                  && !results.containsKey(r.getImageId())) {
+                step.run();
+              }
+              return;
+            }
             boolean first = results.put(r.getImageId(), r) == null && !failed.containsKey(r.getImageId());
             if (first) {
               onResult.accept(r);
@@ -138,15 +135,8 @@ public final class LocalPipeline implements AutoCloseable {
           failed.putIfAbsent("(subscriber)", e.toString());
         }
       }, "demo-results");
-      Thread dl = new Thread(() -> dead.run((id, reason) -> {
-        if (ids.contains(id) && failed.putIfAbsent(id, reason) == null && !results.containsKey(id)) {
-          step.run();
-        }
-      }), "demo-dead-letters");
       sub.setDaemon(true);
-      dl.setDaemon(true);
       sub.start();
-      dl.start();
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       try (ImageProducer producer = new ImageProducer(settings)) {
         for (Item it : items) {
@@ -175,9 +165,7 @@ public final class LocalPipeline implements AutoCloseable {
         }
       }
       subscriber.stop();
-      dead.stop();
       sub.join(5_000);
-      dl.join(5_000);
     }
     List<String> missing = new ArrayList<>();
     for (String id : ids) {
@@ -210,42 +198,5 @@ public final class LocalPipeline implements AutoCloseable {
       }
     }
     broker.close();
-  }
-
-  /** Reads the dead-letter topic: which image failed where and why. */
-  static final class DeadLetterWatcher implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Deserializer<DeadLetter> letters;
-    private volatile boolean running = true;
-
-    DeadLetterWatcher(Settings s) {
-      Properties c = s.consumer();
-      c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-deadletters-" + UUID.randomUUID());
-      c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the results service writes in transactions
-      c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-      this.consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-          new org.apache.kafka.common.serialization.ByteArrayDeserializer());
-      this.letters = WireFormat.from(s).serde(DeadLetter.class).deserializer();
-      consumer.subscribe(List.of(Topics.from(s).deadLetter()));
-    }
-
-    void run(java.util.function.BiConsumer<String, String> onFailure) {
-      while (running) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          DeadLetter d = letters.deserialize(r.topic(), r.value());
-          onFailure.accept(r.key() == null ? "" : r.key(), d.getStage() + ": " + d.getReason());
-        }
-      }
-    }
-
-    void stop() {
-      running = false;
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

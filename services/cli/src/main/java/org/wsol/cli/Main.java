@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    terminalErr(System.getenv("WSOL_TERMINAL_FD"));
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       // Errors a user can act on print as one line; anything else keeps its stack trace.
@@ -30,6 +31,21 @@ public final class Main implements Runnable {
       throw e;
     });
     System.exit(cl.execute(args));
+  }
+
+  /**
+   * When the launcher sent file descriptor 2 to a log (so that native libraries' warnings stay off the terminal), it
+   * keeps the terminal on descriptor {@code fd}: this process's own messages go there.
+   */
+  static void terminalErr(String fd) {
+    if (fd == null || !fd.matches("\\d+")) {
+      return;
+    }
+    try {
+      System.setErr(new java.io.PrintStream(new java.io.FileOutputStream("/dev/fd/" + fd, true), true));
+    } catch (java.io.IOException e) {
+      // not there: everything stays on descriptor 2
+    }
   }
 
   @Override

@@ -18,21 +18,42 @@ public final class Pictures {
 
   private Pictures() {}
 
+  /** The longer side of every picture, unless the original image is smaller. */
+  public static final int LONGER_SIDE = 768;
+
+  /**
+   * The one size rule of every picture: the longer side is {@link #LONGER_SIDE} px, or the original's longer side
+   * when that is smaller (a picture never shows more pixels than the photo had), and never less than the working
+   * image the map was computed on (shorter side 256); the aspect ratio is the working image's.
+   */
+  static java.awt.Dimension size(int workingWidth, int workingHeight, int originalWidth, int originalHeight) {
+    int workingLong = Math.max(workingWidth, workingHeight);
+    int originalLong = Math.max(originalWidth, originalHeight);
+    int longSide = Math.max(workingLong, Math.min(LONGER_SIDE, originalLong > 0 ? originalLong : LONGER_SIDE));
+    double f = (double) longSide / workingLong;
+    return new java.awt.Dimension((int) Math.round(workingWidth * f), (int) Math.round(workingHeight * f));
+  }
+
   /**
    * The working image with the map as a heat overlay (map normalised to its 99th percentile, so that a few
-   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, scaled down.
+   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, at {@link #size}.
    */
   public static BufferedImage draw(BufferedImage working, float[] map, List<ClassBox> boxes, int originalWidth,
       int originalHeight) {
     int w = working.getWidth();
     int h = working.getHeight();
-    int scale = w < 400 ? 2 : 1; // small working images are hard to read; draw them at twice the size
-    BufferedImage out = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+    java.awt.Dimension d = size(w, h, originalWidth, originalHeight);
+    BufferedImage base = new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D scaling = base.createGraphics();
+    scaling.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    scaling.drawImage(working, 0, 0, d.width, d.height, null);
+    scaling.dispose();
+    BufferedImage out = new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
     float top = percentile(map, 0.99f);
-    for (int y = 0; y < h * scale; y++) {
-      for (int x = 0; x < w * scale; x++) {
-        int i = (y / scale) * w + x / scale;
-        int rgb = working.getRGB(x / scale, y / scale);
+    for (int y = 0; y < d.height; y++) {
+      for (int x = 0; x < d.width; x++) {
+        int i = Math.min(h - 1, y * h / d.height) * w + Math.min(w - 1, x * w / d.width);
+        int rgb = base.getRGB(x, y);
         float v = map == null || top <= 0 ? 0 : Math.min(1f, map[i] / top);
         int heat = heat(v);
         float a = 0.55f * (float) Math.sqrt(v);
@@ -42,8 +63,8 @@ public final class Pictures {
     Graphics2D g = out.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-    double sx = (double) w * scale / originalWidth;
-    double sy = (double) h * scale / originalHeight;
+    double sx = (double) d.width / originalWidth;
+    double sy = (double) d.height / originalHeight;
     for (int k = boxes.size() - 1; k >= 0; k--) { // rank 1 drawn last, on top
       ClassBox cb = boxes.get(k);
       Box b = cb.getBox();

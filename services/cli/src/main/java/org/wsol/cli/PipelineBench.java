@@ -38,7 +38,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = {"Runs the pipeline as separate processes (saliency, segmenters, results) on an embedded broker and",
+    description = {"Measures the pipeline's throughput, latency and scaling, run as separate processes.",
+        "Runs the pipeline as separate processes (saliency, segmenters, results) on an embedded broker and",
         "measures it: each stage alone (saliency on images; segmenters fed the saliency records of the first phase",
         "directly, so that they are the bottleneck; results fed the boxes), then the whole chain once per segmenter",
         "count. Prints images/s, CPU seconds per image, latency p50/p95/p99 from produce to complete result, and",
@@ -57,7 +58,7 @@ class PipelineBench implements Callable<Integer> {
     static final AvroCodec<BoxResult> BOXES = new AvroCodec<>(BoxResult.class);
   }
 
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @Option(names = "--images", defaultValue = "24", description = "images measured per phase (default ${DEFAULT-VALUE})")
   int images;

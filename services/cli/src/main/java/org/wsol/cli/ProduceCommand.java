@@ -33,7 +33,6 @@ class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
     Map<String, GroundTruth> truth = groundTruth == null ? Map.of() : ImageProducer.readGroundTruth(groundTruth);
     List<Path> files = new ArrayList<>();
     List<String> uris = new ArrayList<>();
@@ -45,6 +44,10 @@ class ProduceCommand implements Callable<Integer> {
       }
     }
     files = ImageProducer.expand(files);
+    for (Path f : files) {
+      warnIfNotAnImage(f, idPrefix + ImageProducer.idOf(f)); // at once, before any wait for the broker
+    }
+    Settings s = config.clientSettings("produce"); // after the inputs are checked: their errors come first
     Progress progress = new Progress("images sent", files.size() + uris.size());
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (ImageProducer producer = new ImageProducer(s)) {
@@ -65,5 +68,17 @@ class ProduceCommand implements Callable<Integer> {
     }
     System.err.printf("sent %d images to %s at %s%n", sent.size(), s.get("topic.images"), s.get("bootstrap.servers"));
     return 0;
+  }
+
+  /** A file whose first bytes are no JPEG, PNG, BMP or GIF: warn now, send anyway (the service decides). */
+  static void warnIfNotAnImage(Path file, String id) throws java.io.IOException {
+    byte[] head;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      head = in.readNBytes(ImageHeader.LENGTH);
+    }
+    if (ImageHeader.format(head) == null) {
+      System.err.printf("wsol produce: warning: %s does not start like a JPEG, PNG, BMP or GIF image; sending it "
+          + "anyway: the saliency service will reject it, and ./wsol subscribe --id %s shows why%n", file, id);
+    }
   }
 }

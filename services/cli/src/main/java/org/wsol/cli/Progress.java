@@ -26,12 +26,25 @@ final class Progress {
     }
   }
 
+  /**
+   * The rate so far, readable at any speed: "2.4/s" when at least one a second, else "12.5 s each" (a rate of
+   * 0.08/s would print as 0.1/s or, below 0.05/s, as 0.0/s); "-" before the first.
+   */
+  static String rate(int done, double seconds) {
+    if (done <= 0 || seconds <= 0) {
+      return "-";
+    }
+    double perSecond = done / seconds;
+    return perSecond >= 1 ? String.format(java.util.Locale.ROOT, "%.1f/s", perSecond)
+        : String.format(java.util.Locale.ROOT, "%.1f s each", seconds / done);
+  }
+
   synchronized void draw() {
     int width = 30;
     int filled = total == 0 ? width : width * done / total;
     double secs = (System.nanoTime() - t0) / 1e9;
-    String line = String.format("[%s%s] %d/%d %s  %.1fs  %.1f/s", "#".repeat(filled), ".".repeat(width - filled),
-        done, total, what, secs, secs > 0 ? done / secs : 0.0);
+    String line = String.format(java.util.Locale.ROOT, "[%s%s] %d/%d %s  %.1fs  %s", "#".repeat(filled),
+        ".".repeat(width - filled), done, total, what, secs, rate(done, secs));
     if (tty) {
       out.print("\r" + line + (done == total ? "\n" : ""));
     } else {

@@ -94,7 +94,7 @@ public final class ResultSubscriber implements AutoCloseable {
           continue;
         }
         LocalizationResult res = results.deserialize(r.topic(), r.value());
-        if (pictures != null) {
+        if (pictures != null && !isRejected(res)) { // a rejected image has no map to draw
           SaliencyTensor t = topClass.get(res.getImageId());
           if (t != null) {
             drawPicture(res, t);
@@ -114,6 +114,17 @@ public final class ResultSubscriber implements AutoCloseable {
     BufferedImage pic = Pictures.draw(working, map, res.getBoxes(), res.getOriginalWidth(), res.getOriginalHeight());
     Files.createDirectories(pictures);
     ImageIO.write(pic, "png", pictures.resolve(safe(res.getImageId()) + ".png").toFile());
+  }
+
+  /** A stage refused the image: the result names the stage and the reason, and no box will come. */
+  public static boolean isRejected(LocalizationResult r) {
+    return "rejected".equals(r.getStatus()) || r.getRejection() != null;
+  }
+
+  /** "rejected by saliency: why", for a person. */
+  public static String rejection(LocalizationResult r) {
+    return r.getRejection() == null ? "rejected"
+        : "rejected by " + r.getRejection().getStage() + ": " + r.getRejection().getReason();
   }
 
   static String safe(String id) {

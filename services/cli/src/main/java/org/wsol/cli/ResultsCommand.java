@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "results", mixinStandardHelpOptions = true,
-    description = {"Runs the results service: boxes -> one result per image (Kafka Streams) -> results topic, and an HTTP API:",
+    description = {"Runs the results service: boxes -> one result per image (Kafka Streams) -> results topic.",
+        "An image a stage refused (its dead letter) ends with a result of status rejected. HTTP API:",
         "  GET /images/{id}       one image's result as JSON (404 unknown, 202 still waiting for boxes)",
         "  GET /images?limit=N    the latest N results, newest first",
         "  GET /images/stream     server-sent events, one per result (?id=... to filter)",
@@ -18,7 +19,7 @@ class ResultsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings s = config.settings();
+    Settings s = config.checkedSettings();
     ResultsService service = new ResultsService(s).start();
     String host = s.get("http.host");
     if (host.equals("0.0.0.0") || host.equals("::")) {

@@ -42,11 +42,12 @@ import picocli.CommandLine.Option;
  * shared machine falls on both; a configuration's time is the sum over its passes of each pass's best.
  */
 @Command(name = "saliency", mixinStandardHelpOptions = true,
-    description = {"Images/s of saliency maps (forward + backward) for single-crop and 10-crop at several batch sizes,",
+    description = {"Measures the speed of saliency maps here against the same work in PyTorch.",
+        "Images/s of saliency maps (forward + backward) for single-crop and 10-crop at several batch sizes,",
         "and the time of the same work in PyTorch (/usr/bin/python3 with torch) as a ratio. Last line:",
         "'saliency djl/pytorch time ratio: <r> on <device>'."})
 class SaliencyBench implements Callable<Integer> {
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
   @Option(names = "--photos", paramLabel = "DIR", description = "photos to run on, cycled to fill a batch (default: samples/photos)")
   Path photos;

@@ -13,7 +13,7 @@ class SegmenterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SegmenterService service = new SegmenterService(config.settings()).start();
+    SegmenterService service = new SegmenterService(config.checkedSettings()).start();
     return Services.runUntilStopped(service, service::isRunning, "segmenter " + service.runner().worker());
   }
 }

@@ -39,7 +39,7 @@ final class ServiceProcess implements AutoCloseable {
    * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
    * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
    */
-  static List<String> serviceArgs(String bootstrap, ConfigOptions config, java.util.Map<String, String> defaults) {
+  static List<String> serviceArgs(String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
     java.util.Map<String, String> sets = new java.util.LinkedHashMap<>(defaults);
     sets.putAll(config.sets);
     List<String> args = new java.util.ArrayList<>(List.of("-b", bootstrap));
@@ -142,6 +142,16 @@ final class ServiceProcess implements AutoCloseable {
   String tail() {
     String out = output();
     return out.length() <= 4000 ? out : out.substring(out.length() - 4000);
+  }
+
+  /** Waits for the process to end: its exit status, or -1 when it is still running after {@code timeout}. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGTERM and nothing more: what Ctrl-C or a supervisor's stop does. */
+  void terminate() {
+    process.destroy();
   }
 
   /** SIGKILL: no shutdown hook, no commit, no goodbye to the group, as when a machine dies. */

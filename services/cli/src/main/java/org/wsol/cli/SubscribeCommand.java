@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "subscribe", mixinStandardHelpOptions = true,
     description = {"Prints results as JSON lines as they arrive on the results topic (one LocalizationResult per image).",
-        "Every subscriber sees every result (a throw-away consumer group). Stop with Ctrl-C, or --limit."})
+        "Every subscriber sees every result (a throw-away consumer group). Stop with Ctrl-C, or --limit.",
+        "An image a stage refused prints as a result of status rejected (stage and reason), also named on stderr;",
+        "the exit status is then 1 (0 when every printed result was not rejected)."})
 class SubscribeCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
@@ -34,7 +36,8 @@ class SubscribeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--limit must be 0 (no limit) or more, got " + limit);
     }
     CountDownLatch finished = new CountDownLatch(1);
-    try (ResultSubscriber subscriber = new ResultSubscriber(config.settings(), draw, ids, fromBeginning)) {
+    java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+    try (ResultSubscriber subscriber = new ResultSubscriber(config.clientSettings("subscribe"), draw, ids, fromBeginning)) {
       Thread hook = new Thread(() -> {
         subscriber.stop();
         try {
@@ -48,6 +51,10 @@ class SubscribeCommand implements Callable<Integer> {
         subscriber.run(r -> {
           System.out.println(ResultJson.line(r));
           System.out.flush();
+          if (ResultSubscriber.isRejected(r)) {
+            rejected.incrementAndGet();
+            System.err.println("image " + r.getImageId() + " " + ResultSubscriber.rejection(r));
+          }
         }, limit);
       } finally {
         finished.countDown();
@@ -58,6 +65,6 @@ class SubscribeCommand implements Callable<Integer> {
         // already running: it waits for us
       }
     }
-    return 0;
+    return rejected.get() == 0 ? 0 : 1;
   }
 }

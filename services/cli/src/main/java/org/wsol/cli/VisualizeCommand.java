@@ -2,7 +2,6 @@ package org.wsol.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.wsol.common.config.Settings;
@@ -14,12 +13,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "visualize", mixinStandardHelpOptions = true,
-    description = {"Class model visualisation (the paper's section 2): gradient ascent on the input image to",
-        "maximise S_c(I) - lambda*||I||^2 from a zero image, then adding the mean image. Writes a PNG."})
+    description = {"Draws what the model sees as a class (the paper's section 2) and writes it as a PNG.",
+        "Class model visualisation: gradient ascent on the input image to maximise S_c(I) - lambda*||I||^2 from a",
+        "zero image, then adding the mean image."})
 class VisualizeCommand implements Callable<Integer> {
-  @Mixin ConfigOptions config;
+  @Mixin SettingsOptions config;
 
-  @Option(names = {"-c", "--class"}, required = true, paramLabel = "CLASS", description = "class index, or (part of) its name, e.g. 'goose' or 99")
+  @Option(names = {"-c", "--class"}, required = true, paramLabel = "CLASS", description = "class index, or its whole name or one whole synonym (any case), e.g. 'goose' or 99; a part of a name, or a name several classes share, is refused with the candidates")
   String classArg;
 
   @Option(names = "--steps", defaultValue = "200", description = "gradient-ascent steps (default ${DEFAULT-VALUE})")
@@ -39,7 +39,7 @@ class VisualizeCommand implements Callable<Integer> {
     Settings s = config.settings();
     try (SaliencyModel model = SaliencyModel.load(SaliencyService.modelSpec(s.get("saliency.model")))) {
       List<String> classes = model.spec().classes();
-      int c = classIndex(classes, classArg);
+      int c = ClassNames.resolve(classes, classArg);
       System.err.printf("class %d (%s): %d steps, lambda=%s, lr=%s%n", c, classes.get(c), steps, lambda, lr);
       ClassModelVisualizer.Result r = new ClassModelVisualizer(model).steps(steps).lambda(lambda).learningRate(lr)
           .visualize(c);
@@ -51,30 +51,5 @@ class VisualizeCommand implements Callable<Integer> {
       System.out.println(file.toAbsolutePath());
     }
     return 0;
-  }
-
-  static int classIndex(List<String> classes, String arg) {
-    if (arg.matches("\\d+")) {
-      int i = Integer.parseInt(arg);
-      if (i < 0 || i >= classes.size()) {
-        throw new IllegalArgumentException("class index " + i + " is outside 0.." + (classes.size() - 1));
-      }
-      return i;
-    }
-    String want = arg.toLowerCase(Locale.ROOT);
-    for (int i = 0; i < classes.size(); i++) {
-      for (String name : classes.get(i).split(",")) {
-        if (name.trim().toLowerCase(Locale.ROOT).equals(want)) {
-          return i;
-        }
-      }
-    }
-    for (int i = 0; i < classes.size(); i++) {
-      if (classes.get(i).toLowerCase(Locale.ROOT).contains(want)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no class named '" + arg + "': give an index 0.." + (classes.size() - 1)
-        + " or a name from the model's class list");
   }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine;
 
 /**
  * ./wsol demo --images DIR end to end: a real photo gets its row and its PNG; a file that is not an image is named
- * with the reason (from the dead-letter topic) and what to do, and the exit status says something failed.
+ * as rejected with the stage and the reason (from its result of status rejected) and what to do, and the exit
+ * status says something failed.
  */
 class DemoCommandIT {
   @Test
@@ -48,11 +49,16 @@ class DemoCommandIT {
 
     assertEquals(1, code, "one image could not be read");
     assertTrue(printed.matches("(?s).*\\nhot_dog\\.jpg +hotdog .*"), "the hot dog's row names its top class:\n" + printed);
-    assertTrue(printed.contains("notes.jpg") && printed.contains("failed"), printed);
+    assertTrue(printed.matches("(?s).*\\nnotes\\.jpg +rejected \\(see below\\).*"), printed);
     assertTrue(printed.contains("total wall time"), printed);
-    assertTrue(errors.contains("image notes was not localised: saliency:"), errors);
+    assertTrue(errors.contains("image notes was not localised: rejected by saliency: unsupported or unrecognised "
+        + "image format"), errors);
+    assertTrue(errors.contains("1 image(s) rejected"), errors);
     assertTrue(errors.contains("fix or remove those files"), errors);
     BufferedImage png = ImageIO.read(out.resolve("hot_dog.png").toFile());
     assertTrue(png != null && png.getWidth() > 0, "the hot dog's picture");
+    BufferedImage photo = ImageIO.read(in.resolve("hot_dog.jpg").toFile());
+    assertEquals(Math.min(Pictures.LONGER_SIDE, Math.max(photo.getWidth(), photo.getHeight())),
+        Math.max(png.getWidth(), png.getHeight()), "the one size rule of pictures");
   }
 }

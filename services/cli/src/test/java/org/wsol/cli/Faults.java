@@ -93,18 +93,36 @@ final class Faults {
    * @return a one-line summary
    */
   static String assertExactlyOneCompleteResult(List<ConsumerRecord<byte[], byte[]>> results, List<String> imageIds) {
+    return assertExactlyOneResult(results, imageIds, List.of());
+  }
+
+  /**
+   * Checks the results topic: every image has exactly one result, complete for {@code imageIds} and of status
+   * rejected for {@code rejectedIds} (images a stage refused), and there is nothing else.
+   * @return a one-line summary
+   */
+  static String assertExactlyOneResult(List<ConsumerRecord<byte[], byte[]>> results, List<String> imageIds,
+      List<String> rejectedIds) {
     AvroCodec<LocalizationResult> codec = new AvroCodec<>(LocalizationResult.class);
     Map<String, Integer> count = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : results) {
       LocalizationResult lr = codec.decode(r.value());
-      assertTrue(lr.getComplete(), "result of " + lr.getImageId() + " is incomplete, missing " + lr.getMissingRanks());
+      if (rejectedIds.contains(lr.getImageId())) {
+        assertEquals("rejected", lr.getStatus(), "result of " + lr.getImageId());
+      } else {
+        assertTrue(lr.getComplete(), "result of " + lr.getImageId() + " is incomplete, missing " + lr.getMissingRanks());
+      }
       count.merge(lr.getImageId(), 1, Integer::sum);
     }
     for (String id : imageIds) {
       assertEquals(1, count.getOrDefault(id, 0), "results for " + id);
     }
-    assertEquals(imageIds.size(), results.size(), "one result per image, nothing else");
-    return results.size() + " results for " + imageIds.size() + " images, all complete";
+    for (String id : rejectedIds) {
+      assertEquals(1, count.getOrDefault(id, 0), "results for " + id + " (rejected)");
+    }
+    assertEquals(imageIds.size() + rejectedIds.size(), results.size(), "one result per image, nothing else");
+    return results.size() + " results for " + imageIds.size() + " images, all complete"
+        + (rejectedIds.isEmpty() ? "" : ", and " + rejectedIds.size() + " rejected");
   }
 
   /** A valid saliency record for class {@code rank} of {@code topK}: a red square on blue, a blob over it. */

@@ -29,6 +29,7 @@ final class PipelineFixture implements AutoCloseable {
   final EmbeddedBroker broker;
   final Settings settings;
   private final List<AutoCloseable> services = new ArrayList<>();
+  private ResultsService results;
 
   PipelineFixture(Map<String, String> extra) {
     broker = EmbeddedBroker.start();
@@ -41,11 +42,17 @@ final class PipelineFixture implements AutoCloseable {
       Topics.from(settings).ensureExist(settings);
       services.add(new SaliencyService(settings).start());
       services.add(new SegmenterService(settings).start());
-      services.add(new ResultsService(settings).start());
+      results = new ResultsService(settings).start();
+      services.add(results);
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** The results service's HTTP port. */
+  int resultsPort() {
+    return results.httpPort();
   }
 
   Topics topics() {

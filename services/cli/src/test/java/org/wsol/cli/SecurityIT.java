@@ -112,8 +112,9 @@ class SecurityIT {
             () -> sse.body().filter(l -> l.startsWith("data: ")).findFirst().orElse(""));
         Thread.sleep(1_000); // the stream's consumer seeks to the end of the results topic as it starts
 
+        // Client commands log to .wsol/<command>.log; here to the process's output, which the test reads.
         ServiceProcess produce = ServiceProcess.start("produce", List.of("-Xmx256m",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info"),
+            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info", "-Dorg.slf4j.simpleLogger.logFile=System.err"),
             List.of("produce", "--config", conf.toString(), "--top-k", "1", PHOTO.toString()), dir.resolve("produce.log"));
         try {
           produce.awaitOutput("sent 1 images to", Duration.ofSeconds(60));

@@ -26,8 +26,23 @@ public final class Aggregator {
     /** the box was the last one missing: the complete result is emitted */
     COMPLETED,
     /** the rank was already in: nothing changes, nothing is emitted */
-    DUPLICATE
+    DUPLICATE,
+    /** a stage refused the image: its terminal result, status rejected, is emitted */
+    REJECTED,
+    /** the image's result had already ended (rejected, or complete before a rejection came): nothing changes */
+    IGNORED
   }
+
+  public static final String COMPLETE = "complete";
+  public static final String INCOMPLETE = "incomplete";
+  public static final String REJECTED_STATUS = "rejected";
+
+  /**
+   * A stage's refusal of an image, as its dead letter tells it; what is known of the image may be missing
+   * ({@code topK} 0, {@code producedAt} and {@code truth} null) when the refused record did not decode.
+   */
+  public record Rejected(String imageId, String stage, String reason, String errorClass, int topK,
+      Instant producedAt, org.wsol.schema.GroundTruth truth) {}
 
   /** The new state, and the result to emit (null: none). */
   public record Step(ResultState state, LocalizationResult emit, Kind kind) {}
@@ -51,6 +66,9 @@ public final class Aggregator {
    */
   public static Step add(ResultState prev, BoxResult box, long now) {
     validate(box);
+    if (isRejected(prev)) { // terminal: a box that comes after the refusal (another rank) changes nothing
+      return new Step(prev, null, Kind.IGNORED);
+    }
     ResultState.Builder state;
     LocalizationResult.Builder result;
     if (prev == null) {
@@ -94,20 +112,60 @@ public final class Aggregator {
     if (!missing.isEmpty()) {
       return new Step(state.setResult(result.build()).build(), null, Kind.ADDED);
     }
-    LocalizationResult done = finish(result.setComplete(true), state.getImageProducedAt(), now);
+    LocalizationResult done = finish(result.setComplete(true).setStatus(COMPLETE), state.getImageProducedAt(), now);
     return new Step(state.setResult(done).setEmitted(true).build(), done, Kind.COMPLETED);
   }
 
   /** The result of an image still missing boxes after the timeout: emitted as incomplete, with its score. */
   public static Step expire(ResultState state, long now) {
-    LocalizationResult r = finish(LocalizationResult.newBuilder(state.getResult()).setComplete(false),
+    LocalizationResult r = finish(LocalizationResult.newBuilder(state.getResult()).setComplete(false)
+        .setStatus(INCOMPLETE),
         state.getImageProducedAt(), now);
     return new Step(ResultState.newBuilder(state).setResult(r).setEmitted(true).build(), r, Kind.ADDED);
   }
 
-  /** Whether the image's result has gone out complete: later boxes for it change nothing. */
+  /** Whether the image's result has gone out complete or rejected: later boxes for it change nothing. */
   public static boolean isDone(ResultState s) {
-    return s != null && s.getEmitted() && s.getResult().getComplete();
+    return s != null && s.getEmitted() && (s.getResult().getComplete() || isRejected(s));
+  }
+
+  public static boolean isRejected(ResultState s) {
+    return s != null && REJECTED_STATUS.equals(s.getResult().getStatus());
+  }
+
+  /**
+   * A stage refused the image: its result ends now, status rejected, with the stage and the reason, and keeps
+   * the boxes that came before (a segmenter refuses one class's map; the other ranks may have their boxes).
+   * Once per image: a refusal replayed or sent by a second stage, or one coming after the complete result,
+   * changes nothing.
+   */
+  public static Step reject(ResultState prev, Rejected why, long now) {
+    if (isDone(prev)) {
+      return new Step(prev, null, Kind.IGNORED);
+    }
+    LocalizationResult.Builder result;
+    ResultState.Builder state;
+    if (prev == null) {
+      Instant producedAt = why.producedAt() == null ? Instant.ofEpochMilli(now) : why.producedAt();
+      result = LocalizationResult.newBuilder()
+          .setImageId(why.imageId())
+          .setBoxes(new ArrayList<>())
+          .setTopK(Math.max(0, why.topK()))
+          .setMissingRanks(why.topK() > 0 ? expectedRanks(why.topK(), why.truth() != null) : new ArrayList<>())
+          .setOriginalWidth(0)
+          .setOriginalHeight(0)
+          .setModelId("")
+          .setGroundTruth(why.truth());
+      state = ResultState.newBuilder().setFirstBoxAt(Instant.ofEpochMilli(now)).setImageProducedAt(producedAt)
+          .setDuplicates(0);
+    } else {
+      result = LocalizationResult.newBuilder(prev.getResult());
+      state = ResultState.newBuilder(prev);
+    }
+    result.setComplete(false).setStatus(REJECTED_STATUS)
+        .setRejection(new org.wsol.schema.Rejection(why.stage(), why.reason(), why.errorClass()));
+    LocalizationResult done = finish(result, state.getImageProducedAt(), now);
+    return new Step(state.setResult(done).setEmitted(true).build(), done, Kind.REJECTED);
   }
 
   private static LocalizationResult finish(LocalizationResult.Builder r, Instant producedAt, long now) {

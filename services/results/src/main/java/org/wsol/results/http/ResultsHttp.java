@@ -47,7 +47,8 @@ import org.wsol.schema.ResultState;
 /**
  * The results HTTP API, on the service's {@link HealthServer}:
  * <ul>
- *   <li>{@code GET /images/{id}}: the image's result as JSON; 404 when unknown, 202 while boxes are missing.
+ *   <li>{@code GET /images/{id}}: the image's result as JSON (status complete, incomplete or rejected); 404 when
+ *       unknown, 202 while boxes are missing.
  *       The store is partitioned by image id: a request for an image another instance owns is forwarded to it
  *       (Kafka Streams' {@code queryMetadataForKey} names the owner by its {@code application.server}).</li>
  *   <li>{@code GET /images?limit=N}: the latest N results of every instance, newest first.</li>
@@ -129,7 +130,7 @@ public final class ResultsHttp {
     if (s == null) {
       HealthServer.respond(ex, 404, JSON, ResultJson.error("no result for image '" + id + "': ids are the "
           + "produced file names without extension (GET /images lists the latest); a result exists once a first "
-          + "box of the image has reached the results service"));
+          + "box of the image (or a stage's refusal of it, answered with status rejected) has reached the results service"));
     } else if (!s.getEmitted()) {
       LocalizationResult r = s.getResult();
       ObjectNode pending = ResultJson.MAPPER.createObjectNode();

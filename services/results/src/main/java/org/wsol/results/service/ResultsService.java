@@ -53,6 +53,7 @@ public final class ResultsService implements AutoCloseable {
   /** Creates the topics that are missing and binds the HTTP port; nothing runs until {@link #start()}. */
   public ResultsService(Settings s) {
     Topics.from(s).ensureExist(s);
+    checkCoPartitioned(s);
     // kafka.streams.state.dir (what the deploy files set) wins over results.state.dir.
     String configured = s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
     try {
@@ -78,6 +79,8 @@ public final class ResultsService implements AutoCloseable {
         .description("results sent to the results topic").register(registry);
     Counter incomplete = Counter.builder("wsol_results_emitted").tag("complete", "false")
         .description("results sent to the results topic").register(registry);
+    Counter rejected = Counter.builder("wsol_results_rejected")
+        .description("images a stage refused, ended with a result of status rejected").register(registry);
     Counter duplicates = Counter.builder("wsol_results_duplicate_boxes")
         .description("boxes ignored because their (image, rank) was already in").register(registry);
     Counter dead = Counter.builder("wsol_records_dead_lettered").register(registry);
@@ -91,6 +94,10 @@ public final class ResultsService implements AutoCloseable {
     ResultsTopology.Listener listener = new ResultsTopology.Listener() {
       @Override
       public void emitted(LocalizationResult r) {
+        if (org.wsol.results.aggregate.Aggregator.REJECTED_STATUS.equals(r.getStatus())) {
+          rejected.increment();
+          return;
+        }
         (r.getComplete() ? complete : incomplete).increment();
         latency.record(r.getLatencyMs());
         if (r.getScore() != null) {
@@ -126,6 +133,27 @@ public final class ResultsService implements AutoCloseable {
     this.live = new LiveResults(s);
     Gauge.builder("wsol_results_stream_clients", live, LiveResults::clientCount).register(registry);
     new ResultsHttp(streams, self, live, s.getInt("results.stream.max.clients")).register(http);
+  }
+
+  /**
+   * The topology reads boxes and dead letters in the same tasks, by partition number: with different partition
+   * counts, a rejected image's result would be kept by a task that does not hold its boxes. Say so at start.
+   */
+  private static void checkCoPartitioned(Settings s) {
+    Topics t = Topics.from(s);
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka())) {
+      var topics = admin.describeTopics(java.util.List.of(t.boxes(), t.deadLetter())).allTopicNames()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      int boxes = topics.get(t.boxes()).partitions().size();
+      int dead = topics.get(t.deadLetter()).partitions().size();
+      if (boxes != dead) {
+        log.warn("topic {} has {} partitions and {} has {}: give them the same count, or rejected images may be "
+            + "answered by the wrong results instance (GET /images/ID 404) and their boxes kept apart",
+            t.boxes(), boxes, t.deadLetter(), dead);
+      }
+    } catch (Exception e) {
+      log.warn("could not compare the partitions of {} and {}: {}", t.boxes(), t.deadLetter(), e.toString());
+    }
   }
 
   /** {@code results.advertised.address}, else http.host (or this host's name for 0.0.0.0) and the bound port. */

@@ -28,6 +28,9 @@ import org.wsol.schema.ResultState;
  * Keeps each image's {@link ResultState} in a store and emits its result once: when the last expected box
  * arrives, or (incomplete) when the timeout passes first. Boxes that do not decode or contradict the rank
  * contract go to the dead-letter topic with their original bytes.
+ *
+ * <p>It also reads the dead-letter topic: a saliency or segmenter dead letter, keyed by image id, ends that
+ * image with a result of status rejected (the stage and the reason), so that every image sent ends visibly.
  */
 final class ResultsProcessor implements Processor<String, byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(ResultsProcessor.class);
@@ -35,6 +38,7 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
   static final String DEAD_LETTER_SINK = "dead-letter-out";
 
   private final Serde<BoxResult> boxSerde;
+  private final Rejections rejections;
   private final Duration timeout;
   private final ResultsTopology.Listener listener;
   private final String worker = StageRunner.workerId("results");
@@ -43,8 +47,10 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
   private KeyValueStore<String, String> recent;
   private KeyValueStore<String, String> pending;
 
-  ResultsProcessor(Serde<BoxResult> boxSerde, Duration timeout, ResultsTopology.Listener listener) {
+  ResultsProcessor(Serde<BoxResult> boxSerde, Rejections rejections, Duration timeout,
+      ResultsTopology.Listener listener) {
     this.boxSerde = boxSerde;
+    this.rejections = rejections;
     this.timeout = timeout;
     this.listener = listener;
   }
@@ -62,6 +68,10 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
 
   @Override
   public void process(Record<String, byte[]> record) {
+    if (context.recordMetadata().map(m -> m.topic().equals(rejections.topic())).orElse(false)) {
+      rejected(record);
+      return;
+    }
     long now = context.currentSystemTimeMs();
     BoxResult box;
     try {
@@ -100,6 +110,23 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
     if (step.emit() != null) {
       emit(prev, step.state(), now);
     }
+  }
+
+  /** A dead letter: when a stage refused an image, the image's result ends as rejected. */
+  private void rejected(Record<String, byte[]> record) {
+    Aggregator.Rejected why = rejections.read(record.key(), record.value());
+    if (why == null) {
+      return; // not an image's refusal (or our own dead letter): nothing to end
+    }
+    long now = context.currentSystemTimeMs();
+    ResultState prev = states.get(why.imageId());
+    Aggregator.Step step = Aggregator.reject(prev, why, now);
+    if (step.emit() == null) {
+      return;
+    }
+    states.put(why.imageId(), step.state());
+    log.info("image '{}' rejected by {}: {}", why.imageId(), why.stage(), why.reason());
+    emit(prev, step.state(), now);
   }
 
   /** Emits every image that has waited longer than the timeout, as incomplete. */

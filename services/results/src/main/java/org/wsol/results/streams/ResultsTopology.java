@@ -17,7 +17,9 @@ import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.ResultState;
 
 /**
- * boxes topic -> {@link ResultsProcessor} (three persistent stores) -> results topic, bad boxes -> dead-letter.
+ * boxes and dead-letter topics -> {@link ResultsProcessor} (three persistent stores) -> results topic, bad boxes
+ * -> dead-letter. A saliency or segmenter dead letter ends its image as a rejected result; both topics are keyed
+ * by image id and must have the same number of partitions, so that an image's boxes and refusal meet in one task.
  * Processor API rather than the DSL's aggregate, because a result must go out once, when complete, and a
  * wall-clock timeout must be able to emit what is missing; both need a hand on the store.
  */
@@ -50,8 +52,9 @@ public final class ResultsTopology {
     }
     Topology t = new Topology();
     t.addSource("boxes", new StringDeserializer(), new ByteArrayDeserializer(), topics.boxes());
-    t.addProcessor("aggregate", () -> new ResultsProcessor(wire.serde(org.wsol.schema.BoxResult.class), timeout,
-        listener), "boxes");
+    t.addSource("dead-letters", new StringDeserializer(), new ByteArrayDeserializer(), topics.deadLetter());
+    t.addProcessor("aggregate", () -> new ResultsProcessor(wire.serde(org.wsol.schema.BoxResult.class),
+        new Rejections(topics, wire), timeout, listener), "boxes", "dead-letters");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
         stateSerde), "aggregate");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RECENT_STORE), Serdes.String(),

@@ -42,8 +42,9 @@ class ResultJsonTest {
     assertTrue(j.get("score").get("top1_correct").asBoolean());
     assertEquals(0.25, j.get("score").get("gt_known_iou").asDouble(), 1e-9);
     assertEquals(List.of("image_id", "boxes", "top_k", "complete", "missing_ranks", "original_width",
-        "original_height", "model_id", "latency_ms", "completed_at", "ground_truth", "score"),
+        "original_height", "model_id", "latency_ms", "completed_at", "ground_truth", "score", "status", "rejection"),
         iterable(j.fieldNames()));
+    assertTrue(j.get("status").isNull() && j.get("rejection").isNull(), "absent optionals are null");
   }
 
   static List<String> iterable(java.util.Iterator<String> it) {
@@ -55,11 +56,17 @@ class ResultJsonTest {
   /**
    * The rank-0 contract only changed doc strings, which Avro's parsing canonical form drops: the fingerprints
    * that single-object encoding puts in every record are those of the schemas published before it.
+   * LocalizationResult then really changed (v2, issue 27: status and rejection); its v1, whose fingerprint is
+   * the one pinned here before, is kept in schemas/avro-history so that records written with it still decode.
    */
   @Test
-  void docChangesKeptTheWireFingerprints() {
+  void docChangesKeptTheWireFingerprints() throws Exception {
     assertEquals(-2293573113888579154L, SchemaNormalization.parsingFingerprint64(ClassBox.getClassSchema()));
-    assertEquals(1086215875094843560L, SchemaNormalization.parsingFingerprint64(LocalizationResult.getClassSchema()));
+    try (java.io.InputStream v1 = getClass().getResourceAsStream("/avro-history/LocalizationResult.v1.avsc")) {
+      assertEquals(1086215875094843560L, SchemaNormalization.parsingFingerprint64(
+          new org.apache.avro.Schema.Parser().parse(v1)), "the history file is v1 exactly");
+    }
+    assertEquals(-3848511760819910391L, SchemaNormalization.parsingFingerprint64(LocalizationResult.getClassSchema()));
     assertEquals(-6390151815971764122L, SchemaNormalization.parsingFingerprint64(SaliencyTensor.getClassSchema()));
     assertEquals(-3309742612478308948L, SchemaNormalization.parsingFingerprint64(BoxResult.getClassSchema()));
   }

@@ -49,6 +49,7 @@ class ResultsTopologyTest {
   TestInputTopic<String, byte[]> boxes;
   TestOutputTopic<String, LocalizationResult> results;
   TestOutputTopic<byte[], DeadLetter> deadLetters;
+  TestInputTopic<String, byte[]> deadLetterIn;
   Serde<BoxResult> boxSerde = WIRE.serde(BoxResult.class);
 
   @BeforeEach
@@ -61,6 +62,7 @@ class ResultsTopologyTest {
     boxes = driver.createInputTopic("boxes", new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic("results", new StringDeserializer(),
         WIRE.serde(LocalizationResult.class).deserializer());
+    deadLetterIn = driver.createInputTopic("dead-letter", new StringSerializer(), new ByteArraySerializer());
     deadLetters = driver.createOutputTopic("dead-letter", new ByteArrayDeserializer(),
         WIRE.serde(DeadLetter.class).deserializer());
   }
@@ -227,5 +229,90 @@ class ResultsTopologyTest {
     assertEquals(1, out.size());
     assertEquals("f", out.get(0).getImageId());
     assertTrue(out.get(0).getComplete());
+  }
+
+  /** A stage's dead letter as StageRunner writes it: keyed by the refused record's key, its bytes inside. */
+  void refuse(String id, String stage, String sourceTopic, byte[] original, String reason) {
+    DeadLetter d = DeadLetter.newBuilder().setStage(stage).setReason(reason)
+        .setErrorClass("org.wsol.common.kafka.BadRecordException").setSourceTopic(sourceTopic)
+        .setSourcePartition(0).setSourceOffset(7)
+        .setKey(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
+        .setValue(original == null ? null : java.nio.ByteBuffer.wrap(original))
+        .setFailedAt(T0).setWorker(stage + "-1").build();
+    deadLetterIn.pipeInput(id, WIRE.serde(DeadLetter.class).serializer().serialize("dead-letter", d));
+  }
+
+  @Test
+  void anImageTheSaliencyStageRefusesEndsOnceAsRejectedWithTheStageAndTheReason() {
+    GroundTruth gt = new GroundTruth(7, List.of(new Box(0, 0, 10, 10)));
+    org.wsol.schema.ImageEvent sent = org.wsol.schema.ImageEvent.newBuilder().setId("photo")
+        .setImageBytes(java.nio.ByteBuffer.wrap("hello, not a picture".getBytes(StandardCharsets.UTF_8)))
+        .setTopK(3).setGroundTruth(gt).setProducedAt(T0.minusMillis(800)).build();
+    byte[] original = WIRE.serde(org.wsol.schema.ImageEvent.class).serializer().serialize("images", sent);
+    String reason = "unsupported or unrecognised image format (20 bytes): send JPEG, PNG, BMP or GIF";
+    refuse("photo", "saliency", "images", original, reason);
+    refuse("photo", "saliency", "images", original, reason); // replayed after a crash
+
+    List<KeyValue<String, LocalizationResult>> out = results.readKeyValuesToList();
+    assertEquals(1, out.size(), "one terminal result, even for a refusal delivered twice");
+    assertEquals("photo", out.get(0).key);
+    LocalizationResult r = out.get(0).value;
+    assertEquals("rejected", r.getStatus());
+    assertEquals("saliency", r.getRejection().getStage());
+    assertEquals(reason, r.getRejection().getReason());
+    assertFalse(r.getComplete());
+    assertEquals(List.of(), r.getBoxes());
+    assertEquals(3, r.getTopK(), "what the refused image event said");
+    assertEquals(List.of(0, 1, 2, 3), r.getMissingRanks(), "an old reader sees every rank missing");
+    assertEquals(800, r.getLatencyMs(), "from the image's production to the refusal's arrival");
+    assertEquals(gt, r.getGroundTruth());
+    assertTrue(stored("photo").getEmitted());
+    assertTrue(deadLetters.isEmpty(), "the refusal is read, not written again");
+
+    send(box("photo", 1, 3, 7, new Box(0, 0, 5, 5), gt, T0)); // an earlier copy of the image, processed late
+    driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT));
+    assertTrue(results.isEmpty(), "a rejected image stays rejected: no box, no timeout re-emits it");
+    KeyValueStore<String, String> recent = driver.getKeyValueStore(ResultsTopology.RECENT_STORE);
+    try (KeyValueIterator<String, String> it = recent.all()) {
+      assertEquals("photo", it.next().value, "GET /images lists it");
+      assertFalse(it.hasNext());
+    }
+  }
+
+  @Test
+  void aSegmenterRefusalKeepsTheBoxesThatCameAndEndsThePendingImageAtOnce() {
+    send(box("h", 1, 3, 1, new Box(0, 0, 5, 5), null, T0));
+    send(box("h", 3, 3, 3, new Box(0, 0, 7, 7), null, T0));
+    refuse("h", "segmenter", "saliency", "not a map".getBytes(StandardCharsets.UTF_8),
+        "saliency map of rank 2 holds NaN values");
+    LocalizationResult r = results.readValue();
+    assertEquals("rejected", r.getStatus());
+    assertEquals("segmenter", r.getRejection().getStage());
+    assertEquals(List.of(1, 3), r.getBoxes().stream().map(ClassBox::getRank).toList());
+    assertEquals(List.of(2), r.getMissingRanks());
+    assertEquals(640, r.getOriginalWidth(), "known from its boxes");
+    driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT));
+    assertTrue(results.isEmpty(), "no incomplete result after the rejected one");
+    KeyValueStore<String, String> pending = driver.getKeyValueStore(ResultsTopology.PENDING_STORE);
+    try (KeyValueIterator<String, String> it = pending.all()) {
+      assertFalse(it.hasNext(), "nothing left waiting");
+    }
+  }
+
+  @Test
+  void refusalsThatEndNoImageChangeNothing() {
+    send(box("done", 1, 1, 1, new Box(0, 0, 5, 5), null, T0));
+    assertEquals("complete", results.readValue().getStatus());
+    refuse("done", "segmenter", "saliency", null, "late refusal of a replayed map");
+    refuse("bad-box", "results", "boxes", null, "not a BoxResult"); // our own dead letters are not refusals
+    deadLetterIn.pipeInput("x", "not a dead letter".getBytes(StandardCharsets.UTF_8));
+    deadLetterIn.pipeInput((String) null, new byte[] {1});
+    assertTrue(results.isEmpty());
+    assertEquals("complete", stored("done").getResult().getStatus());
+    assertNull(stored("bad-box"));
+    assertTrue(deadLetters.isEmpty(), "a dead letter that does not decode is not dead-lettered again");
+
+    send(box("i", 1, 1, 1, new Box(0, 0, 5, 5), null, T0));
+    assertTrue(results.readValue().getComplete(), "the topology carries on");
   }
 }
