@@ -72,7 +72,7 @@ class EvalCommand implements Callable<Integer> {
    */
   static String mapsOf(Settings resolved) {
     String size = resolved.get("saliency.input.size").trim();
-    return resolved.get("saliency.method") + (resolved.getBoolean("saliency.ten.crop") ? "" : ", whole image")
+    return resolved.get("saliency.method") + (resolved.getBoolean("saliency.ten.crop") ? "" : " (single crop)")
         + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
   }
 

@@ -60,7 +60,7 @@ class EvalCommandIT {
     assertTrue(printed.contains(md.strip().split("\n")[0]), "the table is printed too");
     List<String[]> rows = tableRows(md);
     assertEquals(6, rows.size(), md);
-    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
+    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode cam-rect (the pipeline's boxes)"), md);
     assertTrue(rows.get(1)[0].startsWith("baseline: largest 8-connected region"), md);
     assertTrue(rows.get(2)[0].startsWith("literature: CAM with Zhou et al. 2016's rule"), md);
     assertTrue(rows.get(3)[0].startsWith("upper bound, peeks at the true boxes: MaxBoxAcc ("), md);
@@ -183,9 +183,9 @@ class EvalCommandIT {
     String md = Files.readString(both.resolve("eval.md"));
     List<String[]> rows = tableRows(md);
     assertEquals(7, rows.size(), md);
-    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
+    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode cam-rect (the pipeline's boxes)"), md);
     assertTrue(rows.get(1)[0].startsWith("GraphCut, mode paper (its own maps"), md);
-    assertTrue(md.contains("gradient-cam maps (gcam-extent) then gradient maps (paper)"), md);
+    assertTrue(md.contains("gradient-cam (single crop) maps (gcam-extent) then gradient (single crop) maps (paper)"), md);
     String aloneMd = Files.readString(alone.resolve("eval.md"));
     String[] paperAlone = tableRows(aloneMd).get(0);
     for (int c = 1; c <= 3; c++) {

@@ -48,12 +48,12 @@ public enum LocalizationMode {
   static final String CAM_INPUT = "320";
 
   /**
-   * The mode a setting-less run uses (BENCHMARKS.md, "Localisation quality", fifth round): the gradient map gated by
-   * the class activation map, GrabCut's colour models and the extent box beat both the paper's mode and the centred
-   * box on top-1 and top-5 localisation error and GT-known accuracy on both check sets, at the paper's passes. Of the
-   * earlier switches only the extent box had paid; the blur and GrabCut's iterations had not.
+   * The mode a setting-less run uses (BENCHMARKS.md, "Localisation quality", issue 28): on imagenet-val-400 it is the
+   * first mode that beats the centred box on top-1 and top-5 localisation error and GT-known accuracy with paired 95%
+   * intervals that exclude 0, where gcam-extent (the default before) did not; and it needs one forward pass, no
+   * backward pass. docs/diagnosis.md says why the earlier modes lost.
    */
-  public static final LocalizationMode DEFAULT = GCAM_EXTENT;
+  public static final LocalizationMode DEFAULT = CAM_RECT;
 
   public final String id;
   public final String description;

@@ -23,7 +23,7 @@ class LocalizationModeTest {
   }
 
   @Test
-  void eachModeSetsItsSwitchesAndTheDefaultIsTheGatedMapWithTheExtentBox() {
+  void eachModeSetsItsSwitchesAndTheDefaultIsGrabCutFromTheMassRectangle() {
     assertEquals(cropModeSettings("gradient", "0.035", "largest", "1", "seeds"), LocalizationMode.SMOOTH.settings());
     assertEquals(cropModeSettings("gradient", "0", "extent", "1", "seeds"), LocalizationMode.EXTENT.settings());
     assertEquals(cropModeSettings("gradient", "0", "extent", "5", "seeds"), LocalizationMode.EXTENT_ITER.settings());
@@ -31,11 +31,12 @@ class LocalizationModeTest {
     assertEquals("cam", LocalizationMode.CAM.saliencyMethod());
     Settings s = load(Map.of());
     assertEquals(LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
-    assertEquals("gcam-extent", s.get("localization.mode"));
-    assertEquals("gradient-cam", s.get("saliency.method"));
-    assertEquals("grabcut", s.get("segmenter.colour.models"));
+    assertEquals("cam-rect", s.get("localization.mode"));
+    assertEquals("cam", s.get("saliency.method"));
+    assertEquals("rect", s.get("segmenter.colour.models"));
+    assertEquals("mass-box", s.get("segmenter.seeds"));
     assertEquals("0", s.get("segmenter.smoothing"));
-    assertEquals("extent", s.get("segmenter.box"));
+    assertEquals("largest", s.get("segmenter.box"));
     assertEquals("1", s.get("segmenter.iterations"));
   }
 
