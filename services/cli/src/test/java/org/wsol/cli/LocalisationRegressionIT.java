@@ -41,7 +41,11 @@ class LocalisationRegressionIT {
       "ILSVRC2012_val_00000476.JPEG", 0.2022, "ILSVRC2012_val_00000518.JPEG", 0.4491,
       "ILSVRC2012_val_00000562.JPEG", 0.5804, "ILSVRC2012_val_00002193.JPEG", 0.7241,
       "ILSVRC2012_val_00004646.JPEG", 0.0159, "ILSVRC2012_val_00008570.JPEG", 0.6925);
-  static final double MEAN_MARGIN = 0.05;
+  /**
+   * Mean IoU 0.555 at the baseline; the previous default (gcam-extent, 10 crops) gives 0.518 on these images
+   * (WSOL_LOCALIZATION_MODE=gcam-extent), which this margin fails.
+   */
+  static final double MEAN_MARGIN = 0.03;
   static final int HITS_MARGIN = 1;
 
   @Test
