@@ -19,7 +19,7 @@ public class LocalOptions {
   @Option(names = "--single-crop", description = "one centre crop per image instead of the paper's 10 crops (faster, a little worse)")
   boolean singleCrop;
 
-  @Option(names = "--mode", paramLabel = "MODE", description = "localisation mode: gcam-extent (the default), paper (Simonyan et al. 2014 as published), extent, smooth, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, cam-extent or gcam (see README, Localisation modes); sets localization.mode")
+  @Option(names = "--mode", paramLabel = "MODE", description = "localisation mode: cam-rect (the default), paper (Simonyan et al. 2014 as published), gcam-extent (the default before), extent, smooth, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, cam-extent or gcam (see README, Localisation modes); sets localization.mode")
   String mode;
 
   @Option(names = "--segmenters", defaultValue = "2", description = "segmenter services in this process (default ${DEFAULT-VALUE})")

@@ -34,7 +34,7 @@ class SaliencyMethodFallbackTest {
       assertFalse(model.hasClassActivations());
       Settings given = Settings.load(null, Map.of(), Map.of());
       Settings resolved = LocalizationMode.resolve(given);
-      assertEquals("gradient-cam", resolved.get("saliency.method"), "the default mode asks for gated maps");
+      assertEquals("cam", resolved.get("saliency.method"), "the default mode asks for class activation maps");
       assertEquals(SaliencyModel.Method.GRADIENT, SaliencyService.method(resolved, given, model));
       // It still computes maps: 3 classes, one 224 x 224 map for the top class.
       SaliencyModel.TensorSaliency t = model.method(SaliencyModel.Method.GRADIENT)
