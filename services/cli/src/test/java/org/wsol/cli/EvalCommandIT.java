@@ -183,7 +183,7 @@ class EvalCommandIT {
     String md = Files.readString(both.resolve("eval.md"));
     List<String[]> rows = tableRows(md);
     assertEquals(7, rows.size(), md);
-    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode cam-rect (the pipeline's boxes)"), md);
+    assertTrue(rows.get(0)[0].startsWith("GraphCut, mode gcam-extent (the pipeline's boxes)"), md);
     assertTrue(rows.get(1)[0].startsWith("GraphCut, mode paper (its own maps"), md);
     assertTrue(md.contains("gradient-cam (single crop) maps (gcam-extent) then gradient (single crop) maps (paper)"), md);
     String aloneMd = Files.readString(alone.resolve("eval.md"));
