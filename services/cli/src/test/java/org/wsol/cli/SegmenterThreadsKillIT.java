@@ -64,6 +64,7 @@ class SegmenterThreadsKillIT {
       }
       for (ServiceProcess p : segmenters) {
         p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(60));
+        p.awaitOutput("on 2 thread(s)", Duration.ofSeconds(30));
       }
       Faults.awaitGroup(s, SegmenterService.GROUP, 2, Duration.ofSeconds(60));
 
