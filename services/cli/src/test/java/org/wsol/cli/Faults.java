@@ -135,6 +135,21 @@ final class Faults {
         .setImageProducedAt(Instant.now()).setSaliencyMs(0f).build();
   }
 
+  /** As {@link #tensor(String, int, int)} at {@code size}x{@code size} on a noisy photo: slower GraphCut work. */
+  static SaliencyTensor tensor(String imageId, int rank, int topK, int size, byte[] photo) {
+    float[] map = new float[size * size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        double dx = x - size / 2.0;
+        double dy = y - size / 2.0;
+        map[y * size + x] = (float) Math.exp(-(dx * dx + dy * dy) / (size * size / 16.0));
+      }
+    }
+    return SaliencyTensor.newBuilder(tensor(imageId, rank, topK)).setMapWidth(size).setMapHeight(size)
+        .setMapData(ByteBuffer.wrap(HalfFloats.encode(map))).setWorkingImage(ByteBuffer.wrap(photo))
+        .setOriginalWidth(size * 2).setOriginalHeight(size * 2).build();
+  }
+
   static long lag(Admin admin, String group, String topic) throws Exception {
     return Lag.of(admin, group, topic);
   }

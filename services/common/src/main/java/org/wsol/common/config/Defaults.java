@@ -46,6 +46,7 @@ public final class Defaults {
     new Entry("segmenter.smoothing", "", "σ of a Gaussian blur of the saliency map before seeding, as a share of the map's shorter side (0 = none); empty = as localization.mode says"),
     new Entry("segmenter.box", "", "largest (box of the largest foreground component, the paper) or extent (box of every component of at least segmenter.extent.min.share of the image); empty = as localization.mode says"),
     new Entry("segmenter.extent.min.share", "0.01", "with segmenter.box=extent: smaller components are noise (half a cell of the network's 7x7 output grid is 1% of the image)"),
+    new Entry("segmenter.threads", "", "GraphCut worker threads inside one segmenter process (one consumer; a poll's records are segmented in parallel, committed after all are acknowledged); empty = the cores the JVM sees. A poll of kafka.consumer.max.poll.records (8) keeps up to 8 threads busy, and 8 GraphCuts (0.05-0.6 s each) end far inside max.poll.interval.ms"),
     new Entry("segmenter.iterations", "", "GraphCut iterations (re-fit colour models, re-cut); empty = as localization.mode says (paper: 1)"),
     new Entry("segmenter.colour.models", "", "first colour models from: 'seeds' (paper), 'grabcut' (background also from undecided pixels, as OpenCV) or 'rect' (foreground also from undecided pixels, as grabCut from a rectangle); empty = as localization.mode says"),
     new Entry("results.timeout.ms", "60000", "emit an image's result as incomplete (with missing_ranks) when a box is still missing this long after its first box arrived"),

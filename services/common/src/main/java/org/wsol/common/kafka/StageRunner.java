@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,6 +84,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private volatile boolean connected;
   private volatile Duration linger = Duration.ZERO;
   private volatile long lingerMaxBytes = Long.MAX_VALUE;
+  private int threads = 1;
+  private ExecutorService pool;
 
   public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
       Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
@@ -170,6 +174,23 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     return this;
   }
 
+  /**
+   * Runs the stage calls of one poll (its chunks of batchSize records) on {@code threads} pool threads inside
+   * this one consumer. Decoding, producing and committing stay on the consumer's thread, in record order, and
+   * the commit still waits for every output and dead letter of the poll. Call before {@link #run()}; 1 = no pool.
+   */
+  public StageRunner<I, O> threads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    this.threads = threads;
+    return this;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
   public String worker() {
     return worker;
   }
@@ -185,7 +206,15 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   @Override
   public void run() {
     consumer.subscribe(List.of(inputTopic));
-    log.info("{} consuming {} -> {} as {}", stage.name(), inputTopic, outputTopic, worker);
+    if (threads > 1) {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      pool = Executors.newFixedThreadPool(threads, r -> {
+        Thread t = new Thread(r, stage.name() + "-pool-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    log.info("{} consuming {} -> {} as {} on {} thread(s)", stage.name(), inputTopic, outputTopic, worker, threads);
     try {
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -211,8 +240,30 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         }
         recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<Decoded<I>> chunks = new ArrayList<>();
         for (int i = 0; i < all.size(); i += batchSize) {
-          handle(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
+          chunks.add(decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends));
+        }
+        if (pool == null || chunks.size() < 2) {
+          for (Decoded<I> d : chunks) {
+            emit(d, compute(d), sends);
+          }
+        } else {
+          // The pool only runs the stage; outputs are produced here, in record order, once all are computed.
+          List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
+          for (Decoded<I> d : chunks) {
+            results.add(pool.submit(() -> compute(d)));
+          }
+          for (int i = 0; i < chunks.size(); i++) {
+            List<Stage.Outcome<O>> outcomes;
+            try {
+              outcomes = results.get(i).get();
+            } catch (ExecutionException e) {
+              // compute() turns a stage's exceptions into outcomes; what escapes it is an Error: stop uncommitted
+              throw new IllegalStateException("a " + stage.name() + " pool thread failed", e.getCause());
+            }
+            emit(chunks.get(i), outcomes, sends);
+          }
         }
         producer.flush();
         for (Future<RecordMetadata> f : sends) {
@@ -249,12 +300,18 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         log.warn("consumer close: {}", e.toString());
       }
       producer.close(Duration.ofSeconds(5));
+      if (pool != null) {
+        pool.shutdownNow();
+      }
       stopped.countDown();
       log.info("{} stopped after {} records ({} dead-lettered)", stage.name(), processed.get(), failed.get());
     }
   }
 
-  private void handle(List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
+  /** A chunk's records that decoded, and their inputs; those that did not are already dead-lettered. */
+  private record Decoded<I>(List<ConsumerRecord<byte[], byte[]>> good, List<I> inputs) {}
+
+  private Decoded<I> decode(List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
     List<ConsumerRecord<byte[], byte[]>> good = new ArrayList<>();
     List<I> inputs = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : chunk) {
@@ -269,8 +326,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         sends.add(deadLetters.send(r, e));
       }
     }
+    return new Decoded<>(good, inputs);
+  }
+
+  /** The stage call for one chunk; touches no Kafka client, so it may run on a pool thread. */
+  private List<Stage.Outcome<O>> compute(Decoded<I> d) {
+    List<I> inputs = d.inputs();
     if (inputs.isEmpty()) {
-      return;
+      return List.of();
     }
     List<Stage.Outcome<O>> outcomes;
     batchSizes.record(inputs.size());
@@ -289,6 +352,12 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         }
       }
     }
+    return outcomes;
+  }
+
+  /** Produces a chunk's outputs or dead letters; on the consumer's thread only. */
+  private void emit(Decoded<I> d, List<Stage.Outcome<O>> outcomes, List<Future<RecordMetadata>> sends) {
+    List<ConsumerRecord<byte[], byte[]>> good = d.good();
     for (int i = 0; i < good.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = good.get(i);
       Stage.Outcome<O> outcome = outcomes.get(i);

@@ -258,6 +258,84 @@ class StageRunnerIT {
     }
   }
 
+  /**
+   * Passes a barrier only two concurrent calls can pass (a lone call times out and fails its record), then waits
+   * to be released.
+   */
+  static final class PairStage implements Stage<ImageEvent, ImageEvent> {
+    final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+    final java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(2);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+    public String name() {
+      return "pair";
+    }
+
+    public List<Outcome<ImageEvent>> process(List<ImageEvent> inputs) {
+      try {
+        barrier.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        passed.countDown();
+        if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+      } catch (Exception e) {
+        return inputs.stream().map(i -> Outcome.<ImageEvent>failed(new RuntimeException("alone: " + e))).toList();
+      }
+      return inputs.stream().map(e -> Outcome.ok(List.of(e))).toList();
+    }
+  }
+
+  @Test
+  void withTwoThreadsTwoRecordsOfOnePollRunConcurrentlyAndAreCommittedOnlyAfterBothOutputs() throws Exception {
+    Settings s = settings.with("topic.images", "pair-in").with("topic.boxes", "pair-out")
+        .with("topic.dead.letter", "pair-dead");
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
+    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      // Same key, same partition, both written before the runner starts: one poll holds both.
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png)))).get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png)))).get();
+    }
+    PairStage stage = new PairStage();
+    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, stage, ImageEvent.class, ImageEvent.class,
+        ImageEvent::getId, topics.images(), topics.boxes(), "test-pair", 1).threads(2);
+    Thread t = new Thread(runner);
+    t.start();
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka());
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      assertTrue(stage.passed.await(25, java.util.concurrent.TimeUnit.SECONDS),
+          "both records were in the stage at the same time");
+      List<org.apache.kafka.common.TopicPartition> outParts = c.partitionsFor(topics.boxes()).stream()
+          .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
+      assertEquals(0L, c.endOffsets(outParts).values().stream().mapToLong(Long::longValue).sum(), "no output yet");
+      assertEquals(0L, committed(admin, "test-pair"), "nothing committed while the records are in the stage");
+      stage.release.countDown();
+      List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 2);
+      assertEquals(java.util.Set.of("a", "b"),
+          outs.stream().map(r -> codec.decode(r.value()).getId()).collect(java.util.stream.Collectors.toSet()));
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (committed(admin, "test-pair") < 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(2L, committed(admin, "test-pair"), "both records committed once their outputs were acknowledged");
+      assertEquals(2, runner.processedCount());
+      assertEquals(0, runner.failedCount());
+    } finally {
+      stage.release.countDown();
+      runner.close();
+      t.join();
+    }
+  }
+
+  private static long committed(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
+    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+        .filter(o -> o != null).mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum();
+  }
+
   static ImageEvent event(String id, byte[] image) {
     return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
   }

@@ -26,11 +26,23 @@ public final class SegmenterService implements AutoCloseable {
     SegmenterParams params = params(s);
     String worker = StageRunner.workerId("segmenter");
     this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
-        BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1);
+        BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1).threads(threads(s));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
         this::isReady);
     runner.bindMetrics(health.registry());
+    io.micrometer.core.instrument.Gauge.builder("wsol_segmenter_threads", runner, r -> r.threads())
+        .description("GraphCut worker threads in this process").register(health.registry());
     this.thread = new Thread(runner, "segmenter-worker");
+  }
+
+  /** {@code segmenter.threads}, empty = the cores the JVM sees. */
+  public static int threads(Settings s) {
+    String v = s.get("segmenter.threads", "").trim();
+    int n = v.isEmpty() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v);
+    if (n < 1) {
+      throw new IllegalArgumentException("segmenter.threads is '" + v + "': use a count of at least 1, or empty");
+    }
+    return n;
   }
 
   /** The localiser's parameters from the settings, with {@code localization.mode} filling what is left empty. */
