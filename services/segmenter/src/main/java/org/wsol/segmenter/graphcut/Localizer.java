@@ -73,12 +73,16 @@ public final class Localizer {
         if (!fgSeed || !bgSeed) return new Result(Optional.empty(), 0, width, height, t1 - t0, 0, 0, t1 - t0);
         GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
         long t2 = System.nanoTime();
-        ConnectedComponents.Component c = params.box() == SegmenterParams.BoxRule.EXTENT
-                ? ConnectedComponents.extent(seg.foreground(), width, height,
-                        (int) Math.ceil(params.extentMinShare() * width * height))
-                : ConnectedComponents.largest(seg.foreground(), width, height);
+        ConnectedComponents.Component c = components(seg.foreground(), width, height);
         long t3 = System.nanoTime();
         return new Result(Optional.ofNullable(c.box()), c.area(), width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
+    }
+
+    /** The foreground component(s) the box rule keeps. */
+    private ConnectedComponents.Component components(boolean[] foreground, int width, int height) {
+        return params.box() == SegmenterParams.BoxRule.EXTENT
+                ? ConnectedComponents.extent(foreground, width, height, (int) Math.ceil(params.extentMinShare() * width * height))
+                : ConnectedComponents.largest(foreground, width, height);
     }
 
     /**
@@ -105,10 +109,7 @@ public final class Localizer {
         }
         GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
         long t2 = System.nanoTime();
-        ConnectedComponents.Component c = params.box() == SegmenterParams.BoxRule.EXTENT
-                ? ConnectedComponents.extent(seg.foreground(), width, height,
-                        (int) Math.ceil(params.extentMinShare() * width * height))
-                : ConnectedComponents.largest(seg.foreground(), width, height);
+        ConnectedComponents.Component c = components(seg.foreground(), width, height);
         long t3 = System.nanoTime();
         // Nothing left on the foreground side (possible only when the core lies outside the rectangle): the mass box.
         Box box = c.box() != null ? c.box() : mass;
