@@ -3,9 +3,6 @@ package org.wsol.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,17 +30,10 @@ class EvalCommandIT {
     Path data = twoPhotos(tmp);
     Path out = tmp.resolve("out");
 
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    int code;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", out.toString(),
+    CommandRun.Printed run = CommandRun.run("eval", "--dataset", data.toString(), "--out", out.toString(),
           "--single-crop", "--segmenters", "1", "--verbose");
-    } finally {
-      System.setOut(old);
-    }
-    String printed = buf.toString(StandardCharsets.UTF_8);
+    int code = run.code();
+    String printed = run.out();
     System.out.println(printed);
     assertEquals(0, code, printed);
 
@@ -216,17 +206,10 @@ class EvalCommandIT {
     // the centred box [52,305)^2 has IoU 148^2 / (253^2 + 200^2 - 148^2) = 0.267 with it.
     Path data = twoPhotos(tmp);
     Path out = tmp.resolve("off");
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    int code;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", out.toString(),
+    CommandRun.Printed run = CommandRun.run("eval", "--dataset", data.toString(), "--out", out.toString(),
           "--single-crop", "--segmenters", "1", "--off-centre", "--no-cam-rule");
-    } finally {
-      System.setOut(old);
-    }
-    String printed = buf.toString(StandardCharsets.UTF_8);
+    int code = run.code();
+    String printed = run.out();
     System.out.println(printed);
     assertEquals(0, code, printed);
     String md = Files.readString(out.resolve("eval.md"));

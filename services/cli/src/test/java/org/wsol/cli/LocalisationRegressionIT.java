@@ -3,9 +3,6 @@ package org.wsol.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Regression band for localisation quality (issue 28): the default mode, through {@code ./wsol eval} (embedded
@@ -52,17 +48,10 @@ class LocalisationRegressionIT {
   void defaultModeStaysWithinTheBand(@TempDir Path tmp) throws Exception {
     Path data = firstImages(tmp.resolve("data"));
     Path out = tmp.resolve("out");
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    PrintStream old = System.out;
-    int code;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new Main()).execute("eval", "--dataset", data.toString(), "--out", out.toString(),
+    CommandRun.Printed run = CommandRun.run("eval", "--dataset", data.toString(), "--out", out.toString(),
           "--segmenters", "1", "--no-cam-rule");
-    } finally {
-      System.setOut(old);
-    }
-    String printed = buf.toString(StandardCharsets.UTF_8);
+    int code = run.code();
+    String printed = run.out();
     assertEquals(0, code, printed);
     Map<String, Double> iou = gtKnownIous(out.resolve("eval.csv"));
     StringBuilder measured = new StringBuilder();
