@@ -1,5 +1,9 @@
 package org.wsol.cli;
 
+import org.wsol.cli.bench.PipelineBench;
+import org.wsol.cli.bench.SaliencyBench;
+import org.wsol.cli.bench.SegmenterBench;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = {"Benchmarks: each measures ours against a reference in the same run and prints the ratio.",
         "Figures and commands are recorded in BENCHMARKS.md."},
     subcommands = {SegmenterBench.class, SaliencyBench.class, PipelineBench.class, CommandLine.HelpCommand.class})
-class BenchCommand implements Runnable {
+public class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override

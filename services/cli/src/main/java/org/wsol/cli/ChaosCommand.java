@@ -1,5 +1,8 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.ImageProducer;
+import org.wsol.cli.process.ServiceProcess;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

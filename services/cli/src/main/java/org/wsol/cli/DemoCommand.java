@@ -1,5 +1,9 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.ImageProducer;
+import org.wsol.cli.local.LocalPipeline;
+import org.wsol.cli.local.Pictures;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package org.wsol.cli;
 
+import org.wsol.cli.eval.EvalRecorder;
+import org.wsol.cli.local.LocalPipeline;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +188,7 @@ class EvalCommand implements Callable<Integer> {
     int classMismatches = 0;
     for (EvalDataset.Item d : data) {
       LocalizationResult r = o.results().get(d.id());
-      EvalTap.PerImage p = first.images().getOrDefault(d.id(), new EvalTap.PerImage());
+      EvalRecorder.PerImage p = first.images().getOrDefault(d.id(), new EvalRecorder.PerImage());
       Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
       Map<String, Double> modeMs = new LinkedHashMap<>();
       Map<String, Double> modeSaliencyMs = new LinkedHashMap<>();
@@ -200,7 +203,7 @@ class EvalCommand implements Callable<Integer> {
         }
         modeBoxes.putAll(run.boxes().getOrDefault(d.id(), Map.of()));
         modeMs.putAll(run.segmentMs().getOrDefault(d.id(), Map.of()));
-        EvalTap.PerImage q = run.images().get(d.id());
+        EvalRecorder.PerImage q = run.images().get(d.id());
         if (q != null) {
           camRuleBoxes.putAll(q.camRuleBoxes);
         }
@@ -254,7 +257,7 @@ class EvalCommand implements Callable<Integer> {
    * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it tapped, and each
    * mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run in-process on those maps.
    */
-  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, EvalTap.PerImage> images, String model,
+  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, EvalRecorder.PerImage> images, String model,
       Map<String, Map<String, Map<Integer, Box>>> boxes, Map<String, Map<String, Double>> segmentMs, int mismatches) {}
 
   /** Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then every mode. */
@@ -264,23 +267,23 @@ class EvalCommand implements Callable<Integer> {
     Map<String, Map<String, Double>> msOf = new LinkedHashMap<>();
     int mismatches = 0;
     try (LocalPipeline pipeline = local.startPipeline(s);
-         EvalTap tap = new EvalTap(pipeline.settings(), truth, camRule)) {
-      Thread tapThread = new Thread(tap, "eval-tap");
-      tapThread.setDaemon(true);
-      tapThread.start();
+         EvalRecorder recorder = new EvalRecorder(pipeline.settings(), truth, camRule)) {
+      Thread recorderThread = new Thread(recorder, "eval-recorder");
+      recorderThread.setDaemon(true);
+      recorderThread.start();
       Progress progress = new Progress("images evaluated" + (first ? "" : " on "
           + LocalizationMode.resolve(s).get("saliency.method") + " maps for "
           + (group.isEmpty() ? "the CAM row" : String.join(",", group))), items.size());
       progress.draw();
       LocalPipeline.Outcome o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress,
           r -> { });
-      // The maps and boxes of a finished image came before its result, but the tap may not have read them yet.
+      // The maps and boxes of a finished image came before its result, but the recorder may not have read them yet.
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!tap.hasAll(o.results().values()) && System.nanoTime() < deadline) {
+      while (!recorder.hasAll(o.results().values()) && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
-      tap.stop();
-      tapThread.join(5_000);
+      recorder.stop();
+      recorderThread.join(5_000);
       String model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
       // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes for the other
       // modes, and segmenting times measured alike for all of them.
@@ -293,7 +296,7 @@ class EvalCommand implements Callable<Integer> {
       again.draw();
       for (LocalPipeline.Item item : items) {
         LocalizationResult r = o.results().get(item.id());
-        EvalTap.PerImage p = tap.images.getOrDefault(item.id(), new EvalTap.PerImage());
+        EvalRecorder.PerImage p = recorder.images.getOrDefault(item.id(), new EvalRecorder.PerImage());
         Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
         Map<String, Double> modeMs = new LinkedHashMap<>();
         if (r != null) {
@@ -321,7 +324,7 @@ class EvalCommand implements Callable<Integer> {
         msOf.put(item.id(), modeMs);
         again.step();
       }
-      return new MapsRun(List.copyOf(group), o, tap.images, model, boxesOf, msOf, mismatches);
+      return new MapsRun(List.copyOf(group), o, recorder.images, model, boxesOf, msOf, mismatches);
     }
   }
 

@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.LocalPipeline;
+
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

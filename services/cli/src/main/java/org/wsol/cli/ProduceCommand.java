@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.ImageProducer;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package org.wsol.cli;
 import java.io.PrintStream;
 
 /** A one-line progress bar on stderr, redrawn in place (plain lines when stderr is not a terminal). */
-final class Progress {
+public final class Progress {
   private final String what;
   private final int total;
   private final PrintStream out = System.err;
@@ -17,7 +17,7 @@ final class Progress {
     this.total = total;
   }
 
-  synchronized void step() {
+  public synchronized void step() {
     done++;
     long now = System.nanoTime();
     if (done == total || now - lastDraw > 200_000_000L || !tty && done % Math.max(1, total / 10) == 0) {
@@ -39,7 +39,7 @@ final class Progress {
         : String.format(java.util.Locale.ROOT, "%.1f s each", seconds / done);
   }
 
-  synchronized void draw() {
+  public synchronized void draw() {
     int width = 30;
     int filled = total == 0 ? width : width * done / total;
     double secs = (System.nanoTime() - t0) / 1e9;

@@ -27,6 +27,6 @@ class ResultsCommand implements Callable<Integer> {
     }
     System.out.println("http://" + host + ":" + service.httpPort() + "/images");
     System.out.flush();
-    return Services.runUntilStopped(service, service::isRunning, "results service");
+    return ForegroundService.runUntilStopped(service, service::isRunning, "results service");
   }
 }

@@ -15,6 +15,6 @@ class SaliencyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SaliencyService service = new SaliencyService(config.checkedSettings()).start();
     System.err.println("health and metrics: http://127.0.0.1:" + service.healthPort() + "/metrics");
-    return Services.runUntilStopped(service, service::isRunning, "saliency service");
+    return ForegroundService.runUntilStopped(service, service::isRunning, "saliency service");
   }
 }

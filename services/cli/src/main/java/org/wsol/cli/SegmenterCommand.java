@@ -14,6 +14,6 @@ class SegmenterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SegmenterService service = new SegmenterService(config.checkedSettings()).start();
-    return Services.runUntilStopped(service, service::isRunning, "segmenter " + service.runner().worker());
+    return ForegroundService.runUntilStopped(service, service::isRunning, "segmenter " + service.runner().worker());
   }
 }

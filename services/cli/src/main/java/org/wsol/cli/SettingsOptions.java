@@ -13,10 +13,10 @@ import picocli.CommandLine.Option;
  */
 public class SettingsOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "properties file (default: $WSOL_CONFIG, else ./wsol.properties when present)")
-  Path config;
+  public Path config;
 
   @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "any setting, e.g. --set segmenter.iterations=2 or --set kafka.security.protocol=SSL (see the README's configuration table)")
-  Map<String, String> sets = new LinkedHashMap<>();
+  public Map<String, String> sets = new LinkedHashMap<>();
 
   public Settings settings() {
     return Settings.load(config, System.getenv(), new LinkedHashMap<>(sets));

@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.ResultSubscriber;
+
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.process.ServiceProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

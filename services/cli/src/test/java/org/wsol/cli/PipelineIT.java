@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.local.ImageProducer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

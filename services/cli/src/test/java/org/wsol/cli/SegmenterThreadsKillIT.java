@@ -1,5 +1,7 @@
 package org.wsol.cli;
 
+import org.wsol.cli.process.ServiceProcess;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,13 @@
 package org.wsol.cli.eval;
 
+import org.wsol.cli.local.ImageProducer;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.wsol.cli.ImageProducer;
 import org.wsol.schema.GroundTruth;
 
 /**

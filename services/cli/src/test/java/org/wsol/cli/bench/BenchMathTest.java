@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
     description = {"GraphCut speed and agreement: our segmenter vs OpenCV grabCut (1 iteration, same seeds, 1 thread).",
         "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
         "time over ours at the size where we gain least, the IoU the mean over all images and sizes."})
-class SegmenterBench implements Callable<Integer> {
+public class SegmenterBench implements Callable<Integer> {
   @Option(names = "--photos", paramLabel = "DIR", description = "JPEG/PNG photos (default: samples/photos of this checkout)")
   Path photos;
 

@@ -1,4 +1,6 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
+
+import org.wsol.cli.SettingsOptions;
 
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +48,7 @@ import picocli.CommandLine.Option;
         "Images/s of saliency maps (forward + backward) for single-crop and 10-crop at several batch sizes,",
         "and the time of the same work in PyTorch (/usr/bin/python3 with torch) as a ratio. Last line:",
         "'saliency djl/pytorch time ratio: <r> on <device>'."})
-class SaliencyBench implements Callable<Integer> {
+public class SaliencyBench implements Callable<Integer> {
   @Mixin SettingsOptions config;
 
   @Option(names = "--photos", paramLabel = "DIR", description = "photos to run on, cycled to fill a batch (default: samples/photos)")

@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.local;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -91,7 +91,7 @@ public final class Pictures {
     return out;
   }
 
-  static String shortLabel(String label) {
+  public static String shortLabel(String label) {
     int comma = label.indexOf(',');
     return comma > 0 ? label.substring(0, comma) : label;
   }

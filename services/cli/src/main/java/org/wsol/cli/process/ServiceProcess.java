@@ -1,4 +1,7 @@
-package org.wsol.cli;
+package org.wsol.cli.process;
+
+import org.wsol.cli.Main;
+import org.wsol.cli.SettingsOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +19,7 @@ import org.wsol.common.config.Settings;
  * A wsol command in a JVM of its own, on this JVM's class path, its output in a log file. The chaos command
  * and the fault tests start services this way so that they can kill one (SIGKILL) like a crashed machine.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
   /** Children still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never orphaned. */
   private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -39,7 +42,7 @@ final class ServiceProcess implements AutoCloseable {
    * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
    * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
    */
-  static List<String> serviceArgs(String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
+  public static List<String> serviceArgs(String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
     java.util.Map<String, String> sets = new java.util.LinkedHashMap<>(defaults);
     sets.putAll(config.sets);
     List<String> args = new java.util.ArrayList<>(List.of("-b", bootstrap));
@@ -50,7 +53,7 @@ final class ServiceProcess implements AutoCloseable {
     return args;
   }
 
-  static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
+  public static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -99,24 +102,24 @@ final class ServiceProcess implements AutoCloseable {
     return out;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  Path log() {
+  public Path log() {
     return log;
   }
 
   /** Waits for a line of output containing {@code text}; fails early, with the log's tail, if the process ends. */
-  ServiceProcess awaitOutput(String text, Duration timeout) throws TimeoutException, InterruptedException {
+  public ServiceProcess awaitOutput(String text, Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!output().contains(text)) {
       if (!process.isAlive()) {
@@ -131,7 +134,7 @@ final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     } catch (IOException e) {
@@ -139,23 +142,23 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  String tail() {
+  public String tail() {
     String out = output();
     return out.length() <= 4000 ? out : out.substring(out.length() - 4000);
   }
 
   /** Waits for the process to end: its exit status, or -1 when it is still running after {@code timeout}. */
-  int waitFor(Duration timeout) throws InterruptedException {
+  public int waitFor(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGTERM and nothing more: what Ctrl-C or a supervisor's stop does. */
-  void terminate() {
+  public void terminate() {
     process.destroy();
   }
 
   /** SIGKILL: no shutdown hook, no commit, no goodbye to the group, as when a machine dies. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }

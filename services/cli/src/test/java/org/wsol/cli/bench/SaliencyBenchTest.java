@@ -1,4 +1,6 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
+
+import org.wsol.cli.BenchCommand;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

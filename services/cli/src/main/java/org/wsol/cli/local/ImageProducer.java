@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.local;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ import org.wsol.schema.ImageEvent;
 
 /** Turns files, folders and URIs into ImageEvents on the images topic. */
 public final class ImageProducer implements AutoCloseable {
-  static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+  public static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
   private final KafkaProducer<String, ImageEvent> producer;
   private final String topic;
 

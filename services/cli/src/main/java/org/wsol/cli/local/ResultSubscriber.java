@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.local;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

@@ -10,8 +10,8 @@ import sun.misc.Signal;
  * are handled here rather than in a shutdown hook, so that a deliberate stop ends with status 0 and the word
  * "stopped", and only a service that stops on its own (a fatal error) says so and exits 1.
  */
-final class Services {
-  private Services() {}
+final class ForegroundService {
+  private ForegroundService() {}
 
   static int runUntilStopped(AutoCloseable service, String what) throws InterruptedException {
     return runUntilStopped(service, () -> true, what);

@@ -1,4 +1,6 @@
-package org.wsol.cli;
+package org.wsol.cli.local;
+
+import org.wsol.cli.Progress;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
 
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.eval;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,20 +28,20 @@ import org.wsol.schema.SaliencyTensor;
  * Reads the saliency and boxes topics of an eval's pipeline pass: the maps (to re-segment them in other modes), the
  * baselines and measures drawn on each map, and the stages' times.
  */
-final class EvalTap implements Runnable, AutoCloseable {
-  static final class PerImage {
-    final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
-    /** Zhou et al.'s 20% box of each rank's map (when the tap draws it: on class activation maps). */
-    final Map<Integer, Box> camRuleBoxes = new ConcurrentHashMap<>();
-    /** Each rank's map swept over Choe et al.'s thresholds against the true boxes (when the tap sweeps). */
-    final Map<Integer, ThresholdSweep.Curve> curves = new ConcurrentHashMap<>();
-    final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
+public final class EvalRecorder implements Runnable, AutoCloseable {
+  public static final class PerImage {
+    public final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
+    /** Zhou et al.'s 20% box of each rank's map (when the recorder draws it: on class activation maps). */
+    public final Map<Integer, Box> camRuleBoxes = new ConcurrentHashMap<>();
+    /** Each rank's map swept over Choe et al.'s thresholds against the true boxes (when the recorder sweeps). */
+    public final Map<Integer, ThresholdSweep.Curve> curves = new ConcurrentHashMap<>();
+    public final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
     /** The maps by rank, to re-segment them in other modes. */
-    final Map<Integer, SaliencyTensor> tensors = new ConcurrentHashMap<>();
-    volatile double saliencyMs;
+    public final Map<Integer, SaliencyTensor> tensors = new ConcurrentHashMap<>();
+    public volatile double saliencyMs;
   }
 
-  final Map<String, PerImage> images = new ConcurrentHashMap<>();
+  public final Map<String, PerImage> images = new ConcurrentHashMap<>();
   private final KafkaConsumer<String, byte[]> consumer;
   private final Topics topics;
   private final Deserializer<SaliencyTensor> saliency;
@@ -55,7 +55,7 @@ final class EvalTap implements Runnable, AutoCloseable {
    *     empty: no sweep)
    * @param camRule whether to draw Zhou et al.'s 20% box on each map
    */
-  EvalTap(Settings s, Map<String, GroundTruth> truth, boolean camRule) {
+  public EvalRecorder(Settings s, Map<String, GroundTruth> truth, boolean camRule) {
     this.truth = truth;
     this.camRule = camRule;
     topics = Topics.from(s);
@@ -110,7 +110,7 @@ final class EvalTap implements Runnable, AutoCloseable {
   }
 
   /** Whether the maps and boxes of every rank of these results have been read. */
-  boolean hasAll(Iterable<LocalizationResult> results) {
+  public boolean hasAll(Iterable<LocalizationResult> results) {
     for (LocalizationResult r : results) {
       PerImage p = images.get(r.getImageId());
       if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.tensors.size() < r.getBoxes().size()
@@ -121,7 +121,7 @@ final class EvalTap implements Runnable, AutoCloseable {
     return true;
   }
 
-  void stop() {
+  public void stop() {
     running = false;
   }
 

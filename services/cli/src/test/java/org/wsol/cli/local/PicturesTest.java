@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,9 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
+
+import org.wsol.cli.process.ServiceProcess;
+
+import org.wsol.cli.SettingsOptions;
+import org.wsol.cli.local.ImageProducer;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -46,7 +51,7 @@ import picocli.CommandLine.Option;
         "bytes per record on each topic. Last line:",
         "  pipeline: <x> img/s, <r> of slowest stage, scaling 1->2 segmenters <s>x",
         "Each phase has a fresh broker; process logs (and JFR recordings with --jfr) go to .wsol/bench-pipeline-<time>/."})
-class PipelineBench implements Callable<Integer> {
+public class PipelineBench implements Callable<Integer> {
   private static final String UP = "running; stop with Ctrl-C";
   private static final String BROKER = "broker+bench";
   /**

@@ -1,4 +1,4 @@
-package org.wsol.cli;
+package org.wsol.cli.bench;
 
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
