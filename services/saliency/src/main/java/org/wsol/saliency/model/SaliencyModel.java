@@ -460,9 +460,7 @@ public final class SaliencyModel implements AutoCloseable {
             BufferedImage wi = Images.workingImage(images.get(i), workingShortSide);
             working.add(wi);
             if (mode == Mode.SINGLE_CROP) {
-                // From the original, not the working image: one resampling, so a small working image (cheaper to
-                // segment) does not blur what the network sees.
-                int[] rgb = Images.rgb(Images.resize(images.get(i), size, size));
+                int[] rgb = Images.rgb(Images.resize(wi, size, size));
                 Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
             } else {
                 int w = wi.getWidth();
