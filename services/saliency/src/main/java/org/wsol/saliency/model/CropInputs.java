@@ -1,5 +1,6 @@
 package org.wsol.saliency.model;
 
+import org.wsol.common.image.RgbImages;
 import org.wsol.saliency.model.SaliencyModel.Mode;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * side 256 by default, as in the paper), then either resized whole to the input size (single crop) or cut into the
  * ten crops, optionally followed by the whole working image and its mirror (the full view).
  */
-final class CropInputs {
+public final class CropInputs {
 
     /** The full view and its mirror image. */
     static final int FULL_VIEWS = 2;
@@ -50,26 +51,59 @@ final class CropInputs {
         List<BufferedImage> working = new ArrayList<>(n);
         float[] x = new float[n * per * sample];
         for (int i = 0; i < n; i++) {
-            BufferedImage wi = Images.workingImage(images.get(i), workingShortSide);
+            BufferedImage wi = workingImage(images.get(i), workingShortSide);
             working.add(wi);
             if (mode == Mode.SINGLE_CROP) {
-                int[] rgb = Images.rgb(Images.resize(wi, size, size));
-                Images.normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
+                int[] rgb = rgb(RgbImages.resize(wi, size, size));
+                normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
             } else {
                 int w = wi.getWidth();
-                int[] rgb = Images.rgb(wi);
+                int[] rgb = rgb(wi);
                 int[][] off = TenCrop.offsets(w, wi.getHeight(), size);
                 for (int c = 0; c < crops; c++) {
-                    Images.normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
+                    normalise(rgb, w, off[c][0], off[c][1], size, TenCrop.mirrored(c), mean, std,
                             x, (i * per + c) * sample);
                 }
                 if (per > crops) {
-                    int[] full = Images.rgb(Images.resize(wi, size, size));
-                    Images.normalise(full, size, 0, 0, size, false, mean, std, x, (i * per + crops) * sample);
-                    Images.normalise(full, size, 0, 0, size, true, mean, std, x, (i * per + crops + 1) * sample);
+                    int[] full = rgb(RgbImages.resize(wi, size, size));
+                    normalise(full, size, 0, 0, size, false, mean, std, x, (i * per + crops) * sample);
+                    normalise(full, size, 0, 0, size, true, mean, std, x, (i * per + crops + 1) * sample);
                 }
             }
         }
         return new Prepared(mode, List.copyOf(working), per, crops, x);
+    }
+
+    /** Copy of img scaled so that its shorter side is shortSide (aspect kept), TYPE_INT_RGB. */
+    public static BufferedImage workingImage(BufferedImage img, int shortSide) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        double s = (double) shortSide / Math.min(w, h);
+        int nw = Math.max(shortSide, (int) Math.round(w * s));
+        int nh = Math.max(shortSide, (int) Math.round(h * s));
+        return RgbImages.resize(img, nw, nh);
+    }
+
+    /** Packed RGB pixels of img, row-major. */
+    public static int[] rgb(BufferedImage img) {
+        return img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    }
+
+    /**
+     * Writes the size x size window at (ox, oy) of an RGB image (packed ints, row stride width) into
+     * dst[offset..] as 3 x size x size floats, x = (pixel/255 - mean)/std, optionally mirrored.
+     */
+    public static void normalise(int[] rgb, int width, int ox, int oy, int size, boolean mirror,
+                                 float[] mean, float[] std, float[] dst, int offset) {
+        int plane = size * size;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int p = rgb[(oy + y) * width + ox + (mirror ? size - 1 - x : x)];
+                int i = offset + y * size + x;
+                dst[i] = (((p >> 16) & 0xff) / 255f - mean[0]) / std[0];
+                dst[i + plane] = (((p >> 8) & 0xff) / 255f - mean[1]) / std[1];
+                dst[i + 2 * plane] = ((p & 0xff) / 255f - mean[2]) / std[2];
+            }
+        }
     }
 }

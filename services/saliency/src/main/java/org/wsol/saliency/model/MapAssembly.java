@@ -15,7 +15,7 @@ import java.util.List;
  * extra class), and each class's map in the working-image frame, resized back from the single crop or placed back
  * from the ten crops (and the full view, when on).
  */
-final class MapAssembly {
+public final class MapAssembly {
 
     /** A crop's map for a rank: sample = image x crops + crop. */
     interface CropMaps {
@@ -87,7 +87,7 @@ final class MapAssembly {
             for (int r = 0; r < ranked + (anyExtra && extra[i] >= 0 ? 1 : 0); r++) {
                 float[] map;
                 if (p.mode() == Mode.SINGLE_CROP) {
-                    map = Images.resizeMap(t.map(r, i), size, size, w, h);
+                    map = resizeMap(t.map(r, i), size, size, w, h);
                 } else {
                     float[][] cropMaps = new float[crops][];
                     for (int c = 0; c < crops; c++) {
@@ -97,7 +97,7 @@ final class MapAssembly {
                     for (int c = crops; c < per; c++) {
                         // Inputs after the crops are the full view, then its mirror: flip that one back first.
                         float[] m = t.map(r, i * per + c);
-                        whole.add(Images.resizeMap(c == crops ? m : TenCrop.flip(m, size), size, size, w, h));
+                        whole.add(resizeMap(c == crops ? m : TenCrop.flip(m, size), size, size, w, h));
                     }
                     map = TenCrop.placeBack(cropMaps, size, w, h, whole);
                 }
@@ -122,5 +122,39 @@ final class MapAssembly {
             top[i] = idx[i];
         }
         return top;
+    }
+
+    /** M_ij = max over channels |g_cij| for one 3 x size x size gradient at g[offset..]. */
+    public static float[] maxAbsOverChannels(float[] g, int offset, int size) {
+        int plane = size * size;
+        float[] m = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            int j = offset + i;
+            m[i] = Math.max(Math.abs(g[j]), Math.max(Math.abs(g[j + plane]), Math.abs(g[j + 2 * plane])));
+        }
+        return m;
+    }
+
+    /** Bilinear resize of a float map, pixel centres aligned (like align_corners=false). */
+    public static float[] resizeMap(float[] src, int sw, int sh, int dw, int dh) {
+        float[] out = new float[dw * dh];
+        float fx = (float) sw / dw;
+        float fy = (float) sh / dh;
+        for (int y = 0; y < dh; y++) {
+            float sy = Math.max(0f, Math.min(sh - 1f, (y + 0.5f) * fy - 0.5f));
+            int y0 = (int) sy;
+            int y1 = Math.min(y0 + 1, sh - 1);
+            float wy = sy - y0;
+            for (int x = 0; x < dw; x++) {
+                float sx = Math.max(0f, Math.min(sw - 1f, (x + 0.5f) * fx - 0.5f));
+                int x0 = (int) sx;
+                int x1 = Math.min(x0 + 1, sw - 1);
+                float wx = sx - x0;
+                float top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
+                float bot = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
+                out[y * dw + x] = top * (1 - wy) + bot * wy;
+            }
+        }
+        return out;
     }
 }

@@ -82,7 +82,7 @@ public final class SaliencyModel implements AutoCloseable {
     public record ImageSaliency(BufferedImage workingImage, List<ClassSaliency> classes) {
         public int width() { return workingImage.getWidth(); }
         public int height() { return workingImage.getHeight(); }
-        public int[] rgb() { return Images.rgb(workingImage); }
+        public int[] rgb() { return CropInputs.rgb(workingImage); }
     }
 
     /**
@@ -108,7 +108,7 @@ public final class SaliencyModel implements AutoCloseable {
             if (method == Method.CAM) {
                 return activations.map(classes[sample][rank], sample, size);
             }
-            float[] map = Images.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
+            float[] map = MapAssembly.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
             if (method == Method.GRADIENT_CAM) {
                 float[] cam = activations.map(classes[sample][rank], sample, size);
                 for (int i = 0; i < map.length; i++) {
