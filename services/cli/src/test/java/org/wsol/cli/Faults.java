@@ -17,7 +17,6 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
-import org.wsol.common.kafka.Lag;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.RgbImages;
 import org.wsol.schema.ImageEvent;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
-import org.wsol.common.image.ImageSource;
 import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.common.kafka.Stage;
