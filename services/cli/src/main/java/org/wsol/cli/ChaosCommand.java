@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
-import org.wsol.common.kafka.Lag;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.service.ResultsService;

@@ -11,7 +11,11 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     terminalErr(System.getenv("WSOL_TERMINAL_FD"));
-    CommandLine cl = new CommandLine(new Main());
+    System.exit(execute(new CommandLine(new Main()), args));
+  }
+
+  /** Runs a command line: errors a user can act on print as one line and exit with status 2. */
+  static int execute(CommandLine cl, String[] args) {
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       // Errors a user can act on print as one line; anything else keeps its stack trace.
       if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
@@ -30,7 +34,7 @@ public final class Main implements Runnable {
       }
       throw e;
     });
-    System.exit(cl.execute(args));
+    return cl.execute(args);
   }
 
   /**

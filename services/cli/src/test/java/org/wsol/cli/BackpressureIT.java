@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
 import org.wsol.saliency.service.SaliencyService;
@@ -103,7 +103,7 @@ class BackpressureIT {
    * EXIF or ICC blocks do): heavy on the wire and in a fetch buffer, quick for the model.
    */
   static byte[] heavyPng(int seed) throws Exception {
-    byte[] png = Images.png(Images.decode(Faults.photo(160, 120, seed), 1 << 20, 1 << 20));
+    byte[] png = RgbImages.png(RgbImages.decode(Faults.photo(160, 120, seed), 1 << 20, 1 << 20));
     byte[] payload = new byte[IMAGE_BYTES];
     new Random(seed).nextBytes(payload);
     byte[] type = "wsOl".getBytes(StandardCharsets.US_ASCII);

@@ -17,9 +17,8 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
-import org.wsol.common.kafka.Lag;
 import org.wsol.common.image.HalfFloats;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.MapDtype;
@@ -58,7 +57,7 @@ final class Faults {
         img.setRGB(x, y, in ? 0xD02020 : 0x2040C0);
       }
     }
-    return Images.jpeg(img, 0.95f);
+    return RgbImages.jpeg(img, 0.95f);
   }
 
   /** A photo-like test image: a red square on a noisy blue background, JPEG. */
@@ -72,7 +71,7 @@ final class Faults {
         img.setRGB(x, y, in ? (200 + n / 2) << 16 | (30 + n) << 8 | 40 : (30 + n) << 16 | (60 + n) << 8 | 190);
       }
     }
-    return Images.jpeg(img, 0.9f);
+    return RgbImages.jpeg(img, 0.9f);
   }
 
   static ImageEvent imageEvent(String id, byte[] image, int topK) {

@@ -152,7 +152,7 @@ public class SaliencyBench implements Callable<Integer> {
       torch.run(List.of(new Pass(in, 1, 1)), 1, 1, out);
       float[] ref = read(out);
       float[] map = t.map(0, 0);
-      float[] refMap = org.wsol.saliency.model.Images.maxAbsOverChannels(ref, 0, size);
+      float[] refMap = org.wsol.saliency.model.MapAssembly.maxAbsOverChannels(ref, 0, size);
       double maxRel = maxRelError(map, refMap);
       if (maxRel > worst) {
         worst = maxRel;

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.opencv.core.Mat;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.segmenter.graphcut.GraphCutSegmenter;
@@ -147,7 +147,7 @@ public class SegmenterBench implements Callable<Integer> {
     for (Path f : files) {
       BufferedImage img = ImageIO.read(f.toFile());
       if (img == null) throw new IllegalArgumentException("cannot decode " + f + " (need JPEG or PNG)");
-      originals.add(Images.toRgb(img));
+      originals.add(RgbImages.toRgb(img));
     }
     List<List<Case>> out = new ArrayList<>();
     long t0 = System.nanoTime();
@@ -155,7 +155,7 @@ public class SegmenterBench implements Callable<Integer> {
       for (int[] d : dims) {
         int w = d[0], h = d[1];
         model.workingShortSide(Math.min(w, h));
-        List<BufferedImage> resized = originals.stream().map(o -> Images.resize(o, w, h)).toList();
+        List<BufferedImage> resized = originals.stream().map(o -> RgbImages.resize(o, w, h)).toList();
         List<SaliencyModel.ImageSaliency> maps = model.compute(resized, 1, SaliencyModel.Mode.SINGLE_CROP);
         List<Case> cs = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {

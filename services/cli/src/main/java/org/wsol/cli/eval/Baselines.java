@@ -30,11 +30,11 @@ public final class Baselines {
     for (int i = 0; i < mask.length; i++) {
       mask[i] = seeds[i] == GraphCutSegmenter.FOREGROUND_SEED;
     }
-    org.wsol.segmenter.graphcut.Box b = ConnectedComponents.largest(mask, w, h).box();
+    org.wsol.segmenter.graphcut.PixelBox b = ConnectedComponents.largest(mask, w, h).box();
     if (b == null) {
       return null;
     }
-    org.wsol.segmenter.graphcut.Box o = b.scale(w, h, originalWidth, originalHeight);
+    org.wsol.segmenter.graphcut.PixelBox o = b.scale(w, h, originalWidth, originalHeight);
     return new Box(o.x0(), o.y0(), o.x1(), o.y1());
   }
 

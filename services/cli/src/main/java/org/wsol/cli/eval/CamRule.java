@@ -31,8 +31,8 @@ public final class CamRule {
     for (int i = 0; i < map.length; i++) {
       mask[i] = map[i] >= t;
     }
-    org.wsol.segmenter.graphcut.Box b = ConnectedComponents.largest(mask, w, h).box();
-    org.wsol.segmenter.graphcut.Box o = b.scale(w, h, ow, oh);
+    org.wsol.segmenter.graphcut.PixelBox b = ConnectedComponents.largest(mask, w, h).box();
+    org.wsol.segmenter.graphcut.PixelBox o = b.scale(w, h, ow, oh);
     return new Box(o.x0(), o.y0(), o.x1(), o.y1());
   }
 }

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.schema.GroundTruth;
 
 /**
@@ -37,13 +37,13 @@ public final class OffCentreImages {
 
   /** The image cut to its crop, or null when the crop keeps too little of its true boxes. */
   public static Framed frame(EvalDataset.Item d) throws IOException {
-    BufferedImage img = Images.decode(Files.readAllBytes(d.file()), Long.MAX_VALUE, Long.MAX_VALUE);
+    BufferedImage img = RgbImages.decode(Files.readAllBytes(d.file()), Long.MAX_VALUE, Long.MAX_VALUE);
     OffCentreCrop.Crop c = OffCentreCrop.choose(img.getWidth(), img.getHeight(), d.truth().getBoxes());
     if (!c.kept()) {
       return null;
     }
     BufferedImage cut = new BufferedImage(c.width(), c.height(), BufferedImage.TYPE_INT_RGB);
     cut.getGraphics().drawImage(img.getSubimage(c.x0(), c.y0(), c.width(), c.height()), 0, 0, null);
-    return new Framed(d, Images.png(cut), new GroundTruth(d.truth().getClassIndex(), new ArrayList<>(c.boxes())), c);
+    return new Framed(d, RgbImages.png(cut), new GroundTruth(d.truth().getClassIndex(), new ArrayList<>(c.boxes())), c);
   }
 }

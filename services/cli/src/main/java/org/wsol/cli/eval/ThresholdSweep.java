@@ -164,7 +164,7 @@ public final class ThresholdSweep {
 
   /** Best IoU with the true boxes of a map box scaled to the image like {@link Baselines#thresholdBox}. */
   static double scaledIou(int bx0, int by0, int bx1, int by1, int w, int h, int ow, int oh, List<Box> truth) {
-    org.wsol.segmenter.graphcut.Box s = new org.wsol.segmenter.graphcut.Box(bx0, by0, bx1, by1).scale(w, h, ow, oh);
+    org.wsol.segmenter.graphcut.PixelBox s = new org.wsol.segmenter.graphcut.PixelBox(bx0, by0, bx1, by1).scale(w, h, ow, oh);
     return Scoring.bestIou(new Box(s.x0(), s.y0(), s.x1(), s.y1()), truth);
   }
 }

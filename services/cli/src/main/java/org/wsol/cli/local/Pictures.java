@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.wsol.common.image.RgbImages;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
 
@@ -43,11 +44,7 @@ public final class Pictures {
     int w = working.getWidth();
     int h = working.getHeight();
     java.awt.Dimension d = size(w, h, originalWidth, originalHeight);
-    BufferedImage base = new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D scaling = base.createGraphics();
-    scaling.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    scaling.drawImage(working, 0, 0, d.width, d.height, null);
-    scaling.dispose();
+    BufferedImage base = RgbImages.resize(working, d.width, d.height);
     BufferedImage out = new BufferedImage(d.width, d.height, BufferedImage.TYPE_INT_RGB);
     float top = percentile(map, 0.99f);
     for (int y = 0; y < d.height; y++) {

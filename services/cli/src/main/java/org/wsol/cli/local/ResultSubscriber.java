@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.SaliencyMaps;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
@@ -109,7 +109,7 @@ public final class ResultSubscriber implements AutoCloseable {
   }
 
   private void drawPicture(LocalizationResult res, SaliencyTensor t) throws Exception {
-    BufferedImage working = Images.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, Integer.MAX_VALUE);
+    BufferedImage working = RgbImages.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, Integer.MAX_VALUE);
     float[] map = SaliencyMaps.decode(t);
     BufferedImage pic = Pictures.draw(working, map, res.getBoxes(), res.getOriginalWidth(), res.getOriginalHeight());
     Files.createDirectories(pictures);

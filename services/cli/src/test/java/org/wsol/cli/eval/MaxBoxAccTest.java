@@ -114,7 +114,7 @@ class MaxBoxAccTest {
         for (int p = 0; p < m.length; p++) {
           mask[p] = q[p] > t;
         }
-        org.wsol.segmenter.graphcut.Box big = org.wsol.segmenter.graphcut.ConnectedComponents.largest(mask, w, h)
+        org.wsol.segmenter.graphcut.PixelBox big = org.wsol.segmenter.graphcut.ConnectedComponents.largest(mask, w, h)
             .box();
         double expected = big == null ? 0
             : ThresholdSweep.scaledIou(big.x0(), big.y0(), big.x1(), big.y1(), w, h, 2 * w, 3 * h, truth);
@@ -134,7 +134,7 @@ class MaxBoxAccTest {
       if (c.box() == null) {
         return best;
       }
-      org.wsol.segmenter.graphcut.Box b = c.box();
+      org.wsol.segmenter.graphcut.PixelBox b = c.box();
       best = Math.max(best, ThresholdSweep.scaledIou(b.x0(), b.y0(), b.x1(), b.y1(), w, h, 2 * w, 3 * h, truth));
       for (int p = 0; p < left.length; p++) {
         left[p] &= !c.mask()[p];

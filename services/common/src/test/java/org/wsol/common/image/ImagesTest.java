@@ -55,31 +55,31 @@ public class ImagesTest {
   void decodesPngAndJpegToRgb() throws Exception {
     BufferedImage src = gradient(40, 30);
     for (String fmt : new String[] {"png", "jpg", "bmp"}) {
-      BufferedImage img = Images.decode(encode(src, fmt), MAX_BYTES, MAX_PIXELS);
+      BufferedImage img = RgbImages.decode(encode(src, fmt), MAX_BYTES, MAX_PIXELS);
       assertEquals(40, img.getWidth());
       assertEquals(30, img.getHeight());
       assertEquals(BufferedImage.TYPE_INT_RGB, img.getType());
     }
-    assertEquals(src.getRGB(13, 7), Images.decode(encode(src, "png"), MAX_BYTES, MAX_PIXELS).getRGB(13, 7));
+    assertEquals(src.getRGB(13, 7), RgbImages.decode(encode(src, "png"), MAX_BYTES, MAX_PIXELS).getRGB(13, 7));
   }
 
   @Test
   void refusesEmpty() {
-    var e = assertThrows(BadRecordException.class, () -> Images.decode(new byte[0], MAX_BYTES, MAX_PIXELS));
+    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(new byte[0], MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
   }
 
   @Test
   void refusesOversizedBytes() throws Exception {
     byte[] png = encode(gradient(40, 30), "png");
-    var e = assertThrows(BadRecordException.class, () -> Images.decode(png, png.length - 1, MAX_PIXELS));
+    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(png, png.length - 1, MAX_PIXELS));
     assertTrue(e.getMessage().contains("image.max.bytes"), e.getMessage());
   }
 
   @Test
   void refusesUnknownFormat() {
     var e = assertThrows(BadRecordException.class,
-        () -> Images.decode("GIF-ish but not really an image".getBytes(), MAX_BYTES, MAX_PIXELS));
+        () -> RgbImages.decode("GIF-ish but not really an image".getBytes(), MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("unsupported"), e.getMessage());
   }
 
@@ -87,21 +87,21 @@ public class ImagesTest {
   void refusesTruncatedJpeg() throws Exception {
     byte[] jpg = encode(gradient(200, 150), "jpg");
     byte[] cut = Arrays.copyOf(jpg, jpg.length / 3);
-    var e = assertThrows(BadRecordException.class, () -> Images.decode(cut, MAX_BYTES, MAX_PIXELS));
+    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(cut, MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
   }
 
   @Test
   void refusesDecompressionBombBeforeDecoding() {
     byte[] bomb = pngDeclaring(100_000, 100_000);
-    var e = assertThrows(BadRecordException.class, () -> Images.decode(bomb, MAX_BYTES, MAX_PIXELS));
+    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(bomb, MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
     assertTrue(e.getMessage().contains("refused before decoding"), e.getMessage());
   }
 
   @Test
   void resizesShorterSide() {
-    BufferedImage img = Images.resizeShorterSide(gradient(500, 375), 256);
+    BufferedImage img = RgbImages.resizeShorterSide(gradient(500, 375), 256);
     assertEquals(256, img.getHeight());
     assertEquals(341, img.getWidth());
   }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.image.ImagesTest;
 import org.wsol.schema.DeadLetter;
 import org.wsol.schema.ImageEvent;
@@ -61,7 +61,7 @@ class StageRunnerIT {
       List<Outcome<ImageEvent>> out = new ArrayList<>();
       for (ImageEvent e : inputs) {
         try {
-          BufferedImage img = Images.decode(e.getImageBytes().array(), 1_000_000, 1_000_000);
+          BufferedImage img = RgbImages.decode(e.getImageBytes().array(), 1_000_000, 1_000_000);
           ImageEvent o = ImageEvent.newBuilder(e).setImageBytes(null)
               .setSourceName(img.getWidth() + "x" + img.getHeight()).build();
           out.add(Outcome.ok(List.of(o)));

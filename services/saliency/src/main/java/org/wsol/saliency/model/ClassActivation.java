@@ -39,6 +39,6 @@ record ClassActivation(float[] features, int batch, int channels, int fh, int fw
 
     /** The CAM resized to size x size as PyTorch's bilinear interpolation with align_corners=False does it. */
     float[] map(int cls, int sample, int size) {
-        return Images.resizeMap(map(cls, sample), fw, fh, size, size);
+        return MapAssembly.resizeMap(map(cls, sample), fw, fh, size, size);
     }
 }

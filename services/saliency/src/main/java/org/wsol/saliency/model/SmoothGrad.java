@@ -1,6 +1,11 @@
 package org.wsol.saliency.model;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import org.wsol.saliency.model.SaliencyModel.ImageSaliency;
+import org.wsol.saliency.model.SaliencyModel.Method;
+import org.wsol.saliency.model.SaliencyModel.Prepared;
+import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
 
 /**
  * SmoothGrad (Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"): a crop's saliency map is the
@@ -48,5 +53,57 @@ public record SmoothGrad(int samples, double noise) {
     for (int k = 0; k < len; k++) {
       dst[dstOff + k] = (float) (src[off + k] + sigma * rnd.nextGaussian());
     }
+  }
+
+  /**
+   * The maps of a prepared pass: classes from the noise-free crops' logits, then each crop's map is the mean of
+   * the maps (by the method; max |gradient| over channels for Simonyan et al.'s map) of its noisy copies. The
+   * copies run in sub-passes of at most {@code maxCropsPerPass} samples, so memory stays bounded however many
+   * copies are asked for.
+   */
+  List<ImageSaliency> maps(Prepared p, int topK, int[] extra, TorchScriptClassifier classifier, MapAssembly assembly,
+      Method method, int maxCropsPerPass) {
+    int crops = p.crops();
+    int n = samples;
+    int size = classifier.spec().inputSize();
+    int sample = 3 * size * size;
+    float[] clean = classifier.logits(p.input(), crops);
+    int[][] cls = assembly.classes(clean, p.images(), p.cropsPerImage(), p.rankedPerImage(), topK, extra);
+    int ranks = cls[0].length;
+    float[][][] sum = new float[ranks][crops][];
+    int total = crops * n;
+    for (int from = 0; from < total; from += maxCropsPerPass) {
+      int b = Math.min(maxCropsPerPass, total - from);
+      float[] x = new float[b * sample];
+      int[][] c = new int[b][];
+      for (int q = 0; q < b; q++) {
+        int crop = (from + q) / n;
+        noisyCopy(p.input(), crop * sample, sample, (from + q) % n, x, q * sample);
+        c[q] = cls[crop];
+      }
+      TensorSaliency t = classifier.run(x, b, method, logits -> c);
+      for (int r = 0; r < ranks; r++) {
+        for (int q = 0; q < b; q++) {
+          int crop = (from + q) / n;
+          float[] m = t.map(r, q);
+          if (sum[r][crop] == null) {
+            sum[r][crop] = m;
+          } else {
+            float[] acc = sum[r][crop];
+            for (int k = 0; k < m.length; k++) {
+              acc[k] += m[k];
+            }
+          }
+        }
+      }
+    }
+    for (float[][] rank : sum) {
+      for (float[] m : rank) {
+        for (int k = 0; k < m.length; k++) {
+          m[k] /= n;
+        }
+      }
+    }
+    return assembly.maps(p, clean, cls, (r, s) -> sum[r][s], extra);
   }
 }

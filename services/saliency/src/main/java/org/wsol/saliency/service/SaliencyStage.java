@@ -6,8 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
-import org.wsol.common.image.ImageSource;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.common.kafka.Stage;
 import org.wsol.saliency.model.CombinedClasses;
@@ -68,7 +67,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
           throw new BadRecordException("ground_truth.class_index=" + truth + " is outside the model's classes 0.."
               + (classes - 1) + ": ground truth must use the model's class indices");
         }
-        images.add(Images.decode(source.bytes(e), maxBytes, maxPixels));
+        images.add(RgbImages.decode(source.bytes(e), maxBytes, maxPixels));
         extras.add(truth);
         slots.add(outcomes.size());
         maxK = Math.max(maxK, k);
@@ -105,7 +104,7 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
 
   private List<SaliencyTensor> tensors(ImageEvent e, BufferedImage original, SaliencyModel.ImageSaliency s, float ms) {
     BufferedImage working = s.workingImage();
-    ByteBuffer encoded = ByteBuffer.wrap(lossless ? Images.png(working) : Images.jpeg(working, 0.95f));
+    ByteBuffer encoded = ByteBuffer.wrap(lossless ? RgbImages.png(working) : RgbImages.jpeg(working, 0.95f));
     int k = topK(e);
     List<SaliencyTensor> out = new ArrayList<>(k + 1);
     for (SaliencyModel.ClassSaliency c : s.classes()) {

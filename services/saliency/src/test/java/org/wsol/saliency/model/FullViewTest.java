@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
+import org.wsol.common.image.RgbImages;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +22,7 @@ class FullViewTest {
   void fullViewMapsAreAveragedInAsTwoMoreCropsAndClassesStayTheTenCrops() {
     SaliencyModel model = TestSupport.model();
     // Small: a working image of 256 x 300 (not square, so the crops' offsets differ in x and y).
-    BufferedImage owl = Images.resize(TestSupport.photo("owl.jpg"), 256, 300);
+    BufferedImage owl = RgbImages.resize(TestSupport.photo("owl.jpg"), 256, 300);
     List<SaliencyModel.ImageSaliency> off = model.compute(List.of(owl), 2, TEN);
     List<SaliencyModel.ImageSaliency> on;
     SaliencyModel.Prepared prepared;
@@ -35,22 +36,22 @@ class FullViewTest {
 
     int s = model.spec().inputSize();
     int sample = 3 * s * s;
-    BufferedImage wi = Images.workingImage(owl, 256);
+    BufferedImage wi = CropInputs.workingImage(owl, 256);
     int w = wi.getWidth();
     int h = wi.getHeight();
     assertEquals(256, w);
     assertEquals(300, h);
     // The 12 inputs built by hand: the ten crops, then the whole image at the input size, plain and mirrored.
     float[] x = new float[12 * sample];
-    int[] rgb = Images.rgb(wi);
+    int[] rgb = CropInputs.rgb(wi);
     int[][] offsets = TenCrop.offsets(w, h, s);
     for (int c = 0; c < 10; c++) {
-      Images.normalise(rgb, w, offsets[c][0], offsets[c][1], s, c >= 5, model.spec().mean(), model.spec().std(), x,
+      CropInputs.normalise(rgb, w, offsets[c][0], offsets[c][1], s, c >= 5, model.spec().mean(), model.spec().std(), x,
           c * sample);
     }
-    int[] full = Images.rgb(Images.resize(wi, s, s));
-    Images.normalise(full, s, 0, 0, s, false, model.spec().mean(), model.spec().std(), x, 10 * sample);
-    Images.normalise(full, s, 0, 0, s, true, model.spec().mean(), model.spec().std(), x, 11 * sample);
+    int[] full = CropInputs.rgb(RgbImages.resize(wi, s, s));
+    CropInputs.normalise(full, s, 0, 0, s, false, model.spec().mean(), model.spec().std(), x, 10 * sample);
+    CropInputs.normalise(full, s, 0, 0, s, true, model.spec().mean(), model.spec().std(), x, 11 * sample);
     assertEquals(12, prepared.cropsPerImage());
     assertEquals(10, prepared.rankedPerImage());
     assertArrayEquals(x, prepared.input(), "inputs: 10 crops, full view, mirrored full view");
@@ -69,8 +70,8 @@ class FullViewTest {
         java.util.Arrays.copyOf(classes, 10));
 
     for (int r = 0; r < 2; r++) {
-      float[] fv = Images.resizeMap(t.map(r, 10), s, s, w, h);
-      float[] fvMirror = Images.resizeMap(t.map(r, 11), s, s, w, h); // flipped back per pixel below
+      float[] fv = MapAssembly.resizeMap(t.map(r, 10), s, s, w, h);
+      float[] fvMirror = MapAssembly.resizeMap(t.map(r, 11), s, s, w, h); // flipped back per pixel below
       float[][] cropMap = new float[10][];
       for (int c = 0; c < 10; c++) {
         cropMap[c] = t.map(r, c);

@@ -53,7 +53,7 @@ class SmoothGradTest {
         SaliencyModel.ClassSaliency b = s.classes().get(r);
         assertEquals(a.index(), b.index(), "classes ranked on the clean image");
         assertEquals(a.logit(), b.logit(), 1e-4 * Math.abs(a.logit()), "logits of the clean image");
-        float[] expected = Images.resizeMap(mean[r], size, size, s.width(), s.height());
+        float[] expected = MapAssembly.resizeMap(mean[r], size, size, s.width(), s.height());
         float scale = ExtraClassTest.max(expected);
         assertTrue(ExtraClassTest.maxAbsDiff(expected, b.map()) < 1e-4 * scale,
             "mean of the copies' maps: " + ExtraClassTest.maxAbsDiff(expected, b.map()) + " vs scale " + scale);

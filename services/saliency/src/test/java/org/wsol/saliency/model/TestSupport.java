@@ -32,7 +32,7 @@ final class TestSupport {
             for (int p = 0; p < rgb.length; p++) {
                 rgb[p] = (hwc[3 * p] & 0xff) << 16 | (hwc[3 * p + 1] & 0xff) << 8 | (hwc[3 * p + 2] & 0xff);
             }
-            Images.normalise(rgb, size, 0, 0, size, false, spec.mean(), spec.std(), input, i * sample);
+            CropInputs.normalise(rgb, size, 0, 0, size, false, spec.mean(), spec.std(), input, i * sample);
         }
         return input;
     }

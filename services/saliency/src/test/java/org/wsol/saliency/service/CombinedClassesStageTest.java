@@ -96,7 +96,7 @@ class CombinedClassesStageTest {
 
   private static java.awt.image.BufferedImage photo(String name) throws IOException {
     // As the stage decodes it, so that the maps match bit for bit.
-    return org.wsol.common.image.Images.decode(read(name), Long.MAX_VALUE, Long.MAX_VALUE);
+    return org.wsol.common.image.RgbImages.decode(read(name), Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   private static byte[] read(String photo) throws IOException {

@@ -5,7 +5,7 @@ public final class ConnectedComponents {
     private ConnectedComponents() {}
 
     /** A set of components: their pixels, area and bounding box; area 0 and no box when the mask is empty. */
-    public record Component(boolean[] mask, int area, Box box) {}
+    public record Component(boolean[] mask, int area, PixelBox box) {}
 
     /** The largest 8-connected component; ties go to the one whose first pixel comes first in raster order. */
     public static Component largest(boolean[] mask, int w, int h) {
@@ -36,7 +36,7 @@ public final class ConnectedComponents {
         boolean[] out = new boolean[w * h];
         if (bestArea == 0) return new Component(out, 0, null);
         for (int i = 0; i < out.length; i++) out[i] = label[i] == bestLabel;
-        return new Component(out, bestArea, new Box(bx0, by0, bx1, by1));
+        return new Component(out, bestArea, new PixelBox(bx0, by0, bx1, by1));
     }
 
     /**
@@ -79,6 +79,6 @@ public final class ConnectedComponents {
         for (int l : kept) keep[l] = true;
         boolean[] out = new boolean[w * h];
         for (int i = 0; i < out.length; i++) out[i] = keep[label[i]];
-        return new Component(out, area, new Box(x0, y0, x1 + 1, y1 + 1));
+        return new Component(out, area, new PixelBox(x0, y0, x1 + 1, y1 + 1));
     }
 }

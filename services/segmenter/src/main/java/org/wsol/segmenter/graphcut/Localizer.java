@@ -39,10 +39,10 @@ public final class Localizer {
      * @param seedNanos time for validation and seeds; {@code segmentNanos} GMM + graph + flow;
      *                 {@code flowNanos} max-flow alone; {@code totalNanos} everything
      */
-    public record Result(Optional<Box> box, int maskArea, int width, int height,
+    public record Result(Optional<PixelBox> box, int maskArea, int width, int height,
                          long seedNanos, long segmentNanos, long flowNanos, long totalNanos) {
         /** The box scaled to the original image size (edges rounded outwards). */
-        public Optional<Box> boxInOriginal(int originalWidth, int originalHeight) {
+        public Optional<PixelBox> boxInOriginal(int originalWidth, int originalHeight) {
             return box.map(b -> b.scale(width, height, originalWidth, originalHeight));
         }
     }
@@ -94,12 +94,12 @@ public final class Localizer {
         if (rgb == null || rgb.length != map.length)
             throw new IllegalArgumentException("image has " + (rgb == null ? "no" : rgb.length) + " pixels, saliency map "
                     + map.length + " (" + width + "×" + height + ")");
-        Box mass = MassBoxSeeds.massBox(map, width, height, MassBoxSeeds.TAIL);
+        PixelBox mass = MassBoxSeeds.massBox(map, width, height, MassBoxSeeds.TAIL);
         if (mass == null) {
             long t = System.nanoTime();
             return new Result(Optional.empty(), 0, width, height, t - t0, 0, 0, t - t0);
         }
-        Box rect = MassBoxSeeds.widen(mass, width, height, MassBoxSeeds.MARGIN);
+        PixelBox rect = MassBoxSeeds.widen(mass, width, height, MassBoxSeeds.MARGIN);
         byte[] seeds = MassBoxSeeds.seeds(map, width, height, rect, MassBoxSeeds.CORE);
         int background = 0;
         for (byte s : seeds) if (s == GraphCutSegmenter.BACKGROUND_SEED) background++;
@@ -112,7 +112,7 @@ public final class Localizer {
         ConnectedComponents.Component c = components(seg.foreground(), width, height);
         long t3 = System.nanoTime();
         // Nothing left on the foreground side (possible only when the core lies outside the rectangle): the mass box.
-        Box box = c.box() != null ? c.box() : mass;
+        PixelBox box = c.box() != null ? c.box() : mass;
         int area = c.box() != null ? c.area() : mass.width() * mass.height();
         return new Result(Optional.of(box), area, width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
     }

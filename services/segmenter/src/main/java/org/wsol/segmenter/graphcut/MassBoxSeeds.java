@@ -39,7 +39,7 @@ public final class MassBoxSeeds {
      * edge (exclusive) one past the first column at which it reaches {@code 1 − tail}; rows alike. Null when the
      * map has no positive value.
      */
-    public static Box massBox(float[] map, int w, int h, double tail) {
+    public static PixelBox massBox(float[] map, int w, int h, double tail) {
         if (map.length != w * h) throw new IllegalArgumentException("map has " + map.length + " values, not " + w + "×" + h);
         if (!(tail >= 0 && tail < 0.5)) throw new IllegalArgumentException("tail must be in [0, 0.5): " + tail);
         double[] cols = new double[w], rows = new double[h];
@@ -55,7 +55,7 @@ public final class MassBoxSeeds {
             }
         }
         if (!(total > 0)) return null;
-        return new Box(firstReaching(cols, tail * total), firstReaching(rows, tail * total),
+        return new PixelBox(firstReaching(cols, tail * total), firstReaching(rows, tail * total),
                 firstReaching(cols, (1 - tail) * total) + 1, firstReaching(rows, (1 - tail) * total) + 1);
     }
 
@@ -70,13 +70,13 @@ public final class MassBoxSeeds {
     }
 
     /** {@code b} widened by {@code margin} of the width and height on each side, within the image. */
-    public static Box widen(Box b, int w, int h, double margin) {
+    public static PixelBox widen(PixelBox b, int w, int h, double margin) {
         int mx = (int) Math.round(margin * w), my = (int) Math.round(margin * h);
-        return new Box(Math.max(0, b.x0() - mx), Math.max(0, b.y0() - my), Math.min(w, b.x1() + mx), Math.min(h, b.y1() + my));
+        return new PixelBox(Math.max(0, b.x0() - mx), Math.max(0, b.y0() - my), Math.min(w, b.x1() + mx), Math.min(h, b.y1() + my));
     }
 
     /** Seed mask ({@link GraphCutSegmenter} codes): background outside {@code rect}, the map's core as foreground. */
-    public static byte[] seeds(float[] map, int w, int h, Box rect, double core) {
+    public static byte[] seeds(float[] map, int w, int h, PixelBox rect, double core) {
         float max = Float.NEGATIVE_INFINITY;
         for (float v : map) max = Math.max(max, v);
         double level = core * max;

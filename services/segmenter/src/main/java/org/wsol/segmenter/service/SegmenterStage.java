@@ -4,14 +4,14 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.image.SaliencyMaps;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.common.kafka.Stage;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.ClassBox;
 import org.wsol.schema.SaliencyTensor;
-import org.wsol.segmenter.graphcut.Box;
+import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.Localizer;
 
 /** SaliencyTensor -> BoxResult: GraphCut on the working image, box scaled to original pixels. */
@@ -51,10 +51,10 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     int h = t.getMapHeight();
     float[] map = SaliencyMaps.decode(t);
     // The declared size is checked before decoding: a working image larger than its map is never decoded.
-    BufferedImage img = Images.decodeExactly(SaliencyMaps.workingImageBytes(t), w, h,
+    BufferedImage img = RgbImages.decodeExactly(SaliencyMaps.workingImageBytes(t), w, h,
         "the working image of the " + w + "x" + h + " map");
-    Localizer.Result r = localizer.localize(w, h, map, Images.pixels(img));
-    Optional<Box> box = r.boxInOriginal(t.getOriginalWidth(), t.getOriginalHeight());
+    Localizer.Result r = localizer.localize(w, h, map, RgbImages.pixels(img));
+    Optional<PixelBox> box = r.boxInOriginal(t.getOriginalWidth(), t.getOriginalHeight());
     ClassBox cb = ClassBox.newBuilder()
         .setClassIndex(t.getClassIndex())
         .setClassLabel(t.getClassLabel())

@@ -22,7 +22,7 @@ class ConnectedComponentsTest {
     void extentBoundsEverySizeableComponentAndLeavesOutSpecks() {
         int w = 60, h = 40;
         ConnectedComponents.Component c = ConnectedComponents.extent(threeParts(w, h), w, h, 50);
-        assertEquals(new Box(5, 5, 50, 33), c.box());
+        assertEquals(new PixelBox(5, 5, 50, 33), c.box());
         assertEquals(100 + 160, c.area());
         assertFalse(c.mask()[2 * w + 55], "the speck is not part of the extent");
         assertTrue(c.mask()[5 * w + 5] && c.mask()[25 * w + 30]);
@@ -31,14 +31,14 @@ class ConnectedComponentsTest {
     @Test
     void extentWithMinimumOneIsEveryComponent() {
         int w = 60, h = 40;
-        assertEquals(new Box(5, 2, 56, 33), ConnectedComponents.extent(threeParts(w, h), w, h, 1).box());
+        assertEquals(new PixelBox(5, 2, 56, 33), ConnectedComponents.extent(threeParts(w, h), w, h, 1).box());
     }
 
     @Test
     void extentFallsBackToTheLargestWhenNoneIsLargeEnough() {
         int w = 60, h = 40;
         ConnectedComponents.Component c = ConnectedComponents.extent(threeParts(w, h), w, h, 1000);
-        assertEquals(new Box(30, 25, 50, 33), c.box());
+        assertEquals(new PixelBox(30, 25, 50, 33), c.box());
         assertEquals(ConnectedComponents.largest(threeParts(w, h), w, h).box(), c.box());
         assertNull(ConnectedComponents.extent(new boolean[w * h], w, h, 1).box(), "empty mask: no box");
     }
@@ -46,6 +46,6 @@ class ConnectedComponentsTest {
     @Test
     void largestIsTheBiggestBlock() {
         int w = 60, h = 40;
-        assertEquals(new Box(30, 25, 50, 33), ConnectedComponents.largest(threeParts(w, h), w, h).box());
+        assertEquals(new PixelBox(30, 25, 50, 33), ConnectedComponents.largest(threeParts(w, h), w, h).box());
     }
 }

@@ -35,10 +35,10 @@ class LocalizerTest {
         int w = 120, h = 90;
         Object[] img = redSquare(w, h, 40, 25, 85, 70, 1);
         Localizer.Result res = loc.localize(w, h, (float[]) img[0], (int[]) img[1]);
-        assertEquals(Optional.of(new Box(40, 25, 85, 70)), res.box());
+        assertEquals(Optional.of(new PixelBox(40, 25, 85, 70)), res.box());
         assertEquals(45 * 45, res.maskArea());
         // Original image twice as large: the box scales with it.
-        assertEquals(Optional.of(new Box(80, 50, 170, 140)), res.boxInOriginal(240, 180));
+        assertEquals(Optional.of(new PixelBox(80, 50, 170, 140)), res.boxInOriginal(240, 180));
     }
 
     @Test
@@ -46,7 +46,7 @@ class LocalizerTest {
         int w = 100, h = 100;
         Object[] img = redSquare(w, h, 10, 50, 60, 95, 2);
         Localizer l = new Localizer(SegmenterParams.DEFAULTS.withLambda(Double.POSITIVE_INFINITY).withIterations(3));
-        assertEquals(Optional.of(new Box(10, 50, 60, 95)), l.localize(w, h, (float[]) img[0], (int[]) img[1]).box());
+        assertEquals(Optional.of(new PixelBox(10, 50, 60, 95)), l.localize(w, h, (float[]) img[0], (int[]) img[1]).box());
     }
 
     @Test
@@ -63,7 +63,7 @@ class LocalizerTest {
                 map[i] = (big || small ? 1f : 0f) + 0.001f * r.nextFloat();
             }
         Localizer.Result res = loc.localize(w, h, map, rgb);
-        assertEquals(Optional.of(new Box(5, 5, 30, 30)), res.box());
+        assertEquals(Optional.of(new PixelBox(5, 5, 30, 30)), res.box());
         assertEquals(25 * 25, res.maskArea());
     }
 
@@ -133,11 +133,11 @@ class LocalizerTest {
             map[y] = obj ? 1 - Math.abs(y - 27) / 20f : y / 1000f;
         }
         Localizer.Result res = loc.localize(w, h, map, rgb);
-        assertEquals(Optional.of(new Box(0, 20, 1, 35)), res.box());
+        assertEquals(Optional.of(new PixelBox(0, 20, 1, 35)), res.box());
         assertEquals(15, res.maskArea());
         // ... and one pixel high
         Localizer.Result row = loc.localize(h, w, map, rgb);
-        assertEquals(Optional.of(new Box(20, 0, 35, 1)), row.box());
+        assertEquals(Optional.of(new PixelBox(20, 0, 35, 1)), row.box());
     }
 
     @Test
@@ -183,10 +183,10 @@ class LocalizerTest {
 
     @Test
     void boxScaling() {
-        Box b = new Box(10, 20, 30, 40);
-        assertEquals(new Box(22, 44, 68, 89), b.scale(100, 100, 224, 222)); // 67.2 and 88.8 round outwards
-        assertEquals(new Box(0, 0, 1, 1), new Box(0, 0, 1, 1).scale(224, 224, 1, 1));
-        assertEquals(new Box(4, 8, 12, 16), b.scale(100, 100, 40, 40));
+        PixelBox b = new PixelBox(10, 20, 30, 40);
+        assertEquals(new PixelBox(22, 44, 68, 89), b.scale(100, 100, 224, 222)); // 67.2 and 88.8 round outwards
+        assertEquals(new PixelBox(0, 0, 1, 1), new PixelBox(0, 0, 1, 1).scale(224, 224, 1, 1));
+        assertEquals(new PixelBox(4, 8, 12, 16), b.scale(100, 100, 40, 40));
     }
 
     /** Two red squares on noisy blue, both salient: the extent box spans both, the paper's box the larger one. */
@@ -207,9 +207,9 @@ class LocalizerTest {
             }
         SegmenterParams smoothExtent = SegmenterParams.DEFAULTS.withSmoothing(0.03)
                 .withBox(SegmenterParams.BoxRule.EXTENT, 0.01);
-        assertEquals(Optional.of(new Box(70, 15, 110, 60)), loc.localize(w, h, map, rgb).box());
+        assertEquals(Optional.of(new PixelBox(70, 15, 110, 60)), loc.localize(w, h, map, rgb).box());
         Localizer.Result both = new Localizer(smoothExtent).localize(w, h, map, rgb);
-        assertEquals(Optional.of(new Box(10, 15, 110, 60)), both.box());
+        assertEquals(Optional.of(new PixelBox(10, 15, 110, 60)), both.box());
         assertEquals(30 * 40 + 40 * 45, both.maskArea());
     }
 }

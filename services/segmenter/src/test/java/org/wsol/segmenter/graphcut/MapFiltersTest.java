@@ -60,7 +60,7 @@ class MapFiltersTest {
         assertEquals(1, components(seeds, w, h));
         boolean[] fg = new boolean[seeds.length];
         for (int i = 0; i < fg.length; i++) fg[i] = seeds[i] == GraphCutSegmenter.FOREGROUND_SEED;
-        Box box = ConnectedComponents.largest(fg, w, h).box();
+        PixelBox box = ConnectedComponents.largest(fg, w, h).box();
         assertTrue(box.x0() >= 30 && box.x1() <= 70 && box.y0() >= 30 && box.y1() <= 70, box.toString());
     }
 

@@ -13,18 +13,18 @@ class MassBoxSeedsTest {
     @Test
     void massBoxLeavesTheTailOutOnEachSide() {
         // total 6; tail 0.05: the running sum reaches 0.3 at column 2 and 5.7 at column 7 -> [2, 8).
-        assertEquals(new Box(2, 0, 8, 1), MassBoxSeeds.massBox(ROW, 10, 1, 0.05));
+        assertEquals(new PixelBox(2, 0, 8, 1), MassBoxSeeds.massBox(ROW, 10, 1, 0.05));
         // tail 0.25: 1.5 is reached at column 3 (sum 2), 4.5 at column 6 (sum 5) -> [3, 7).
-        assertEquals(new Box(3, 0, 7, 1), MassBoxSeeds.massBox(ROW, 10, 1, 0.25));
+        assertEquals(new PixelBox(3, 0, 7, 1), MassBoxSeeds.massBox(ROW, 10, 1, 0.25));
         // Rows alike: the same row as a column.
-        assertEquals(new Box(0, 3, 1, 7), MassBoxSeeds.massBox(ROW, 1, 10, 0.25));
+        assertEquals(new PixelBox(0, 3, 1, 7), MassBoxSeeds.massBox(ROW, 1, 10, 0.25));
     }
 
     @Test
     void massBoxWeighsByValue() {
         // Columns 0..3 hold 1, 1, 1, 7 (total 10); tail 0.2: 2 is reached at column 1, 8 at column 3 -> [1, 4).
         float[] m = {1, 1, 1, 7};
-        assertEquals(new Box(1, 0, 4, 1), MassBoxSeeds.massBox(m, 4, 1, 0.2));
+        assertEquals(new PixelBox(1, 0, 4, 1), MassBoxSeeds.massBox(m, 4, 1, 0.2));
     }
 
     @Test
@@ -36,13 +36,13 @@ class MassBoxSeedsTest {
     @Test
     void widenAddsTheMarginWithinTheImage() {
         // 10 x 20 image, margin 0.1: 1 pixel in x, 2 in y.
-        assertEquals(new Box(1, 3, 9, 9), MassBoxSeeds.widen(new Box(2, 5, 8, 7), 10, 20, 0.1));
-        assertEquals(new Box(0, 0, 10, 20), MassBoxSeeds.widen(new Box(0, 1, 10, 19), 10, 20, 0.1));
+        assertEquals(new PixelBox(1, 3, 9, 9), MassBoxSeeds.widen(new PixelBox(2, 5, 8, 7), 10, 20, 0.1));
+        assertEquals(new PixelBox(0, 0, 10, 20), MassBoxSeeds.widen(new PixelBox(0, 1, 10, 19), 10, 20, 0.1));
     }
 
     @Test
     void seedsAreBackgroundOutsideForegroundAtTheCoreUndecidedBetween() {
-        byte[] s = MassBoxSeeds.seeds(ROW, 10, 1, new Box(1, 0, 9, 1), 0.8);
+        byte[] s = MassBoxSeeds.seeds(ROW, 10, 1, new PixelBox(1, 0, 9, 1), 0.8);
         byte b = GraphCutSegmenter.BACKGROUND_SEED, f = GraphCutSegmenter.FOREGROUND_SEED, u = GraphCutSegmenter.UNDECIDED;
         assertArrayEquals(new byte[] {b, u, f, f, f, f, f, f, u, b}, s);
     }
@@ -64,7 +64,7 @@ class MassBoxSeedsTest {
         }
         Localizer loc = new Localizer(massBoxParams());
         Localizer.Result res = loc.localize(w, h, map, rgb);
-        assertEquals(new Box(20, 24, 40, 44), res.box().orElseThrow());
+        assertEquals(new PixelBox(20, 24, 40, 44), res.box().orElseThrow());
         assertEquals(400, res.maskArea());
     }
 

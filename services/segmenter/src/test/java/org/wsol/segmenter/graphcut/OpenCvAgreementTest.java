@@ -184,7 +184,7 @@ class OpenCvAgreementTest {
         double sum = 0;
         StringBuilder per = new StringBuilder();
         for (Fixture f : FIXTURES) {
-            Box rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map, W, H, MassBoxSeeds.TAIL), W, H, MassBoxSeeds.MARGIN);
+            PixelBox rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map, W, H, MassBoxSeeds.TAIL), W, H, MassBoxSeeds.MARGIN);
             byte[] seeds = MassBoxSeeds.seeds(f.map, W, H, rect, MassBoxSeeds.CORE);
             byte[] cv = seeds.clone();
             int background = 0;

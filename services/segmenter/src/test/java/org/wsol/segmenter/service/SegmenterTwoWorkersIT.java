@@ -36,7 +36,7 @@ import org.wsol.common.avro.WireFormat;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.MapDtype;
@@ -195,7 +195,7 @@ class SegmenterTwoWorkersIT {
         .setImageId(id).setClassIndex(100 + rank).setClassLabel("class " + rank).setRank(rank).setTopK(RANKS)
         .setScore(10f - rank).setMapHeight(H).setMapWidth(W).setMapDtype(MapDtype.FLOAT16)
         .setMapData(ByteBuffer.wrap(HalfFloats.encode(map)))
-        .setWorkingImage(ByteBuffer.wrap(Images.jpeg(img, 0.95f)))
+        .setWorkingImage(ByteBuffer.wrap(RgbImages.jpeg(img, 0.95f)))
         .setOriginalWidth(2 * W).setOriginalHeight(2 * H).setModelId("synthetic")
         .setImageProducedAt(Instant.now()).setSaliencyMs(1f)
         .build();

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
 import org.wsol.common.image.HalfFloats;
-import org.wsol.common.image.Images;
+import org.wsol.common.image.RgbImages;
 import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
@@ -35,7 +35,7 @@ final class SyntheticTensors {
         img.setRGB(x, y, in ? 0xD02020 : 0x2040C0);
       }
     }
-    return Images.jpeg(img, 0.95f);
+    return RgbImages.jpeg(img, 0.95f);
   }
 
   static SaliencyTensor.Builder tensor(String imageId, int rank, int topK) {

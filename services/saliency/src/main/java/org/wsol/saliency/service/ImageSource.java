@@ -1,4 +1,4 @@
-package org.wsol.common.image;
+package org.wsol.saliency.service;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.wsol.common.kafka;
+package org.wsol.cli;
 
 import java.time.Duration;
 import java.util.HashMap;

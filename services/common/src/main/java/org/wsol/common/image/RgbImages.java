@@ -15,8 +15,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.wsol.common.kafka.BadRecordException;
 
 /** Image decoding with limits, resizing, and PNG encoding (JDK ImageIO only). */
-public final class Images {
-  private Images() {}
+public final class RgbImages {
+  private RgbImages() {}
 
   /**
    * Decodes an encoded image to RGB. Refuses, with a reason a person can act on: empty input, more than
