@@ -149,20 +149,28 @@ class VisualizeCommand implements Callable<Integer> {
           }
           tiles.get(k).add(new ContactSheet.Tile(img, label));
         }
+        // Rewritten after each class, so that an interrupted long run keeps what it drew.
+        write(priorsToDraw, tiles, wanted.get(0));
       }
       for (int k = 0; k < priorsToDraw.size(); k++) {
         if (checkViews > 0) {
           System.out.printf(Locale.ROOT, "augmentation check, prior %s: %d/%d views (%.1f%%) keep the class in the "
               + "top %d%n", priorsToDraw.get(k), kept[k], views[k], 100.0 * kept[k] / views[k], AugmentationCheck.TOP);
         }
-        Path file = output(k == 0 ? null : priorsToDraw.get(k).name(), wanted.get(0));
-        List<ContactSheet.Tile> drawn = tiles.get(k);
-        BufferedImage picture = classArg != null ? drawn.get(0).image() : ContactSheet.draw(drawn, columns);
-        ImageIO.write(picture, "png", file.toFile());
-        System.out.println(file.toAbsolutePath());
+        System.out.println(output(k == 0 ? null : priorsToDraw.get(k).name(), wanted.get(0)).toAbsolutePath());
       }
     }
     return 0;
+  }
+
+  private void write(List<Prior> priorsToDraw, List<List<ContactSheet.Tile>> tiles, int firstClass)
+      throws java.io.IOException {
+    for (int k = 0; k < priorsToDraw.size(); k++) {
+      Path file = output(k == 0 ? null : priorsToDraw.get(k).name(), firstClass);
+      List<ContactSheet.Tile> drawn = tiles.get(k);
+      BufferedImage picture = classArg != null ? drawn.get(0).image() : ContactSheet.draw(drawn, columns);
+      ImageIO.write(picture, "png", file.toFile());
+    }
   }
 
   private int steps(Prior prior) {
