@@ -88,11 +88,7 @@ public final class PriorVisualizer {
 
     private float[] pixels(ImageParameters params) {
         float[] u = params.render();
-        return sigmoid(priors.decorrelate() ? ColourDecorrelation.apply(u, n(params)) : u);
-    }
-
-    private static int n(ImageParameters params) {
-        return params.n * params.n;
+        return sigmoid(priors.decorrelate() ? ColourDecorrelation.apply(u, params.n * params.n) : u);
     }
 
     private float[] normalise(float[] p, int plane) {
