@@ -56,6 +56,11 @@ def main():
                 where = "no object found" if box is None else "box x %d-%d, y %d-%d" % (
                     box["x_min"], box["x_max"], box["y_min"], box["y_max"])
                 print("  #%d %s (%.2f): %s" % (b["rank"], b["class_label"], b["score"], where))
+                # Each object found for the class, beside its main box (absent from records written before).
+                for i in b.get("instances") or []:
+                    ib = i["box"]
+                    print("      object x %d-%d, y %d-%d (score %.2f, %.0f%% of the mask)" % (
+                        ib["x_min"], ib["x_max"], ib["y_min"], ib["y_max"], i["score"], 100 * i["mask_share"]))
             sys.stdout.flush()
     finally:
         consumer.close()

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wsol.cli.eval.EvalDataset;
+import org.wsol.cli.eval.InstanceEval;
 import org.wsol.cli.eval.Evaluation;
 import org.wsol.cli.eval.OffCentreImages;
 import org.wsol.common.config.LocalizationMode;
@@ -21,7 +22,9 @@ import org.wsol.schema.BoxResult;
 import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
+import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.graphcut.SegmenterParams;
 import org.wsol.segmenter.service.SegmenterService;
 import org.wsol.segmenter.service.SegmenterStage;
 import picocli.CommandLine.Command;
@@ -36,12 +39,16 @@ import picocli.CommandLine.Option;
         "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
         "with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every",
         "row. Runs the whole pipeline in this process (embedded broker) like the demo.",
-        "Writes eval.md and eval.csv. The last two lines are",
+        "Writes eval.md, eval.csv and instances-curve.csv. The last three lines are",
         "vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]",
         "the first mode minus the centred box in percentage points, with paired 95%%",
         "bootstrap intervals: top1/top5 are differences of localisation ERROR",
         "(negative = the mode is better), gtknown of GT-known ACCURACY (positive =",
         "better), as in eval.md's table of paired differences; then",
+        "instances recall=<x> precision=<y> boxes=<n> images=<m>: the pipeline's",
+        "instances of the true class on the images with two or more true boxes of at",
+        "least 5%% of the image (recall over those <n> boxes, IoU >= 0.5; nan when",
+        "there are none); then",
         "top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
 class EvalCommand implements Callable<Integer> {
   static final int TOP_K = 5;
@@ -215,6 +222,7 @@ class EvalCommand implements Callable<Integer> {
           p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
           modeMs, modeSaliencyMs, camRuleBoxes, p.curves));
     }
+    InstanceEval instances = instanceEval(data, first, s);
     String title = String.format("Localisation quality: %s, %d images%s, %s, model %s", dataset.getFileName(), ev.n(),
         framing, mode, model);
     String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
@@ -231,8 +239,13 @@ class EvalCommand implements Callable<Integer> {
       md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "
           + "pipeline's; the other modes' rows may not be comparable.\n";
     }
+    if (instances.images() > 0) {
+      md += "\n" + instances.markdown("segmenter.instances=" + SegmenterService.instances(s).rule().name()
+          .toLowerCase(java.util.Locale.ROOT) + ", min score " + SegmenterService.instances(s).minScore());
+    }
     Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
+    Files.writeString(out.resolve("instances-curve.csv"), instances.curveCsv());
     Files.writeString(out.resolve("eval.csv"), ev.csv());
     System.out.println();
     System.out.println(md);
@@ -249,6 +262,7 @@ class EvalCommand implements Callable<Integer> {
     System.out.printf("wrote %s and %s in %.1f s%n", out.resolve("eval.md"), out.resolve("eval.csv"),
         (System.nanoTime() - t0) / 1e9);
     System.out.println(ev.vsCentreLine());
+    System.out.println(instances.line());
     System.out.println(ev.summaryLine());
     return o.failed().isEmpty() && o.missing().isEmpty() ? 0 : 1;
   }
@@ -326,6 +340,47 @@ class EvalCommand implements Callable<Integer> {
       }
       return new MapsRun(List.copyOf(group), o, recorder.images, model, boxesOf, msOf, mismatches);
     }
+  }
+
+  /** The ideas an eval measures for instances, each re-run on the true class's map with every score kept. */
+  static final List<Instances.Rule> INSTANCE_IDEAS = List.of(Instances.Rule.COMPONENTS, Instances.Rule.PEAKS,
+      Instances.Rule.SPLIT);
+
+  /**
+   * Instances on the images with several sizeable true objects: the pipeline's own (rank 0), and each idea re-run
+   * here on the same rank-0 map with the pipeline's mode, at every score (the curve filters them).
+   */
+  static InstanceEval instanceEval(List<EvalDataset.Item> data, MapsRun first, Settings s) {
+    InstanceEval out = new InstanceEval();
+    SegmenterParams params = SegmenterService.params(s);
+    Map<String, SegmenterStage> probes = new LinkedHashMap<>();
+    for (Instances.Rule rule : INSTANCE_IDEAS) {
+      probes.put(rule.name().toLowerCase(java.util.Locale.ROOT),
+          new SegmenterStage(new Localizer(params, new Instances.Params(rule, 0)), "eval"));
+    }
+    for (EvalDataset.Item d : data) {
+      LocalizationResult r = first.outcome().results().get(d.id());
+      EvalTap.PerImage p = first.images().get(d.id());
+      if (r == null || p == null || !InstanceEval.takesPart(d.truth().getBoxes(), r.getOriginalWidth(),
+          r.getOriginalHeight())) {
+        continue;
+      }
+      org.wsol.schema.ClassBox rank0 = r.getBoxes().stream().filter(b -> b.getRank() == 0).findFirst().orElse(null);
+      SaliencyTensor map = p.tensors.get(0);
+      Map<String, List<InstanceEval.Candidate>> ideas = new LinkedHashMap<>();
+      if (map != null) {
+        for (Map.Entry<String, SegmenterStage> e : probes.entrySet()) {
+          List<org.wsol.schema.Instance> found = e.getValue().segment(map).getBox().getInstances();
+          ideas.put(e.getKey(), found == null ? List.of()
+              : found.stream().map(i -> new InstanceEval.Candidate(i.getBox(), i.getScore())).toList());
+        }
+      }
+      List<Box> reported = rank0 == null || rank0.getInstances() == null ? List.of()
+          : rank0.getInstances().stream().map(org.wsol.schema.Instance::getBox).toList();
+      out.add(new InstanceEval.Image(d.id(), d.truth().getBoxes(), InstanceEval.sizeable(d.truth().getBoxes(),
+          r.getOriginalWidth(), r.getOriginalHeight()), rank0 == null ? null : rank0.getBox(), reported, ideas));
+    }
+    return out;
   }
 
   /** Class index by rank of a result (rank 0, the true class, included). */

@@ -71,11 +71,15 @@ class EvalCommandIT {
     // MaxBoxAccV2 at 0.5 considers every component's box at every threshold: it cannot be below MaxBoxAcc.
     assertTrue(num(rows.get(4)[8]) >= num(rows.get(3)[8]), md);
 
-    // The comparison line, next to last: the table's figures, in points, with intervals around them.
+    // Next to last, the instances line: neither photo has two sizeable true boxes, so no image takes part.
+    assertEquals("instances recall=nan precision=nan boxes=0 images=0", lines[lines.length - 2]);
+    assertTrue(Files.readString(out.resolve("instances-curve.csv")).startsWith("idea,min_score,recall,precision,"));
+
+    // The comparison line, before it: the table's figures, in points, with intervals around them.
     Matcher vs = Pattern.compile("vs_centre_box top1=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\] "
         + "top5=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\] "
-        + "gtknown=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\]").matcher(lines[lines.length - 2]);
-    assertTrue(vs.matches(), "next to last line: " + lines[lines.length - 2]);
+        + "gtknown=([+-]\\d+\\.\\d) \\[([+-]\\d+\\.\\d),([+-]\\d+\\.\\d)\\]").matcher(lines[lines.length - 3]);
+    assertTrue(vs.matches(), "third line from the end: " + lines[lines.length - 3]);
     assertEquals(num(rows.get(0)[1]) - num(centreRow[1]), Double.parseDouble(vs.group(1)), 0.11, "top-1 error diff");
     assertEquals(num(rows.get(0)[2]) - num(centreRow[2]), Double.parseDouble(vs.group(4)), 0.11, "top-5 error diff");
     assertEquals(num(rows.get(0)[3]) - num(centreRow[3]), Double.parseDouble(vs.group(7)), 0.11, "GT-known diff");
@@ -216,7 +220,8 @@ class EvalCommandIT {
     assertTrue(md.contains("1 of 2 images kept, 1 left out"), md);
     String[] lines = printed.strip().split("\n");
     assertTrue(lines[lines.length - 1].endsWith(" n=1"), lines[lines.length - 1]);
-    assertTrue(lines[lines.length - 2].startsWith("vs_centre_box top1="), lines[lines.length - 2]);
+    assertTrue(lines[lines.length - 2].startsWith("instances recall="), lines[lines.length - 2]);
+    assertTrue(lines[lines.length - 3].startsWith("vs_centre_box top1="), lines[lines.length - 3]);
     List<String[]> rows = tableRows(md);
     assertEquals(5, rows.size(), "no CAM row with --no-cam-rule\n" + md);
     String[] centre = rows.get(4);

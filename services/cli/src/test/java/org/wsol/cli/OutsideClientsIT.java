@@ -78,6 +78,13 @@ class OutsideClientsIT {
           top.getScore(), b.getXMin(), b.getXMax(), b.getYMin(), b.getYMax());
       assertTrue(text.contains(id + " " + r.getOriginalWidth() + "x" + r.getOriginalHeight() + "\n" + expected + "\n"),
           "print_results.py shows " + expected.trim() + " for " + id + ":\n" + printed.output);
+      // Then each object of the class (the default segmenter.instances=components finds at least the main one).
+      assertFalse(top.getInstances().isEmpty(), "instances for " + id);
+      Box first = top.getInstances().get(0).getBox();
+      String object = String.format(Locale.ROOT, "      object x %d-%d, y %d-%d (score ",
+          first.getXMin(), first.getXMax(), first.getYMin(), first.getYMax());
+      assertTrue(text.contains(expected + "\n" + object), "print_results.py shows " + object.trim() + " for "
+          + id + ":\n" + printed.output);
     }
     assertNoDeadLetters();
   }

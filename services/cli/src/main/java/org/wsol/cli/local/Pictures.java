@@ -10,6 +10,7 @@ import java.util.List;
 import org.wsol.common.image.RgbImages;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
+import org.wsol.schema.Instance;
 
 /** What people look at: the saliency heat map over the image, and the boxes with their class labels. */
 public final class Pictures {
@@ -37,7 +38,8 @@ public final class Pictures {
 
   /**
    * The working image with the map as a heat overlay (map normalised to its 99th percentile, so that a few
-   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, at {@link #size}.
+   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, at {@link #size}; a
+   * class with several instances also gets a dashed box around each.
    */
   public static BufferedImage draw(BufferedImage working, float[] map, List<ClassBox> boxes, int originalWidth,
       int originalHeight) {
@@ -74,8 +76,19 @@ public final class Pictures {
       int y0 = (int) Math.round(b.getYMin() * sy);
       int x1 = (int) Math.round(b.getXMax() * sx);
       int y1 = (int) Math.round(b.getYMax() * sy);
-      g.setStroke(new BasicStroke(cb.getRank() == 1 ? 3f : 1.5f));
       g.setColor(c);
+      // The class's objects, dashed inside or beside its main box (only when there are several: one is the main box).
+      if (cb.getInstances() != null && cb.getInstances().size() > 1) {
+        g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
+        for (Instance in : cb.getInstances()) {
+          Box ib = in.getBox();
+          int ix0 = (int) Math.round(ib.getXMin() * sx);
+          int iy0 = (int) Math.round(ib.getYMin() * sy);
+          g.drawRect(ix0, iy0, Math.max(1, (int) Math.round(ib.getXMax() * sx) - ix0 - 1),
+              Math.max(1, (int) Math.round(ib.getYMax() * sy) - iy0 - 1));
+        }
+      }
+      g.setStroke(new BasicStroke(cb.getRank() == 1 ? 3f : 1.5f));
       g.drawRect(x0, y0, Math.max(1, x1 - x0 - 1), Math.max(1, y1 - y0 - 1));
       String label = (cb.getRank() == 0 ? "GT" : cb.getRank() + ".") + " " + shortLabel(cb.getClassLabel());
       int tw = g.getFontMetrics().stringWidth(label) + 6;

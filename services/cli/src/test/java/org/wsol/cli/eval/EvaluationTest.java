@@ -71,8 +71,8 @@ class EvaluationTest {
     Box[] boxes = {new Box(0, 0, 50, 50), new Box(0, 0, 50, 25), new Box(0, 0, 50, 10)};
     for (int i = 0; i < 3; i++) {
       List<ClassBox> cb = new ArrayList<>();
-      cb.add(new ClassBox(7, "seven", 0, 0.5f, boxes[i], 1, ""));
-      cb.add(new ClassBox(i == 2 ? 3 : 7, "top", 1, 0.5f, boxes[i], 1, ""));
+      cb.add(new ClassBox(7, "seven", 0, 0.5f, boxes[i], 1, "", List.of()));
+      cb.add(new ClassBox(i == 2 ? 3 : 7, "top", 1, 0.5f, boxes[i], 1, "", List.of()));
       LocalizationResult r = LocalizationResult.newBuilder().setImageId("i" + i).setBoxes(cb).setTopK(1)
           .setComplete(true).setOriginalWidth(100).setOriginalHeight(100).setModelId("m").setLatencyMs(1)
           .setCompletedAt(Instant.EPOCH).build();

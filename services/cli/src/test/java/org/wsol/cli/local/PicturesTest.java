@@ -1,6 +1,7 @@
 package org.wsol.cli.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Dimension;
 import java.awt.image.BufferedImage;
@@ -8,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
+import org.wsol.schema.Instance;
 
 class PicturesTest {
   @Test
@@ -22,12 +24,30 @@ class PicturesTest {
   @Test
   void boxesLandWhereTheyAreInTheOriginal() {
     BufferedImage working = new BufferedImage(455, 256, BufferedImage.TYPE_INT_RGB);
-    ClassBox b = new ClassBox(1, "thing", 1, 1f, new Box(640, 360, 1280, 720), 1, "w");
+    ClassBox b = new ClassBox(1, "thing", 1, 1f, new Box(640, 360, 1280, 720), 1, "w", List.of());
     BufferedImage pic = Pictures.draw(working, new float[455 * 256], List.of(b), 1280, 720);
     assertEquals(768, pic.getWidth());
     assertEquals(432, pic.getHeight());
     // The box's left edge, at half the width (640 of 1280), drawn in rank 1's colour below its label.
     assertEquals(0x00e676, pic.getRGB(384, 300) & 0xFFFFFF);
     assertEquals(0, pic.getRGB(200, 100) & 0xFFFFFF, "outside: the (black) image, no heat");
+  }
+
+  @Test
+  void instancesAreDashedBoxesInTheirClassColour() {
+    BufferedImage working = new BufferedImage(455, 256, BufferedImage.TYPE_INT_RGB);
+    // Two dogs inside one main box: instances at x 100-500 and 700-1200 (original pixels), y 200-600.
+    ClassBox b = new ClassBox(1, "dog", 1, 1f, new Box(100, 200, 1200, 600), 1, "w",
+        List.of(new Instance(new Box(100, 200, 500, 600), 1f, 0.4f), new Instance(new Box(700, 200, 1200, 600), 0.8f, 0.6f)));
+    BufferedImage with = Pictures.draw(working, new float[455 * 256], List.of(b), 1280, 720);
+    BufferedImage without = Pictures.draw(working, new float[455 * 256], List.of(ClassBox.newBuilder(b).setInstances(null).build()), 1280, 720);
+    // The second instance's left edge, x = 700 of 1280 -> 420 of 768, between y 200 and 600 -> 120..360.
+    int inColour = 0, before = 0;
+    for (int y = 140; y < 340; y++) {
+      inColour += (with.getRGB(420, y) & 0xFFFFFF) == 0x00e676 ? 1 : 0;
+      before += (without.getRGB(420, y) & 0xFFFFFF) == 0x00e676 ? 1 : 0;
+    }
+    assertEquals(0, before, "no line there without instances");
+    assertTrue(inColour > 40 && inColour < 180, "a dashed line: " + inColour + " of 200 pixels");
   }
 }

@@ -16,7 +16,7 @@ class ScoringTest {
   static final Box GT = new Box(0, 0, 10, 10); // [0,10) x [0,10): 100 pixels
 
   static ClassBox cb(int rank, int cls, Box b) {
-    return new ClassBox(cls, "class " + cls, rank, 1f, b, 0, "");
+    return new ClassBox(cls, "class " + cls, rank, 1f, b, 0, "", List.of());
   }
 
   @Test

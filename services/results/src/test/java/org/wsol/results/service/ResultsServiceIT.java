@@ -83,7 +83,9 @@ class ResultsServiceIT {
 
   static BoxResult box(String id, int rank, int topK) {
     return BoxResult.newBuilder().setImageId(id).setTopK(topK)
-        .setBox(new ClassBox(rank * 10, "class " + rank, rank, 5f, new Box(0, 0, 10 * rank, 10), 7, "seg"))
+        .setBox(new ClassBox(rank * 10, "class " + rank, rank, 5f, new Box(0, 0, 10 * rank, 10), 7, "seg",
+            List.of(new org.wsol.schema.Instance(new Box(0, 0, 4 * rank, 10), 1f, 0.75f),
+                new org.wsol.schema.Instance(new Box(6 * rank, 0, 10 * rank, 10), 0.5f, 0.25f))))
         .setOriginalWidth(100).setOriginalHeight(80).setModelId("m").setGroundTruth(null)
         .setImageProducedAt(Instant.now()).setSaliencyMs(1).setSegmentMs(1).build();
   }
@@ -128,6 +130,12 @@ class ResultsServiceIT {
     assertTrue(json.get("complete").asBoolean());
     assertEquals(2, json.get("boxes").size());
     assertEquals(20, json.get("boxes").get(1).get("box").get("x_max").asInt());
+    // Each class's objects beside its main box.
+    JsonNode instances = json.get("boxes").get(1).get("instances");
+    assertEquals(2, instances.size(), one.body());
+    assertEquals(8, instances.get(0).get("box").get("x_max").asInt());
+    assertEquals(0.75, instances.get(0).get("mask_share").asDouble(), 1e-6);
+    assertEquals(0.5, instances.get(1).get("score").asDouble(), 1e-6);
     assertEquals(r.getCompletedAt().toString(), json.get("completed_at").asText());
 
     HttpResponse<String> missing = get(service.httpPort(), "/images/no-such-image");
@@ -140,7 +148,10 @@ class ResultsServiceIT {
     assertEquals(400, get(service.httpPort(), "/images?limit=zero").statusCode());
 
     String data = firstEvent.get(20, TimeUnit.SECONDS);
-    assertEquals("it-1", ResultJson.read(data.substring("data: ".length())).get("image_id").asText());
+    JsonNode event = ResultJson.read(data.substring("data: ".length()));
+    assertEquals("it-1", event.get("image_id").asText());
+    assertEquals(12, event.get("boxes").get(1).get("instances").get(1).get("box").get("x_min").asInt(),
+        "the stream carries the instances too");
     assertEquals(200, get(service.httpPort(), "/health/ready").statusCode());
     String metrics = get(service.httpPort(), "/metrics").body();
     assertTrue(metrics.contains("wsol_results_duplicate_boxes_total 1.0"), "the replayed box is counted as a duplicate");

@@ -75,7 +75,7 @@ class ResultsTopologyTest {
   static BoxResult box(String id, int rank, int topK, int cls, Box b, GroundTruth gt, Instant producedAt) {
     return BoxResult.newBuilder()
         .setImageId(id).setTopK(topK)
-        .setBox(new ClassBox(cls, "class " + cls, rank, 10f - rank, b, 42, "seg-1"))
+        .setBox(new ClassBox(cls, "class " + cls, rank, 10f - rank, b, 42, "seg-1", List.of()))
         .setOriginalWidth(640).setOriginalHeight(480).setModelId("test-model")
         .setGroundTruth(gt).setImageProducedAt(producedAt).setSaliencyMs(1f).setSegmentMs(2f)
         .build();

@@ -1,5 +1,7 @@
 package org.wsol.segmenter.graphcut;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,30 +22,56 @@ import java.util.Optional;
  */
 public final class Localizer {
     private final SegmenterParams params;
+    private final Instances.Params instances;
     private final GraphCutSegmenter segmenter;
 
     public Localizer() { this(SegmenterParams.DEFAULTS); }
 
-    public Localizer(SegmenterParams params) {
+    /** The main box only (no instances). */
+    public Localizer(SegmenterParams params) { this(params, Instances.Params.NONE); }
+
+    /** The main box, and the objects {@code instances} finds beside it (the main box does not depend on them). */
+    public Localizer(SegmenterParams params, Instances.Params instances) {
         this.params = params;
+        this.instances = instances;
         this.segmenter = new GraphCutSegmenter(params);
     }
 
     public SegmenterParams params() { return params; }
+
+    public Instances.Params instanceParams() { return instances; }
 
     /**
      * Result in working pixels ({@code width×height}, the size of the map).
      *
      * @param box      bounding box of the object mask ({@code x1}, {@code y1} exclusive), empty if none
      * @param maskArea pixels in the object mask (the component(s) the box bounds)
+     * @param instances the objects found beside the main box ({@link Instances}), largest first
      * @param seedNanos time for validation and seeds; {@code segmentNanos} GMM + graph + flow;
      *                 {@code flowNanos} max-flow alone; {@code totalNanos} everything
      */
     public record Result(Optional<PixelBox> box, int maskArea, int width, int height,
-                         long seedNanos, long segmentNanos, long flowNanos, long totalNanos) {
+                         long seedNanos, long segmentNanos, long flowNanos, long totalNanos,
+                         List<Instances.Instance> instances) {
+        public Result(Optional<PixelBox> box, int maskArea, int width, int height,
+                      long seedNanos, long segmentNanos, long flowNanos, long totalNanos) {
+            this(box, maskArea, width, height, seedNanos, segmentNanos, flowNanos, totalNanos, List.of());
+        }
+
         /** The box scaled to the original image size (edges rounded outwards). */
         public Optional<PixelBox> boxInOriginal(int originalWidth, int originalHeight) {
             return box.map(b -> b.scale(width, height, originalWidth, originalHeight));
+        }
+
+        /** The instances' boxes scaled to the original image size, like {@link #boxInOriginal}. */
+        public List<PixelBox> instanceBoxesInOriginal(int originalWidth, int originalHeight) {
+            return instances.stream().map(i -> i.box().scale(width, height, originalWidth, originalHeight)).toList();
+        }
+
+        /** Each instance's pixels over the pixels of all instances (0 when there are none). */
+        public float maskShare(Instances.Instance i) {
+            long all = instances.stream().mapToLong(Instances.Instance::area).sum();
+            return all == 0 ? 0 : (float) i.area() / all;
         }
     }
 
@@ -74,8 +102,10 @@ public final class Localizer {
         GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
         long t2 = System.nanoTime();
         ConnectedComponents.Component c = components(seg.foreground(), width, height);
+        List<Instances.Instance> found = instances(seg.foreground(), map, width, height, rgb);
         long t3 = System.nanoTime();
-        return new Result(Optional.ofNullable(c.box()), c.area(), width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
+        return new Result(Optional.ofNullable(c.box()), c.area(), width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0,
+                found);
     }
 
     /** The foreground component(s) the box rule keeps. */
@@ -105,7 +135,10 @@ public final class Localizer {
         for (byte s : seeds) if (s == GraphCutSegmenter.BACKGROUND_SEED) background++;
         long t1 = System.nanoTime();
         if (background < MassBoxSeeds.MIN_BACKGROUND_SHARE * seeds.length) {
-            return new Result(Optional.of(mass), mass.width() * mass.height(), width, height, t1 - t0, 0, 0, t1 - t0);
+            // No background to learn from: the object fills the image, one instance as large as the main box.
+            List<Instances.Instance> one = instances.rule() == Instances.Rule.NONE ? List.of()
+                    : List.of(new Instances.Instance(mass, 1f, mass.width() * mass.height()));
+            return new Result(Optional.of(mass), mass.width() * mass.height(), width, height, t1 - t0, 0, 0, t1 - t0, one);
         }
         GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
         long t2 = System.nanoTime();
@@ -114,7 +147,61 @@ public final class Localizer {
         // Nothing left on the foreground side (possible only when the core lies outside the rectangle): the mass box.
         PixelBox box = c.box() != null ? c.box() : mass;
         int area = c.box() != null ? c.area() : mass.width() * mass.height();
-        return new Result(Optional.of(box), area, width, height, t1 - t0, t2 - t1, seg.flowNanos(), t3 - t0);
+        List<Instances.Instance> found = instances(seg.foreground(), map, width, height, rgb);
+        long t4 = System.nanoTime();
+        return new Result(Optional.of(box), area, width, height, t1 - t0, t2 - t1, seg.flowNanos(), t4 - t0, found);
+    }
+
+    /** The objects beside the main box, by the instance rule, that pass its score and size limits. */
+    private List<Instances.Instance> instances(boolean[] foreground, float[] map, int width, int height, int[] rgb) {
+        List<Instances.Instance> candidates = switch (instances.rule()) {
+            case NONE -> List.of();
+            case COMPONENTS -> Instances.components(foreground, map, width, height);
+            case SPLIT -> Instances.split(foreground, map, width, height, Instances.peaks(map, width, height));
+            case PEAKS -> peakCuts(map, width, height, rgb);
+        };
+        return Instances.keep(candidates, width, height, instances.minScore());
+    }
+
+    /**
+     * One cut per local maximum of the map ({@link Instances.Rule#PEAKS}): the maximum's region
+     * ({@link Instances#regionOf}) gives the rectangle as {@link MassBoxSeeds} does for the whole map, the region's
+     * pixels at or above {@link MassBoxSeeds#CORE} of the maximum are foreground seeds, and the cut's largest component
+     * is the object. Maxima under the instance score limit are skipped before cutting.
+     */
+    private List<Instances.Instance> peakCuts(float[] map, int width, int height, int[] rgb) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : map) max = Math.max(max, v);
+        List<Instances.Instance> out = new ArrayList<>();
+        for (Instances.Peak peak : Instances.peaks(map, width, height)) {
+            float score = max > 0 ? Math.min(1f, peak.value() / max) : 0f;
+            if (score < instances.minScore()) continue;
+            float[] region = Instances.regionOf(map, width, height, peak);
+            PixelBox mass = MassBoxSeeds.massBox(region, width, height, MassBoxSeeds.TAIL);
+            if (mass == null) continue;
+            PixelBox rect = MassBoxSeeds.widen(mass, width, height, MassBoxSeeds.MARGIN);
+            double core = MassBoxSeeds.CORE * peak.value();
+            byte[] seeds = new byte[width * height];
+            int background = 0;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int i = y * width + x;
+                    boolean inside = x >= rect.x0() && x < rect.x1() && y >= rect.y0() && y < rect.y1();
+                    seeds[i] = !inside ? GraphCutSegmenter.BACKGROUND_SEED
+                            : region[i] >= core ? GraphCutSegmenter.FOREGROUND_SEED : GraphCutSegmenter.UNDECIDED;
+                    if (!inside) background++;
+                }
+            }
+            if (background < MassBoxSeeds.MIN_BACKGROUND_SHARE * seeds.length) {
+                out.add(new Instances.Instance(mass, score, mass.width() * mass.height()));
+                continue;
+            }
+            ConnectedComponents.Component c = ConnectedComponents.largest(
+                    segmenter.segment(width, height, rgb, seeds).foreground(), width, height);
+            PixelBox box = c.box() != null ? c.box() : mass;
+            out.add(new Instances.Instance(box, score, c.box() != null ? c.area() : mass.width() * mass.height()));
+        }
+        return out;
     }
 
     /**

@@ -7,6 +7,7 @@ import org.wsol.common.kafka.StageRunner;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.SaliencyTensor;
+import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.Localizer;
 import org.wsol.segmenter.graphcut.SegmenterParams;
 
@@ -25,7 +26,7 @@ public final class SegmenterService implements AutoCloseable {
     topics.ensureExist(s);
     SegmenterParams params = params(s);
     String worker = StageRunner.workerId("segmenter");
-    this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params), worker), SaliencyTensor.class,
+    this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params, instances(s)), worker), SaliencyTensor.class,
         BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1).threads(threads(s));
     this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
         this::isReady);
@@ -61,6 +62,18 @@ public final class SegmenterService implements AutoCloseable {
         .withBox(rule, s.getDouble("segmenter.extent.min.share"))
         .withColourModels(colourModels(s.get("segmenter.colour.models")))
         .withSeeding(seeding(s.get("segmenter.seeds")));
+  }
+
+  /** What counts as an instance: {@code segmenter.instances} and {@code segmenter.instances.min.score}. */
+  public static Instances.Params instances(Settings s) {
+    String v = s.get("segmenter.instances", "components").trim();
+    Instances.Rule rule;
+    try {
+      rule = Instances.Rule.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("segmenter.instances is '" + v + "': use components, peaks, split or none");
+    }
+    return new Instances.Params(rule, s.getDouble("segmenter.instances.min.score"));
   }
 
   static SegmenterParams.SeedRule seeding(String v) {

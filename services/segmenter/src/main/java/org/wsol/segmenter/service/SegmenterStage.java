@@ -10,6 +10,7 @@ import org.wsol.common.kafka.BadRecordException;
 import org.wsol.common.kafka.Stage;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.ClassBox;
+import org.wsol.schema.Instance;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.Localizer;
@@ -44,6 +45,18 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     return out;
   }
 
+  /** The localiser's instances in original pixels, with their scores and shares of the mask. */
+  static List<Instance> instances(Localizer.Result r, int originalWidth, int originalHeight) {
+    List<Box> boxes = r.instanceBoxesInOriginal(originalWidth, originalHeight);
+    List<Instance> out = new ArrayList<>(boxes.size());
+    for (int i = 0; i < boxes.size(); i++) {
+      Box b = boxes.get(i);
+      out.add(new Instance(new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1()), r.instances().get(i).score(),
+          r.maskShare(r.instances().get(i))));
+    }
+    return out;
+  }
+
   /** One map to one box; also what the eval uses to re-run other modes on the same maps. */
   public BoxResult segment(SaliencyTensor t) {
     long t0 = System.nanoTime();
@@ -63,6 +76,7 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
         .setBox(box.map(b -> new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1())).orElse(null))
         .setMaskArea(r.maskArea())
         .setWorker(worker)
+        .setInstances(instances(r, t.getOriginalWidth(), t.getOriginalHeight()))
         .build();
     return BoxResult.newBuilder()
         .setImageId(t.getImageId())
