@@ -31,7 +31,8 @@ public final class PipelineStatus implements AutoCloseable {
   private final String deadLetter;
   private Map<String, Long> lag = Map.of();
   private long deadLetters = -1;
-  private long askedAt = Long.MIN_VALUE;
+  private long askedAt;
+  private boolean asked;
 
   public PipelineStatus(Settings s) {
     Topics t = Topics.from(s);
@@ -50,7 +51,8 @@ public final class PipelineStatus implements AutoCloseable {
   /** Lag per stage (-1 when the broker did not say) and dead letters (-1 likewise), at most 2 s old. */
   public synchronized Snapshot snapshot() {
     long now = System.currentTimeMillis();
-    if (now - askedAt >= MAX_AGE_MS) {
+    if (!asked || now - askedAt >= MAX_AGE_MS) {
+      asked = true;
       askedAt = now;
       Map<String, Long> fresh = new LinkedHashMap<>();
       for (Stage st : stages) {

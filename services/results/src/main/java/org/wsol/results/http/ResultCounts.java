@@ -8,7 +8,7 @@ import java.util.Deque;
  * instance counts the same), and the rate over the last {@link #WINDOW_MS} ms. Times are passed in, for tests.
  */
 public final class ResultCounts {
-  static final long WINDOW_MS = 10_000;
+  static final long WINDOW_MS = 30_000;
   private long complete;
   private long incomplete;
   private long rejected;

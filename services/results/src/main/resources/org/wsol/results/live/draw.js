@@ -46,6 +46,10 @@ const Draw = (() => {
       l.style.background = colour(cb.rank);
       l.dataset.rank = cb.rank;
     }
+    // Labels are placed in pixels: place them again whenever the frame's size changes (the grid reflows as cards
+    // come, the window is resized) and once the fonts are in.
+    new ResizeObserver(() => layout(f)).observe(f);
+    document.fonts.ready.then(() => layout(f));
     return f;
   }
 
@@ -69,6 +73,7 @@ const Draw = (() => {
       const b = f.querySelector(':scope > .box[data-rank="' + l.dataset.rank + '"]');
       if (!b || b.classList.contains("hidden")) { l.style.display = "none"; continue; }
       l.style.display = "block";
+      l.style.width = ""; // measure the text, not the width of the last layout
       boxes.push({x: b.offsetLeft, y: b.offsetTop, w: b.offsetWidth, h: b.offsetHeight});
       widths.push(Math.min(w, l.offsetWidth));
       shown.push(l);

@@ -80,9 +80,4 @@
   latest();
   status();
   setInterval(status, 2000);
-  let resizing;
-  window.addEventListener("resize", () => {
-    clearTimeout(resizing);
-    resizing = setTimeout(() => document.querySelectorAll(".frame").forEach(Draw.layout), 100);
-  });
 })();

@@ -72,7 +72,6 @@
           + (r.score.top1_correct ? " (top-1 localisation correct)" : " (top-1 localisation wrong)") + "." : "")
       : "This image came without ground truth (./wsol produce --ground-truth FILE.csv adds it).";
     Draw.layout(f);
-    window.addEventListener("resize", () => Draw.layout(f));
   }
 
   async function load(tries = 0) {
