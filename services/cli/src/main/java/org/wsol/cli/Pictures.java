@@ -69,34 +69,31 @@ public final class Pictures {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
     double sx = (double) d.width / originalWidth;
     double sy = (double) d.height / originalHeight;
+    List<ClassBox> drawn = ordered.stream().filter(cb -> cb.getBox() != null).toList(); // no box: legend only
     List<LabelLayout.Rect> frames = new ArrayList<>();
-    double[] widths = new double[ordered.size()];
-    for (int k = 0; k < ordered.size(); k++) {
-      Box b = ordered.get(k).getBox();
-      frames.add(b == null ? new LabelLayout.Rect(0, 0, d.width, d.height) : new LabelLayout.Rect(
-          Math.round(b.getXMin() * sx), Math.round(b.getYMin() * sy), Math.round((b.getXMax() - b.getXMin()) * sx),
-          Math.round((b.getYMax() - b.getYMin()) * sy)));
-      widths[k] = g.getFontMetrics().stringWidth(label(ordered.get(k))) + 6;
+    double[] widths = new double[drawn.size()];
+    for (int k = 0; k < drawn.size(); k++) {
+      Box b = drawn.get(k).getBox();
+      frames.add(new LabelLayout.Rect(Math.round(b.getXMin() * sx), Math.round(b.getYMin() * sy),
+          Math.round((b.getXMax() - b.getXMin()) * sx), Math.round((b.getYMax() - b.getYMin()) * sy)));
+      widths[k] = g.getFontMetrics().stringWidth(label(drawn.get(k))) + 6;
     }
-    for (int k = ordered.size() - 1; k >= 0; k--) { // rank 1 drawn last, on top
-      if (ordered.get(k).getBox() == null) {
-        continue;
-      }
+    for (int k = drawn.size() - 1; k >= 0; k--) { // rank 1 drawn last, on top
       LabelLayout.Rect f = frames.get(k);
-      g.setStroke(new BasicStroke(ordered.get(k).getRank() == 1 ? 3f : 1.5f));
-      g.setColor(colour(ordered.get(k).getRank()));
+      g.setStroke(new BasicStroke(drawn.get(k).getRank() == 1 ? 3f : 1.5f));
+      g.setColor(colour(drawn.get(k).getRank()));
       g.drawRect((int) f.x(), (int) f.y(), (int) Math.max(1, f.w() - 1), (int) Math.max(1, f.h() - 1));
     }
     List<LabelLayout.Rect> labels = LabelLayout.place(frames, widths, LABEL_HEIGHT, d.width, d.height);
-    for (int k = 0; k < ordered.size(); k++) {
+    for (int k = 0; k < drawn.size(); k++) {
       LabelLayout.Rect l = labels.get(k);
-      if (l == null || ordered.get(k).getBox() == null) {
-        continue; // no room on the photo (or no box): the legend names it
+      if (l == null) {
+        continue; // no room on the photo: the legend names it
       }
-      g.setColor(colour(ordered.get(k).getRank()));
+      g.setColor(colour(drawn.get(k).getRank()));
       g.fillRect((int) l.x(), (int) l.y(), (int) l.w(), (int) l.h());
       g.setColor(Color.BLACK);
-      g.drawString(label(ordered.get(k)), (int) l.x() + 3, (int) l.y() + 13);
+      g.drawString(label(drawn.get(k)), (int) l.x() + 3, (int) l.y() + 13);
     }
     drawLegend(g, ordered, d.height, d.width, map != null);
     g.dispose();
