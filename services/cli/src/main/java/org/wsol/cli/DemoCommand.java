@@ -37,6 +37,9 @@ class DemoCommand implements Callable<Integer> {
   @Option(names = {"-k", "--top-k"}, defaultValue = "5", description = "classes to localise per image (default ${DEFAULT-VALUE})")
   int topK;
 
+  @Option(names = "--serve", description = "show the results live in a browser: prints the page's address at the start and keeps serving it after the last image, until Ctrl-C (--set results.http.port=N fixes the port)")
+  boolean serve;
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -65,6 +68,9 @@ class DemoCommand implements Callable<Integer> {
     double startup;
     try (LocalPipeline pipeline = local.startPipeline(s)) {
       startup = (System.nanoTime() - t0) / 1e9;
+      if (serve) {
+        System.out.printf("live page: %s  (open it in a browser; results appear as they arrive)%n", pipeline.livePage());
+      }
       Progress progress = new Progress("images localised", items.size());
       progress.draw();
       o = pipeline.run(items, topK, out, Duration.ofSeconds(local.stallSeconds), progress, r -> { });
@@ -73,10 +79,38 @@ class DemoCommand implements Callable<Integer> {
           out.toAbsolutePath());
       System.out.printf(Locale.ROOT, "total wall time %.1f s (start-up %.1f s, %d images %.1f s)%n",
           (System.nanoTime() - t0) / 1e9, startup, items.size(), o.seconds());
+      if (serve) {
+        System.out.printf("serving the live page at %s until Ctrl-C; send more images from another terminal with "
+            + "./wsol produce --bootstrap-servers %s FILES%n", pipeline.livePage(), pipeline.settings().get("bootstrap.servers"));
+        System.out.flush();
+        waitForInterrupt();
+      }
       System.err.println("stopping the services...");
+    }
+    if (servicesClosed != null) {
+      servicesClosed.countDown();
     }
     return reportProblems(o, local.stallSeconds, out);
   }
+
+  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM); the shutdown hook then lets the services close. */
+  private static void waitForInterrupt() throws InterruptedException {
+    java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-stop"));
+    servicesClosed = closed;
+    stop.await();
+  }
+
+  /** Counted down once the services have closed after Ctrl-C, so that the shutdown hook lets the JVM exit. */
+  private static volatile java.util.concurrent.CountDownLatch servicesClosed;
 
   static void printTable(List<LocalPipeline.Item> items, LocalPipeline.Outcome o) {
     System.out.println();

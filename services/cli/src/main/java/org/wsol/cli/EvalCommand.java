@@ -360,7 +360,7 @@ class EvalCommand implements Callable<Integer> {
     }
     for (EvalDataset.Item d : data) {
       LocalizationResult r = first.outcome().results().get(d.id());
-      EvalTap.PerImage p = first.images().get(d.id());
+      EvalRecorder.PerImage p = first.images().get(d.id());
       if (r == null || p == null || !InstanceEval.takesPart(d.truth().getBoxes(), r.getOriginalWidth(),
           r.getOriginalHeight())) {
         continue;

@@ -51,6 +51,7 @@ public final class LocalPipeline implements AutoCloseable {
   private final EmbeddedBroker broker;
   private final Settings settings;
   private final List<AutoCloseable> services = new ArrayList<>();
+  private ResultsService results;
 
   private LocalPipeline(EmbeddedBroker broker, Settings settings) {
     this.broker = broker;
@@ -67,7 +68,8 @@ public final class LocalPipeline implements AutoCloseable {
       for (int i = 0; i < segmenters; i++) {
         p.services.add(new SegmenterService(p.settings).start());
       }
-      p.services.add(new ResultsService(p.settings).start());
+      p.results = new ResultsService(p.settings).start();
+      p.services.add(p.results);
       return p;
     } catch (RuntimeException e) {
       p.close();
@@ -84,6 +86,11 @@ public final class LocalPipeline implements AutoCloseable {
     } finally {
       System.setOut(out);
     }
+  }
+
+  /** The live page's address (the results service's HTTP endpoint). */
+  public String livePage() {
+    return "http://" + settings.get("http.host") + ":" + results.httpPort() + "/live/";
   }
 
   public Settings settings() {

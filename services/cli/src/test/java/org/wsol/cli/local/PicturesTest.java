@@ -27,10 +27,26 @@ class PicturesTest {
     ClassBox b = new ClassBox(1, "thing", 1, 1f, new Box(640, 360, 1280, 720), 1, "w", List.of());
     BufferedImage pic = Pictures.draw(working, new float[455 * 256], List.of(b), 1280, 720);
     assertEquals(768, pic.getWidth());
-    assertEquals(432, pic.getHeight());
+    assertEquals(432 + Pictures.legendHeight(1), pic.getHeight(), "the photo, then the legend strip");
     // The box's left edge, at half the width (640 of 1280), drawn in rank 1's colour below its label.
     assertEquals(0x00e676, pic.getRGB(384, 300) & 0xFFFFFF);
     assertEquals(0, pic.getRGB(200, 100) & 0xFFFFFF, "outside: the (black) image, no heat");
+    // Its label sits above the box's top-left corner (216 = 360 * 0.6), in the rank's colour.
+    assertEquals(0x00e676, pic.getRGB(385, 216 - Pictures.LABEL_HEIGHT + 1) & 0xFFFFFF);
+    // The legend's swatch for rank 1, below the photo.
+    assertEquals(0x00e676, pic.getRGB(10, 432 + 10) & 0xFFFFFF);
+  }
+
+  @Test
+  void boxesSharingACornerGetLabelsThatDoNotCoverEachOther() {
+    BufferedImage working = new BufferedImage(341, 256, BufferedImage.TYPE_INT_RGB);
+    ClassBox a = new ClassBox(1, "ruffed grouse", 1, 9f, new Box(100, 100, 400, 300), 1, "w", List.of());
+    ClassBox b = new ClassBox(2, "kite", 2, 8f, new Box(100, 100, 300, 250), 1, "w", List.of());
+    BufferedImage pic = Pictures.draw(working, null, List.of(b, a), 500, 375);
+    // The first label keeps the spot above the shared corner (y 100 * 500/500 - 17): rank 1's colour there.
+    assertEquals(0x00e676, pic.getRGB(102, 100 - Pictures.LABEL_HEIGHT + 2) & 0xFFFFFF, "rank 1 above the corner");
+    // Rank 2 goes inside the corner, below it, in its own colour.
+    assertEquals(0x2979ff, pic.getRGB(104, 100 + 8) & 0xFFFFFF, "rank 2 inside the corner");
   }
 
   @Test

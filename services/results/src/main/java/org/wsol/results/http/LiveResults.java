@@ -38,6 +38,7 @@ public final class LiveResults implements AutoCloseable {
   private final List<BlockingQueue<LocalizationResult>> clients = new CopyOnWriteArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
+  private final ResultCounts counts = new ResultCounts();
 
   public LiveResults(Settings s) {
     this.topic = s.get("topic.results");
@@ -67,6 +68,11 @@ public final class LiveResults implements AutoCloseable {
     clients.remove(q);
   }
 
+  /** What this stream has seen since the instance started: the live page's header. */
+  public ResultCounts counts() {
+    return counts;
+  }
+
   public int clientCount() {
     return clients.size();
   }
@@ -94,6 +100,8 @@ public final class LiveResults implements AutoCloseable {
           if (res == null) {
             continue;
           }
+          counts.add(res.getStatus() != null ? res.getStatus() : res.getComplete() ? "complete" : "incomplete",
+              System.currentTimeMillis());
           for (BlockingQueue<LocalizationResult> q : clients) {
             if (!q.offer(res)) {
               clients.remove(q); // too slow: its handler sees the queue gone and ends the stream

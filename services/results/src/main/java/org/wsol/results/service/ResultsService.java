@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
@@ -26,7 +28,11 @@ import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.aggregate.Scoring;
+import org.wsol.results.http.LivePage;
 import org.wsol.results.http.LiveResults;
+import org.wsol.results.http.PipelineStatus;
+import org.wsol.results.http.SaliencyPreviews;
+import org.wsol.results.preview.PreviewStore;
 import org.wsol.results.http.ResultsHttp;
 import org.wsol.results.streams.ResultsTopology;
 import org.wsol.schema.LocalizationResult;
@@ -46,6 +52,8 @@ public final class ResultsService implements AutoCloseable {
   private final HealthServer http;
   private final KafkaStreams streams;
   private final LiveResults live;
+  private final SaliencyPreviews previews;
+  private final PipelineStatus pipelineStatus;
   private final Path stateDir;
   private final boolean ownsStateDir;
   private final HostInfo self;
@@ -133,6 +141,13 @@ public final class ResultsService implements AutoCloseable {
     this.live = new LiveResults(s);
     Gauge.builder("wsol_results_stream_clients", live, LiveResults::clientCount).register(registry);
     new ResultsHttp(streams, self, live, s.getInt("results.stream.max.clients")).register(http);
+    int previewImages = s.getInt("results.previews.max.images");
+    PreviewStore store = new PreviewStore(Math.max(1, previewImages), s.getLong("results.previews.max.bytes"));
+    this.previews = previewImages > 0 ? new SaliencyPreviews(s, store) : null;
+    this.pipelineStatus = new PipelineStatus(s);
+    Gauge.builder("wsol_results_preview_bytes", store, PreviewStore::bytes)
+        .description("memory held by the live page's previews").register(registry);
+    new LivePage(store, live, pipelineStatus, self, this::otherInstances).register(http);
   }
 
   /**
@@ -174,10 +189,19 @@ public final class ResultsService implements AutoCloseable {
   }
 
   /** Starts the stream processing and the HTTP API; returns at once (Streams reaches RUNNING in the background). */
+  private List<HostInfo> otherInstances() {
+    return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+        .filter(h -> !h.equals(self)).toList();
+  }
+
   public ResultsService start() {
     live.start();
+    if (previews != null) {
+      previews.start();
+    }
     streams.start();
     http.start();
+    log.info("results service: live page on http://{}:{}/live/", http.address().getHostString(), http.port());
     log.info("results service: API on http://{}:{}/images (advertised to other instances as {}:{}), state in {}",
         self.host(), http.port(), self.host(), self.port(), stateDir);
     return this;
@@ -205,6 +229,10 @@ public final class ResultsService implements AutoCloseable {
   public void close() {
     http.close();
     live.close();
+    if (previews != null) {
+      previews.close();
+    }
+    pipelineStatus.close();
     // Leave the group at once, so that other instances take over its partitions now, not after the session timeout.
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(Duration.ofSeconds(30)));

@@ -1,5 +1,6 @@
 package org.wsol.results.service;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,6 +38,8 @@ import org.wsol.results.http.ResultJson;
 import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.ClassBox;
+import org.wsol.schema.MapDtype;
+import org.wsol.schema.SaliencyTensor;
 import org.wsol.schema.LocalizationResult;
 
 /** The results service on a real broker: boxes in, one result out, served over HTTP by whichever instance. */
@@ -161,6 +164,9 @@ class ResultsServiceIT {
   @Test
   void aSecondInstanceSharesThePartitionsAndEitherAnswersForEveryImage() throws Exception {
     List<String> ids = List.of("two-a", "two-b", "two-c", "two-d", "two-e", "two-f", "two-g", "two-h");
+    // A preview that only the first instance saw: the second starts after it, from the end of the saliency topic.
+    byte[] working = sendSaliency("seen-by-first");
+    assertEquals(200, awaitStatus(service.httpPort(), "/live/preview?id=seen-by-first", 200));
     try (ResultsService second = new ResultsService(settings).start()) {
       long deadline = System.currentTimeMillis() + 60_000;
       // Wait until the group has rebalanced onto both instances, and stays so: a second instance joining
@@ -191,7 +197,68 @@ class ResultsServiceIT {
       Set<String> listed = new HashSet<>();
       all.forEach(n -> listed.add(n.get("image_id").asText()));
       assertTrue(listed.containsAll(ids), "the latest list merges both instances: " + listed);
+
+      HttpResponse<byte[]> preview = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + second.httpPort() + "/live/preview?id=seen-by-first")).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, preview.statusCode(), "the second instance asks the first for the preview it lacks");
+      assertEquals("127.0.0.1:" + service.httpPort(), preview.headers().firstValue("X-Wsol-Served-By").orElse(""));
+      assertArrayEquals(working, preview.body(), "the working image as the saliency service sent it");
+      assertEquals(404, get(second.httpPort(), "/live/preview?id=never-seen").statusCode());
     }
+  }
+
+  @Test
+  void servesTheLivePageItsHeatMapsAndTheStatus() throws Exception {
+    HttpResponse<String> root = get(service.httpPort(), "/");
+    assertEquals(302, root.statusCode());
+    assertEquals("/live/", root.headers().firstValue("Location").orElse(""));
+    HttpResponse<String> page = get(service.httpPort(), "/live/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("<script src=\"gallery.js\"></script>"), page.body());
+    assertEquals(200, get(service.httpPort(), "/live/labels.js").statusCode());
+    assertEquals(404, get(service.httpPort(), "/live/../pom.xml").statusCode());
+
+    sendSaliency("heat-check");
+    assertEquals(200, awaitStatus(service.httpPort(), "/live/heat?id=heat-check&rank=1", 200));
+    HttpResponse<byte[]> heat = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.httpPort()
+        + "/live/heat?id=heat-check&rank=1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("image/png", heat.headers().firstValue("Content-Type").orElse(""));
+    java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(heat.body()));
+    assertEquals(4, png.getWidth());
+    assertEquals(3, png.getHeight());
+    // The map rises left to right: transparent black at 0, opaque-ish white-hot at the top (the PNGs' ramp).
+    assertEquals(0, png.getRGB(0, 0) >>> 24, "no heat, no colour");
+    assertEquals(Math.round(255 * 0.55f), png.getRGB(3, 0) >>> 24, "the top level at 55% opacity");
+    assertEquals(0xffffff, png.getRGB(3, 0) & 0xffffff, "the top of the ramp is white");
+    assertEquals(404, get(service.httpPort(), "/live/heat?id=heat-check&rank=2").statusCode(), "no rank 2 was sent");
+
+    JsonNode status = ResultJson.read(get(service.httpPort(), "/live/status").body());
+    assertTrue(status.get("lag").has("saliency") && status.get("lag").has("segmenter")
+        && status.get("lag").has("results"), status.toString());
+    assertTrue(status.get("dead_letters").asLong() >= 0, "the broker answered: " + status);
+    assertTrue(status.get("previews").asInt() >= 1, status.toString());
+  }
+
+  /** A rank-1 saliency record of a 4 x 3 image whose map rises from left to right; returns its working image. */
+  static byte[] sendSaliency(String id) throws Exception {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(4, 3, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    byte[] jpeg = org.wsol.common.image.RgbImages.jpeg(img, 0.9f);
+    java.nio.ByteBuffer map = java.nio.ByteBuffer.allocate(4 * 3 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int y = 0; y < 3; y++) {
+      for (int x = 0; x < 4; x++) {
+        map.putFloat(x);
+      }
+    }
+    map.flip();
+    SaliencyTensor t = SaliencyTensor.newBuilder().setImageId(id).setClassIndex(1).setClassLabel("thing").setRank(1)
+        .setTopK(1).setScore(3f).setMapHeight(3).setMapWidth(4).setMapDtype(MapDtype.FLOAT32).setMapData(map)
+        .setWorkingImage(java.nio.ByteBuffer.wrap(jpeg)).setOriginalWidth(8).setOriginalHeight(6).setModelId("m")
+        .setGroundTruth(null).setImageProducedAt(Instant.now()).setSaliencyMs(1f).build();
+    try (KafkaProducer<String, SaliencyTensor> p = new KafkaProducer<>(settings.producer(), new StringSerializer(),
+        WireFormat.from(settings).serde(SaliencyTensor.class).serializer())) {
+      p.send(new ProducerRecord<>(settings.get("topic.saliency"), id, t)).get();
+    }
+    return jpeg;
   }
 
   /** The status of GET path once it is {@code want}, or the last one seen after 20 s (boxes are processed asynchronously). */

@@ -47,10 +47,10 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
 
   /** The localiser's instances in original pixels, with their scores and shares of the mask. */
   static List<Instance> instances(Localizer.Result r, int originalWidth, int originalHeight) {
-    List<Box> boxes = r.instanceBoxesInOriginal(originalWidth, originalHeight);
+    List<PixelBox> boxes = r.instanceBoxesInOriginal(originalWidth, originalHeight);
     List<Instance> out = new ArrayList<>(boxes.size());
     for (int i = 0; i < boxes.size(); i++) {
-      Box b = boxes.get(i);
+      PixelBox b = boxes.get(i);
       out.add(new Instance(new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1()), r.instances().get(i).score(),
           r.maskShare(r.instances().get(i))));
     }
