@@ -135,7 +135,7 @@ public class SaliencyBench implements Callable<Integer> {
 
   /**
    * DJL's input gradients against PyTorch autograd on the same inputs (single crop, top-1), photo by photo:
-   * the issue asks for one image; all of them show how much ReLU6 kinks make two libtorch builds differ.
+   * one image would do; all of them show how much ReLU6 kinks make two libtorch builds differ.
    */
   private void check(SaliencyModel model, TorchSide torch, List<Photo> photos, Path tmp) throws IOException {
     int size = model.spec().inputSize();

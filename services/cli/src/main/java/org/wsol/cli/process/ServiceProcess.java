@@ -37,7 +37,6 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code wsol <args>} with the given JVM options (e.g. -Xmx256m). */
   /**
    * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
    * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
@@ -53,6 +52,7 @@ public final class ServiceProcess implements AutoCloseable {
     return args;
   }
 
+  /** Starts {@code wsol <args>} with the given JVM options (e.g. -Xmx256m). */
   public static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 /**
  * Named sets of localisation settings ({@code localization.mode}). {@code paper} is Simonyan, Vedaldi &amp;
  * Zisserman 2014 as published and stays so; the others add the changes measured in BENCHMARKS.md, one switch each
- * and some together; {@link #DEFAULT} is the one that paid. A mode only fills the settings left empty: an explicit {@code segmenter.smoothing},
- * {@code segmenter.box} or {@code segmenter.iterations} wins over the mode.
+ * and some together; {@link #DEFAULT} is the one that paid. A mode fills eight settings: {@code saliency.method},
+ * {@code saliency.ten.crop}, {@code saliency.input.size}, {@code segmenter.seeds}, {@code segmenter.smoothing},
+ * {@code segmenter.box}, {@code segmenter.iterations} and {@code segmenter.colour.models}; it only fills those left
+ * empty, so any of them set explicitly wins over the mode.
  */
 public enum LocalizationMode {
   PAPER("paper", "gradient", "0", "largest", "1", "seeds", "the paper: raw saliency map, one GraphCut, box of its largest component"),
@@ -48,7 +50,7 @@ public enum LocalizationMode {
   static final String CAM_INPUT = "320";
 
   /**
-   * The mode a setting-less run uses (BENCHMARKS.md, "Localisation quality", issue 28): on imagenet-val-400 it is the
+   * The mode a setting-less run uses (BENCHMARKS.md, "Localisation quality at scale"): on imagenet-val-400 it is the
    * first mode that beats the centred box on top-1 and top-5 localisation error and GT-known accuracy with paired 95%
    * intervals that exclude 0, where gcam-extent (the default before) did not; and it needs one forward pass, no
    * backward pass. docs/diagnosis.md says why the earlier modes lost.

@@ -16,7 +16,7 @@ package org.wsol.segmenter.graphcut;
  *       probable foreground ({@link SegmenterParams.ColourModels#RECT}); inside and at or above {@link #CORE} of the
  *       map's maximum, foreground seeds.</li>
  * </ol>
- * The three constants were chosen on imagenet-val-400 as a whole (BENCHMARKS.md, issue 28), never image by image.
+ * The three constants were chosen on imagenet-val-400 as a whole (BENCHMARKS.md, "How cam-rect was chosen"), never image by image.
  */
 public final class MassBoxSeeds {
     /** Share of the positive mass left outside the box on each side of each axis. */
