@@ -1,7 +1,7 @@
 package org.wsol.cli;
 
 import org.wsol.cli.local.ImageProducer;
-import org.wsol.cli.process.ServiceProcess;
+import org.wsol.cli.chaos.ServiceProcess;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

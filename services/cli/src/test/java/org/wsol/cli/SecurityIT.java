@@ -1,7 +1,7 @@
 package org.wsol.cli;
 
 import org.wsol.cli.local.ImageProducer;
-import org.wsol.cli.process.ServiceProcess;
+import org.wsol.cli.chaos.ServiceProcess;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,6 +1,6 @@
 package org.wsol.cli;
 
-import org.wsol.cli.process.ServiceProcess;
+import org.wsol.cli.chaos.ServiceProcess;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

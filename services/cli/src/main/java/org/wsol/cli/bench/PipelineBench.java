@@ -1,6 +1,6 @@
 package org.wsol.cli.bench;
 
-import org.wsol.cli.process.ServiceProcess;
+import org.wsol.cli.chaos.ServiceProcess;
 
 import org.wsol.cli.SettingsOptions;
 import org.wsol.cli.local.ImageProducer;

@@ -1,4 +1,4 @@
-package org.wsol.cli.process;
+package org.wsol.cli.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.wsol.cli.process;
+package org.wsol.cli.chaos;
 
 import org.wsol.cli.Main;
 import org.wsol.cli.SettingsOptions;
