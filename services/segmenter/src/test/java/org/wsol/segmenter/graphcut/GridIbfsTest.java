@@ -35,6 +35,29 @@ class GridIbfsTest {
         for (long seed = 0; seed < 8; seed++) assertAgrees(Caps.random(w, h, 1000 + seed * 17 + w + h, false), 1e-9);
     }
 
+    /**
+     * Real GrabCut graphs: three of the 224×224 photos of {@link OpenCvAgreementTest} (Dinic is slow on them) with their saliency seeds, the
+     * full graph (seeds with capacity λ, colour models from the seeds), in the paper's and the rectangle's seeding.
+     */
+    @Test
+    void realImageGraphsMatchDinicAndBk() throws Exception {
+        OpenCvAgreementTest.load();
+        int w = OpenCvAgreementTest.W, h = OpenCvAgreementTest.H, n = w * h;
+        for (OpenCvAgreementTest.Fixture f : OpenCvAgreementTest.FIXTURES.subList(0, 3)) {
+            Box rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map(), w, h, MassBoxSeeds.TAIL), w, h, MassBoxSeeds.MARGIN);
+            byte[][] seedings = {f.seeds(), MassBoxSeeds.seeds(f.map(), w, h, rect, MassBoxSeeds.CORE)};
+            for (byte[] seeds : seedings) {
+                SegmenterParams p = SegmenterParams.DEFAULTS;
+                GraphCutSegmenter.Models m = new GraphCutSegmenter(p).fitSeedModels(f.rgb(), seeds);
+                double[] src = new double[n], snk = new double[n];
+                double[][] edge = new double[4][n];
+                GraphCutSegmenter.terminalWeights(f.rgb(), seeds, m, p.lambda(), src, snk);
+                GraphCutSegmenter.pairwiseWeights(w, h, f.rgb(), p.gamma(), edge, new double[3 * 255 * 255 + 1]);
+                assertAgrees(new Caps(w, h, src, snk, edge), 1e-9);
+            }
+        }
+    }
+
     @Test
     void chainFlowIsBottleneck() {
         GridGraph g = GridGraph.Solver.IBFS.create(3, 1);
