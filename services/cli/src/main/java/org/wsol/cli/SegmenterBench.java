@@ -154,7 +154,7 @@ class SegmenterBench implements Callable<Integer> {
         }
         if (verbose) {
           double per = 1e6 * n * rounds;
-          System.out.printf(Locale.ROOT, "  %s %s: colour models %.1f ms, unaries+pairwise+graph %.1f ms, max-flow %.1f ms (means)%n",
+          System.out.printf(Locale.ROOT, "  %s %s: colour models %.1f ms, unaries+pairwise+graph %.1f ms, max-flow %.1f ms (means, wall clock)%n",
               c0.w + "x" + c0.h, solvers[k], parts[k][0] / per, parts[k][1] / per, parts[k][2] / per);
           for (int i = 0; i < n; i++) {
             System.out.printf(Locale.ROOT, "    %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n", cs.get(i).name, cv[i], us[i], cv[i] / us[i], iou[k][i]);
