@@ -74,6 +74,14 @@ public class PipelineBench implements Callable<Integer> {
   @Option(names = "--segmenters", split = ",", defaultValue = "1,2", description = "segmenter process counts to run, comma-separated (default ${DEFAULT-VALUE})")
   List<Integer> segmenters;
 
+  @Option(names = "--segmenter-threads", split = ",", paramLabel = "N,M",
+      description = "only the saliency stage and then ONE segmenter process per count given, with segmenter.threads set to it, "
+          + "fed the saliency records directly; last line 'segmenter threads N->M: <x>x' (records/s of the last count over the first)")
+  List<Integer> segmenterThreads;
+
+  /** Settings of the processes of the phase being run, over the command line's. */
+  private final Map<String, String> phaseSets = new LinkedHashMap<>();
+
   @Option(names = "--segmenter-passes", paramLabel = "P", defaultValue = "4", description = "the segmenter phases replay the saliency records P times, so that their clock runs long enough (default ${DEFAULT-VALUE})")
   int passes;
 
@@ -134,6 +142,7 @@ public class PipelineBench implements Callable<Integer> {
     // 1. Saliency alone; its output is the input of the segmenter phases.
     List<ConsumerRecord<byte[], byte[]>> tensors = new ArrayList<>();
     Measure saliency = saliencyAlone(tensors, bytes, stored);
+    if (segmenterThreads != null) return threadsAlone(tensors, bytes, stored, loadBefore);
     // 2. Segmenters alone, fed those saliency records directly: they are the bottleneck.
     Map<Integer, Measure> segAlone = new TreeMap<>();
     List<ConsumerRecord<byte[], byte[]>> boxes = new ArrayList<>();
@@ -196,6 +205,30 @@ public class PipelineBench implements Callable<Integer> {
     double s = BenchMath.scaling(segAlone.get(kMin).rate(), segAlone.get(kMax).rate());
     System.out.printf("pipeline: %.2f img/s, %.2f of slowest stage, scaling %d->%d segmenters %.2fx%n",
         last.rate(), r, kMin, kMax, s);
+    return 0;
+  }
+
+  /** One segmenter process per thread count, fed the saliency records: records/s and CPU per record. */
+  private int threadsAlone(List<ConsumerRecord<byte[], byte[]>> tensors, Map<String, Double> bytes,
+      Map<String, Double> stored, String loadBefore) throws Exception {
+    if (segmenterThreads.isEmpty() || segmenterThreads.stream().anyMatch(t -> t < 1)) {
+      throw new IllegalArgumentException("each --segmenter-threads count must be at least 1");
+    }
+    Map<Integer, Measure> byThreads = new LinkedHashMap<>();
+    for (int t : segmenterThreads) {
+      phaseSets.put("segmenter.threads", Integer.toString(t));
+      byThreads.put(t, segmentersAlone(1, tensors, new ArrayList<>(), bytes, stored));
+    }
+    phaseSets.clear();
+    System.out.printf("%nbench pipeline --segmenter-threads: one segmenter process fed the saliency records of %d images (top-k %d, "
+            + "%d passes), %d cores, load %s before, %s after%n", images, topK, passes,
+        Runtime.getRuntime().availableProcessors(), loadBefore, load());
+    System.out.println("  segmenter.threads   records/s   img/s   CPU s/record   wall s   cores busy");
+    byThreads.forEach((t, m) -> System.out.printf("  %17d   %9.2f   %5.2f   %12.3f   %6.1f   %10.2f%n", t, m.rate() * topK,
+        m.rate(), m.cpuPerImage() / topK, m.nanos() / 1e9, m.coresBusy()));
+    int first = segmenterThreads.get(0), last = segmenterThreads.get(segmenterThreads.size() - 1);
+    System.out.printf("segmenter threads %d->%d: %.2fx%n", first, last,
+        BenchMath.scaling(byThreads.get(first).rate(), byThreads.get(last).rate()));
     return 0;
   }
 
@@ -444,7 +477,9 @@ public class PipelineBench implements Callable<Integer> {
     sets.put("saliency.ten.crop", "false");
     sets.put("metrics.port", "0");
     sets.put("results.http.port", "0");
-    return ServiceProcess.serviceArgs(bootstrap, config, sets);
+    List<String> args = new ArrayList<>(ServiceProcess.serviceArgs(bootstrap, config, sets));
+    phaseSets.forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v))); // after the command line's: they win
+    return args;
   }
 
   /** A fresh embedded broker with the pipeline's topics, and the service processes of one phase. */

@@ -16,7 +16,10 @@ import org.opencv.core.Mat;
 import org.wsol.common.image.RgbImages;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.GraphCutSegmenter;
+import org.wsol.segmenter.graphcut.GridGraph;
+import org.wsol.segmenter.graphcut.MassBoxSeeds;
 import org.wsol.segmenter.graphcut.Localizer;
 import org.wsol.segmenter.graphcut.SegmenterParams;
 import picocli.CommandLine.Command;
@@ -28,9 +31,10 @@ import picocli.CommandLine.Option;
  * top-1 class) computes them at the start, on the photo resized to each benchmark size.
  */
 @Command(name = "segmenter", mixinStandardHelpOptions = true,
-    description = {"GraphCut speed and agreement: our segmenter vs OpenCV grabCut (1 iteration, same seeds, 1 thread).",
+    description = {"GraphCut speed and agreement: our segmenter, with each max-flow solver (bk, ibfs), vs OpenCV grabCut",
+        "(1 iteration, same seeds, 1 thread).",
         "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
-        "time over ours at the size where we gain least, the IoU the mean over all images and sizes."})
+        "time over ours (default solver) at the size where we gain least, the IoU the mean over all images and sizes."})
 public class SegmenterBench implements Callable<Integer> {
   @Option(names = "--photos", paramLabel = "DIR", description = "JPEG/PNG photos (default: samples/photos of this checkout)")
   Path photos;
@@ -48,6 +52,12 @@ public class SegmenterBench implements Callable<Integer> {
   @Option(names = "--save-maps", paramLabel = "DIR",
       description = "also write each image and saliency map as <photo>-<W>x<H>.png and <photo>-<W>x<H>.saliency.png (16-bit, scaled to the map's maximum)")
   Path saveMaps;
+
+  @Option(names = "--seeds", defaultValue = "quantiles", paramLabel = "RULE",
+      description = "quantiles (foreground above the 95% saliency quantile, background below 30%, GC_PR_BGD between) or"
+          + " mass-box (the cam-rect workload: GrabCut from the rectangle around the map's mass, GC_PR_FGD inside;"
+          + " colour models as grabCut's rectangle initialisation); default ${DEFAULT-VALUE}")
+  String seedRule;
 
   @Option(names = {"-v", "--verbose"}, description = "print per-image times and IoU")
   boolean verbose;
@@ -68,6 +78,9 @@ public class SegmenterBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (warmup < 0 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0 and --rounds >= 1");
+    if (!seedRule.equals("quantiles") && !seedRule.equals("mass-box")) {
+      throw new IllegalArgumentException("--seeds is '" + seedRule + "': use quantiles or mass-box");
+    }
     Path dir = photos != null ? photos : Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
     List<Path> files = photoFiles(dir);
     int[][] dims = sizes.stream().map(SegmenterBench::parseSize).toArray(int[][]::new);
@@ -75,71 +88,92 @@ public class SegmenterBench implements Callable<Integer> {
     OpenCvGrabCut.load();
     List<List<Case>> cases = saliencyCases(files, dims);
 
-    SegmenterParams grabcut = SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.GRABCUT);
-    GraphCutSegmenter ours = new GraphCutSegmenter(grabcut);
-    GraphCutSegmenter paper = new GraphCutSegmenter(SegmenterParams.DEFAULTS);
+    boolean rect = seedRule.equals("mass-box");
+    SegmenterParams base = SegmenterParams.DEFAULTS.withColourModels(
+        rect ? SegmenterParams.ColourModels.RECT : SegmenterParams.ColourModels.GRABCUT);
+    GridGraph.Solver[] solvers = GridGraph.Solver.values();
+    GraphCutSegmenter[] ours = new GraphCutSegmenter[solvers.length];
+    for (int k = 0; k < solvers.length; k++) ours[k] = new GraphCutSegmenter(base.withMaxFlow(solvers[k]));
+    int def = SegmenterParams.DEFAULTS.maxFlow().ordinal();
 
-    System.out.printf(Locale.ROOT, "%d photos from %s; %d warm-up + %d timed rounds; 1 thread; %s ms per image%n",
-        files.size(), dir, warmup, rounds, cpuTime ? "thread CPU" : "wall-clock");
-    System.out.printf(Locale.ROOT, "%-9s %3s | %9s %7s | %9s %7s | %7s %8s | %13s %7s%n", "size", "n", "opencv med", "p90",
-        "ours med", "p90", "speedup", "mean IoU", "seeds-only med", "p90");
+    System.out.printf(Locale.ROOT, "%d photos from %s; seeds %s; %d warm-up + %d timed rounds; 1 thread; %s ms per image%n",
+        files.size(), dir, rect ? "mass-box (cam-rect: rectangle, GC_PR_FGD inside)" : "quantiles (95%/30%, GC_PR_BGD between)",
+        warmup, rounds, cpuTime ? "thread CPU" : "wall-clock");
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-9s %3s | %9s %7s", "size", "n", "opencv med", "p90"));
+    for (GridGraph.Solver s : solvers) {
+      String name = s.name().toLowerCase(Locale.ROOT);
+      head.append(String.format(Locale.ROOT, " | %9s %7s %7s %8s", name + " med", "p90", "ratio", "mean IoU"));
+    }
+    System.out.println(head);
     double worst = Double.POSITIVE_INFINITY, iouSum = 0;
     int iouN = 0;
     for (List<Case> cs : cases) {
-      int n = cs.size();
-      double[][] tOurs = new double[n][rounds], tCv = new double[n][rounds], tPaper = new double[n][rounds];
-      double[] iou = new double[n];
-      long[] parts = new long[3];
+      int n = cs.size(), m = solvers.length;
+      double[][] tCv = new double[n][rounds];
+      double[][][] tOurs = new double[m][n][rounds];
+      double[][] iou = new double[m][n];
+      long[][] parts = new long[m][3];
       for (int r = -warmup; r < rounds; r++) {
         for (int i = 0; i < n; i++) {
           Case c = cs.get(i);
           Mat img = OpenCvGrabCut.bgr(c.w, c.h, c.rgb);
-          Mat mask = OpenCvGrabCut.mask(c.w, c.h, c.seeds);
+          Mat mask = OpenCvGrabCut.mask(c.w, c.h, rect ? probableForeground(c.seeds) : c.seeds);
           long t0 = now();
           OpenCvGrabCut.grabCut(img, mask, 1);
           long t1 = now();
-          GraphCutSegmenter.Segmentation s = ours.segment(c.w, c.h, c.rgb, c.seeds);
-          long t2 = now();
-          paper.segment(c.w, c.h, c.rgb, c.seeds);
-          long t3 = now();
           img.release();
-          if (r < 0) {
-            mask.release();
-            continue;
-          }
-          tCv[i][r] = (t1 - t0) / 1e6;
-          tOurs[i][r] = (t2 - t1) / 1e6;
-          tPaper[i][r] = (t3 - t2) / 1e6;
-          parts[0] += s.gmmNanos();
-          parts[1] += s.graphNanos();
-          parts[2] += s.flowNanos();
-          if (r == 0) iou[i] = iou(s.foreground(), OpenCvGrabCut.foreground(mask));
+          boolean[] cv = r == 0 ? OpenCvGrabCut.foreground(mask) : null;
           mask.release();
+          if (r >= 0) tCv[i][r] = (t1 - t0) / 1e6;
+          for (int k = 0; k < m; k++) {
+            long a = now();
+            GraphCutSegmenter.Segmentation s = ours[k].segment(c.w, c.h, c.rgb, c.seeds);
+            long b = now();
+            if (r < 0) continue;
+            tOurs[k][i][r] = (b - a) / 1e6;
+            parts[k][0] += s.gmmNanos();
+            parts[k][1] += s.graphNanos();
+            parts[k][2] += s.flowNanos();
+            if (r == 0) iou[k][i] = iou(s.foreground(), cv);
+          }
         }
       }
-      double[] cv = medians(tCv), us = medians(tOurs), pa = medians(tPaper);
-      double ratio = quantile(cv, 0.5) / quantile(us, 0.5);
-      worst = Math.min(worst, ratio);
-      double meanIou = Arrays.stream(iou).average().orElse(Double.NaN);
-      iouSum += Arrays.stream(iou).sum();
-      iouN += n;
-      if (verbose) {
-        for (int i = 0; i < n; i++) {
-          System.out.printf(Locale.ROOT, "  %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n", cs.get(i).name, cv[i], us[i], cv[i] / us[i], iou[i]);
-        }
-        double all = parts[0] + parts[1] + parts[2];
-        System.out.printf(Locale.ROOT, "  ours: colour models %.0f%%, unaries+pairwise+graph %.0f%%, max-flow %.0f%%%n",
-            100 * parts[0] / all, 100 * parts[1] / all, 100 * parts[2] / all);
-      }
+      double[] cv = medians(tCv);
       Case c0 = cs.get(0);
-      System.out.printf(Locale.ROOT, "%-9s %3d | %9.1f %7.1f | %9.1f %7.1f | %6.2fx %8.4f | %13.1f %7.1f%n", c0.w + "x" + c0.h, n,
-          quantile(cv, 0.5), quantile(cv, 0.9), quantile(us, 0.5), quantile(us, 0.9), ratio, meanIou,
-          quantile(pa, 0.5), quantile(pa, 0.9));
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d | %9.1f %7.1f", c0.w + "x" + c0.h, n,
+          quantile(cv, 0.5), quantile(cv, 0.9)));
+      for (int k = 0; k < m; k++) {
+        double[] us = medians(tOurs[k]);
+        double ratio = quantile(cv, 0.5) / quantile(us, 0.5);
+        double meanIou = Arrays.stream(iou[k]).average().orElse(Double.NaN);
+        row.append(String.format(Locale.ROOT, " | %9.1f %7.1f %6.2fx %8.4f", quantile(us, 0.5), quantile(us, 0.9), ratio, meanIou));
+        if (k == def) {
+          worst = Math.min(worst, ratio);
+          iouSum += Arrays.stream(iou[k]).sum();
+          iouN += n;
+        }
+        if (verbose) {
+          double per = 1e6 * n * rounds;
+          System.out.printf(Locale.ROOT, "  %s %s: colour models %.1f ms, unaries+pairwise+graph %.1f ms, max-flow %.1f ms (means, wall clock)%n",
+              c0.w + "x" + c0.h, solvers[k], parts[k][0] / per, parts[k][1] / per, parts[k][2] / per);
+          for (int i = 0; i < n; i++) {
+            System.out.printf(Locale.ROOT, "    %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n", cs.get(i).name, cv[i], us[i], cv[i] / us[i], iou[k][i]);
+          }
+        }
+      }
+      System.out.println(row);
     }
-    System.out.println("ours = colour models as grabCut (undecided pixels in the background model), as OpenCV computes;"
-        + " seeds-only = the paper's models (service default), for its time.");
+    System.out.println("ratio = OpenCV's median / ours; IoU = our mask against OpenCV's. Colour models as OpenCV's ("
+        + (rect ? "rect" : "grabcut") + "); the default max-flow is " + solvers[def].name().toLowerCase(Locale.ROOT) + ".");
     System.out.printf(Locale.ROOT, "segmenter speedup vs opencv: %.2f (mean IoU %.4f)%n", worst, iouSum / iouN);
     return 0;
+  }
+
+  /** Our seeds with the undecided pixels as GC_PR_FGD: what grabCut's rectangle initialisation marks inside it. */
+  private static byte[] probableForeground(byte[] seeds) {
+    byte[] m = seeds.clone();
+    for (int i = 0; i < m.length; i++) if (m[i] == GraphCutSegmenter.UNDECIDED) m[i] = 3; // GC_PR_FGD
+    return m;
   }
 
   private List<List<Case>> saliencyCases(List<Path> files, int[][] dims) throws IOException {
@@ -165,7 +199,7 @@ public class SegmenterBench implements Callable<Integer> {
           }
           float[] map = s.classes().get(0).map();
           String name = stem(files.get(i)) + "-" + w + "x" + h;
-          cs.add(new Case(name, w, h, s.rgb(), Localizer.seeds(w, h, map, 0.95, 0.30)));
+          cs.add(new Case(name, w, h, s.rgb(), seeds(w, h, map)));
           if (saveMaps != null) save(name, s.workingImage(), map, w, h);
         }
         out.add(cs);
@@ -173,6 +207,13 @@ public class SegmenterBench implements Callable<Integer> {
     }
     System.err.printf(Locale.ROOT, "saliency maps (bundled CNN, single crop, top-1 class): %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return out;
+  }
+
+  private byte[] seeds(int w, int h, float[] map) {
+    if (!seedRule.equals("mass-box")) return Localizer.seeds(w, h, map, 0.95, 0.30);
+    PixelBox box = MassBoxSeeds.massBox(map, w, h, MassBoxSeeds.TAIL);
+    if (box == null) throw new IllegalStateException("a saliency map without positive mass");
+    return MassBoxSeeds.seeds(map, w, h, MassBoxSeeds.widen(box, w, h, MassBoxSeeds.MARGIN), MassBoxSeeds.CORE);
   }
 
   private void save(String name, BufferedImage img, float[] map, int w, int h) throws IOException {

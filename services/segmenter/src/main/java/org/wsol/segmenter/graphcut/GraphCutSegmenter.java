@@ -53,17 +53,17 @@ public final class GraphCutSegmenter {
         final double[][] edge;
         final double[] src, snk;
         final double[] memo = new double[3 * 255 * 255 + 1];
-        final GridMaxFlow graph;
+        final GridGraph graph;
         double cut;
 
-        Workspace(int w, int h) {
+        Workspace(int w, int h, GridGraph.Solver solver) {
             this.w = w;
             this.h = h;
             int n = w * h;
             edge = new double[4][n];
             src = new double[n];
             snk = new double[n];
-            graph = new GridMaxFlow(w, h);
+            graph = solver.create(w, h);
         }
     }
 
@@ -72,7 +72,7 @@ public final class GraphCutSegmenter {
     private Workspace workspace(int w, int h) {
         Workspace ws = workspaces.get();
         if (ws == null || ws.w != w || ws.h != h) {
-            ws = new Workspace(w, h);
+            ws = new Workspace(w, h, params.maxFlow());
             workspaces.set(ws);
         }
         return ws;
@@ -103,7 +103,7 @@ public final class GraphCutSegmenter {
             }
             long t1 = System.nanoTime();
             double constant = buildGraph(w, h, rgb, seeds, models, beta, ws);
-            GridMaxFlow g = ws.graph;
+            GridGraph g = ws.graph;
             long t2 = System.nanoTime();
             flow = g.maxFlow() + constant;
             long t3 = System.nanoTime();

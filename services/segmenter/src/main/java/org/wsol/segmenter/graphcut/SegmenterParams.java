@@ -16,13 +16,15 @@ package org.wsol.segmenter.graphcut;
  * @param box which foreground pixels the box bounds (paper: the largest component)
  * @param extentMinShare with {@link BoxRule#EXTENT}: components smaller than this share of the map are left out
  * @param seeding where the seeds come from (paper: the map's quantiles)
+ * @param maxFlow the max-flow solver of the cut (both give the same cut; they differ in speed)
  */
 public record SegmenterParams(double foregroundQuantile, double backgroundQuantile, double gamma, double lambda,
                               int iterations, int components, long seed, ColourModels colourModels,
-                              double smoothing, BoxRule box, double extentMinShare, SeedRule seeding) {
+                              double smoothing, BoxRule box, double extentMinShare, SeedRule seeding,
+                              GridGraph.Solver maxFlow) {
     /** The paper's method with OpenCV grabCut's constants. */
     public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L,
-            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01, SeedRule.QUANTILES);
+            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01, SeedRule.QUANTILES, GridGraph.Solver.IBFS);
 
     /** Pixels the first-iteration colour models learn from (later iterations use the current labelling). */
     public enum ColourModels {
@@ -66,6 +68,7 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
         if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1: " + iterations);
         if (components < 1) throw new IllegalArgumentException("components must be >= 1: " + components);
         if (colourModels == null) throw new IllegalArgumentException("colourModels must be SEEDS, GRABCUT or RECT");
+        if (maxFlow == null) throw new IllegalArgumentException("maxFlow must be BK or IBFS");
         if (seeding == null) throw new IllegalArgumentException("seeding must be QUANTILES or MASS_BOX");
         if (!(smoothing >= 0 && smoothing <= 1)) throw new IllegalArgumentException("smoothing must be in [0, 1] (a fraction of the shorter side): " + smoothing);
         if (box == null) throw new IllegalArgumentException("box rule is required (LARGEST or EXTENT)");
@@ -73,34 +76,38 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
     }
 
     public SegmenterParams withQuantiles(double foreground, double background) {
-        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
+        return new SegmenterParams(foreground, background, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withLambda(double l) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, l, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withIterations(int n) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels, smoothing, box, extentMinShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, n, components, seed, colourModels, smoothing, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withSeed(long s) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels, smoothing, box, extentMinShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, s, colourModels, smoothing, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withSmoothing(double sigmaShare) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, sigmaShare, box, extentMinShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, sigmaShare, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withBox(BoxRule rule, double minShare) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, rule, minShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, rule, minShare, seeding, maxFlow);
     }
 
     public SegmenterParams withColourModels(ColourModels m) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m, smoothing, box, extentMinShare, seeding);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, m, smoothing, box, extentMinShare, seeding, maxFlow);
     }
 
     public SegmenterParams withSeeding(SeedRule rule) {
-        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, rule);
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, rule, maxFlow);
+    }
+
+    public SegmenterParams withMaxFlow(GridGraph.Solver solver) {
+        return new SegmenterParams(foregroundQuantile, backgroundQuantile, gamma, lambda, iterations, components, seed, colourModels, smoothing, box, extentMinShare, seeding, solver);
     }
 }

@@ -8,6 +8,7 @@ import org.wsol.common.kafka.Topics;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.Instances;
+import org.wsol.segmenter.graphcut.GridGraph;
 import org.wsol.segmenter.graphcut.Localizer;
 import org.wsol.segmenter.graphcut.SegmenterParams;
 
@@ -61,7 +62,16 @@ public final class SegmenterService implements AutoCloseable {
         .withSmoothing(s.getDouble("segmenter.smoothing"))
         .withBox(rule, s.getDouble("segmenter.extent.min.share"))
         .withColourModels(colourModels(s.get("segmenter.colour.models")))
-        .withSeeding(seeding(s.get("segmenter.seeds")));
+        .withSeeding(seeding(s.get("segmenter.seeds")))
+        .withMaxFlow(maxFlow(s.get("segmenter.maxflow")));
+  }
+
+  static GridGraph.Solver maxFlow(String v) {
+    return switch (v.trim()) {
+      case "ibfs" -> GridGraph.Solver.IBFS;
+      case "bk" -> GridGraph.Solver.BK;
+      default -> throw new IllegalArgumentException("segmenter.maxflow is '" + v + "': use 'ibfs' or 'bk'");
+    };
   }
 
   /** What counts as an instance: {@code segmenter.instances} and {@code segmenter.instances.min.score}. */

@@ -20,7 +20,11 @@ class GridMaxFlowTest {
         }
 
         GridMaxFlow toGrid() {
-            GridMaxFlow g = new GridMaxFlow(w, h);
+            return (GridMaxFlow) toGrid(GridGraph.Solver.BK);
+        }
+
+        GridGraph toGrid(GridGraph.Solver solver) {
+            GridGraph g = solver.create(w, h);
             for (int y = 0, i = 0; y < h; y++)
                 for (int x = 0; x < w; x++, i++) {
                     g.setTerminals(i, src[i], snk[i]);

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -39,6 +40,7 @@ import org.opencv.imgproc.Imgproc;
  *       initialisations differ (different RNGs, float vs double), so masks differ a little: mean
  *       foreground IoU must be ≥ 0.95.</li>
  * </ol>
+ * Each check runs with both max-flow solvers ({@link GridGraph.Solver}).
  */
 class OpenCvAgreementTest {
     static final String[] PHOTOS = {"hot_dog", "opencv-doc_apple", "opencv-doc_butterfly", "opencv-doc_orange", "owl", "parrot"};
@@ -127,24 +129,26 @@ class OpenCvAgreementTest {
         return union == 0 ? 1 : (double) inter / union;
     }
 
-    @Test
-    void cutEqualsOpenCvsGivenOurColourModels() {
+    @ParameterizedTest
+    @EnumSource(GridGraph.Solver.class)
+    void cutEqualsOpenCvsGivenOurColourModels(GridGraph.Solver solver) {
         for (SegmenterParams.ColourModels mode : SegmenterParams.ColourModels.values()) {
-            GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(mode));
+            GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(mode).withMaxFlow(solver));
             for (Fixture f : FIXTURES) {
                 GraphCutSegmenter.Models models = seg.fitSeedModels(f.rgb, f.seeds);
                 Mat mask = mask(f.seeds);
                 Imgproc.grabCut(bgr(f.rgb), mask, new Rect(), model(models.background().toOpenCvModel()),
                         model(models.foreground().toOpenCvModel()), 1, Imgproc.GC_EVAL_FREEZE_MODEL);
                 boolean[] ours = seg.segment(W, H, f.rgb, f.seeds, models).foreground();
-                assertEquals(0, differing(ours, foreground(mask)), f.name + " (" + mode + " models): pixels on different sides");
+                assertEquals(0, differing(ours, foreground(mask)), f.name + " (" + mode + " models, " + solver + "): pixels on different sides");
             }
         }
     }
 
-    @Test
-    void cutEqualsOpenCvsGivenOpenCvsColourModels() {
-        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS);
+    @ParameterizedTest
+    @EnumSource(GridGraph.Solver.class)
+    void cutEqualsOpenCvsGivenOpenCvsColourModels(GridGraph.Solver solver) {
+        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withMaxFlow(solver));
         for (Fixture f : FIXTURES) {
             Mat mask = mask(f.seeds), bgd = new Mat(), fgd = new Mat();
             Core.setRNGSeed(1);
@@ -152,13 +156,14 @@ class OpenCvAgreementTest {
             GraphCutSegmenter.Models theirs = new GraphCutSegmenter.Models(
                     GaussianMixture.fromOpenCvModel(values(bgd)), GaussianMixture.fromOpenCvModel(values(fgd)));
             boolean[] ours = seg.segment(W, H, f.rgb, f.seeds, theirs).foreground();
-            assertEquals(0, differing(ours, foreground(mask)), f.name + ": pixels on different sides");
+            assertEquals(0, differing(ours, foreground(mask)), f.name + " (" + solver + "): pixels on different sides");
         }
     }
 
-    @Test
-    void endToEndMasksAgreeWithGrabCut() {
-        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.GRABCUT));
+    @ParameterizedTest
+    @EnumSource(GridGraph.Solver.class)
+    void endToEndMasksAgreeWithGrabCut(GridGraph.Solver solver) {
+        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.GRABCUT).withMaxFlow(solver));
         double sum = 0;
         StringBuilder per = new StringBuilder();
         for (Fixture f : FIXTURES) {
@@ -178,9 +183,10 @@ class OpenCvAgreementTest {
      * {@link SegmenterParams.ColourModels#RECT} against OpenCV with the undecided pixels marked {@code GC_PR_FGD},
      * which is what OpenCV's own rectangle initialisation does inside the rectangle.
      */
-    @Test
-    void massBoxSeedsAgreeWithGrabCutFromARectangle() {
-        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.RECT));
+    @ParameterizedTest
+    @EnumSource(GridGraph.Solver.class)
+    void massBoxSeedsAgreeWithGrabCutFromARectangle(GridGraph.Solver solver) {
+        GraphCutSegmenter seg = new GraphCutSegmenter(SegmenterParams.DEFAULTS.withColourModels(SegmenterParams.ColourModels.RECT).withMaxFlow(solver));
         double sum = 0;
         StringBuilder per = new StringBuilder();
         for (Fixture f : FIXTURES) {
