@@ -1,24 +1,12 @@
 package org.wsol.cli.bench;
 
-import org.wsol.cli.SettingsOptions;
-
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,8 +15,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.wsol.cli.SettingsOptions;
+import org.wsol.cli.bench.TorchSide.Pass;
+import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.model.MapAssembly;
+import org.wsol.saliency.model.ModelSpec;
+import org.wsol.saliency.model.PassCalibration;
 import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Mode;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
 import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
@@ -42,12 +37,15 @@ import picocli.CommandLine.Option;
  * run: same TorchScript file, same inputs (written to files and read by the Python side), same passes, same
  * intra-op thread count. The two sides alternate pass by pass, so that load from other processes on a
  * shared machine falls on both; a configuration's time is the sum over its passes of each pass's best.
+ * The ratio is over the default localisation mode's work (its method, input size, views and top-k); the
+ * gradient rows of the paper's modes come with --gradient.
  */
 @Command(name = "saliency", mixinStandardHelpOptions = true,
     description = {"Measures the speed of saliency maps here against the same work in PyTorch.",
-        "Images/s of saliency maps (forward + backward) for single-crop and 10-crop at several batch sizes,",
-        "and the time of the same work in PyTorch (/usr/bin/python3 with torch) as a ratio. Last line:",
-        "'saliency djl/pytorch time ratio: <r> on <device>'."})
+        "Images/s of the default mode's maps (class activation maps of the whole image at 320 px, top-5) at several",
+        "batch sizes, and the time of the same work in PyTorch (/usr/bin/python3 with torch) as a ratio; --gradient adds",
+        "gradient maps (forward + backward) for single-crop and 10-crop. Last line:",
+        "'saliency djl/pytorch time ratio: <r> on <device>' (over the default mode's rows)."})
 public class SaliencyBench implements Callable<Integer> {
   @Mixin SettingsOptions config;
 
@@ -57,10 +55,13 @@ public class SaliencyBench implements Callable<Integer> {
   @Option(names = "--batches", split = ",", defaultValue = "1,8,32", description = "images per batch (default ${DEFAULT-VALUE})")
   int[] batches;
 
-  @Option(names = "--modes", split = ",", defaultValue = "SINGLE_CROP,TEN_CROP", description = "SINGLE_CROP and/or TEN_CROP (default ${DEFAULT-VALUE})")
+  @Option(names = "--gradient", description = "also gradient maps (forward + backward) at the model's input size, for --modes")
+  boolean gradient;
+
+  @Option(names = "--modes", split = ",", defaultValue = "SINGLE_CROP,TEN_CROP", description = "with --gradient: SINGLE_CROP and/or TEN_CROP (default ${DEFAULT-VALUE})")
   Mode[] modes;
 
-  @Option(names = "--top-k", defaultValue = "1", description = "classes per image, one backward pass each (default ${DEFAULT-VALUE}; the service's default is 5)")
+  @Option(names = "--top-k", defaultValue = "1", description = "with --gradient: classes per image, one backward pass each (default ${DEFAULT-VALUE}; the default mode's rows use saliency.top.k)")
   int topK;
 
   @Option(names = "--repeats", defaultValue = "3", description = "timed repeats of each pass on each side; the best counts (default ${DEFAULT-VALUE})")
@@ -69,8 +70,8 @@ public class SaliencyBench implements Callable<Integer> {
   @Option(names = "--threads", description = "intra-op threads on both sides (default: the cores this JVM sees)")
   Integer threads;
 
-  @Option(names = "--max-crops-per-pass", description = "crops per forward/backward pass; images are not split (default: the setting saliency.max.crops.per.pass, 32)")
-  Integer maxCropsPerPass;
+  @Option(names = "--max-crops-per-pass", paramLabel = "N|auto", description = "inputs per pass for the default mode's rows; images are not split; auto = timed as the service does (default: the setting saliency.max.crops.per.pass); the gradient rows use a number given here, else 32")
+  String maxCropsPerPass;
 
   @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "a Python with torch (default ${DEFAULT-VALUE})")
   String python;
@@ -78,9 +79,20 @@ public class SaliencyBench implements Callable<Integer> {
   @Option(names = "--no-torch", description = "DJL figures only")
   boolean noTorch;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** One kind of work: a model set up for it, how images become inputs, classes per image; ranked: in the ratio. */
+  private record Work(String label, SaliencyModel model, Mode mode, int topK, boolean ranked) {
+    String torchMethod() {
+      return switch (model.method()) {
+        case CAM -> "cam";
+        case GRADIENT -> "gradient";
+        case GRADIENT_CAM -> null; // not spelt out on the PyTorch side
+      };
+    }
+  }
 
-  private record Result(Mode mode, int batch, int passes, double djl, double djlEndToEnd, double torch) {}
+  private record Result(Work work, int batch, int passes, double djl, double djlEndToEnd, double torch) {}
+
+  private record Photo(String name, BufferedImage image) {}
 
   @Override
   public Integer call() throws Exception {
@@ -90,41 +102,75 @@ public class SaliencyBench implements Callable<Integer> {
     List<Photo> photoList = readPhotos(photos != null ? photos
         : Path.of(System.getProperty("wsol.home", "."), "samples", "photos"));
     Path tmp = Files.createTempDirectory("wsol-bench-");
-    Settings settings = config.settings();
-    if (maxCropsPerPass == null) {
-      maxCropsPerPass = settings.getInt("saliency.max.crops.per.pass");
-    }
-    try (SaliencyModel model = SaliencyModel.load(SaliencyService.modelSpec(settings.get("saliency.model")))
-        .maxCropsPerPass(maxCropsPerPass);
-         TorchSide torch = noTorch ? null : TorchSide.start(python, modelFile(model, tmp), n, JniUtils.getNumInteropThreads())) {
-      String device = model.device().isGpu() ? "gpu" + model.device().getDeviceId() : "cpu";
+    Settings s = LocalizationMode.resolve(config.settings());
+    ModelSpec spec = SaliencyService.modelSpec(s.get("saliency.model"));
+    String cap = maxCropsPerPass != null ? maxCropsPerPass.trim() : s.get("saliency.max.crops.per.pass").trim();
+    List<Work> works = new ArrayList<>();
+    TorchSide torch = null;
+    try {
+      Mode mode = s.getBoolean("saliency.ten.crop") ? Mode.TEN_CROP : Mode.SINGLE_CROP;
+      int k = s.getInt("saliency.top.k");
+      SaliencyModel dm = SaliencyModel.load(SaliencyService.inputSize(spec, s.get("saliency.input.size")))
+          .workingShortSide(s.getInt("saliency.working.size"));
+      works.add(new Work(String.format(Locale.ROOT, "%s %d %s top-%d", s.get("localization.mode"), dm.spec().inputSize(),
+          mode == Mode.TEN_CROP ? "10-crop" : "view", k), dm, mode, k, true));
+      dm.method(Method.of(s.get("saliency.method")));
+      String capLine;
+      if (cap.equals("auto")) {
+        capLine = "auto: " + PassCalibration.calibrate(dm, mode, k, s.getInt("saliency.batch.size"), 2).describe();
+      } else {
+        dm.maxCropsPerPass(Integer.parseInt(cap));
+        capLine = cap;
+      }
+      if (gradient) {
+        SaliencyModel gm = SaliencyModel.load(spec).maxCropsPerPass(cap.equals("auto") ? 32 : Integer.parseInt(cap));
+        for (Mode m : modes) {
+          works.add(new Work(String.format(Locale.ROOT, "gradient %d %s top-%d", spec.inputSize(),
+              m == Mode.TEN_CROP ? "10-crop" : "crop", topK), gm, m, topK, false));
+        }
+      }
+      torch = noTorch ? null : TorchSide.start(python, modelFile(spec), n, JniUtils.getNumInteropThreads());
+      String device = dm.device().isGpu() ? "gpu" + dm.device().getDeviceId() : "cpu";
       System.out.printf(Locale.ROOT, "model %s on %s; DJL: PyTorch %s, %d intra-op / %d inter-op threads; %d photos from %s%n",
-          model.spec().modelId(), device, ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
+          spec.modelId(), device, ai.djl.engine.Engine.getEngine("PyTorch").getVersion(),
           JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), photoList.size(),
           photos != null ? photos : "samples/photos");
+      System.out.printf(Locale.ROOT, "host: %s, %d cores; load average %s; GLIBC_TUNABLES=%s%n", cpuName(),
+          Runtime.getRuntime().availableProcessors(), loadAverage(), System.getenv("GLIBC_TUNABLES"));
       if (torch != null && torch.error != null) {
         System.out.println("PyTorch: not measured: " + torch.error + " -- DJL figures only");
+        torch = null;
       } else if (torch != null) {
         System.out.printf(Locale.ROOT, "PyTorch: torch %s via %s, %d intra-op / %d inter-op threads%n",
             torch.version, python, torch.threads, torch.interop);
         if (!device.equals("cpu")) {
           System.out.println("PyTorch side runs on the CPU (Debian's torch has no CUDA): the ratio is GPU DJL vs CPU PyTorch");
         }
-        check(model, torch, photoList, tmp);
+        for (Work w : works) {
+          if (w.torchMethod() == null) {
+            System.out.println("PyTorch: " + w.label() + " is not measured there (" + w.model().method().id + ")");
+          } else if (w.ranked() || w.mode() == Mode.SINGLE_CROP) {
+            check(w, torch, photoList, tmp);
+          }
+        }
       }
-      System.out.printf(Locale.ROOT, "top-k %d (one backward pass per rank), at most %d crops per pass, best of %d per pass%n",
-          topK, maxCropsPerPass, repeats);
+      System.out.printf(Locale.ROOT, "inputs per pass, default mode: %s; best of %d per pass%n", capLine, repeats);
       List<Result> results = new ArrayList<>();
-      for (Mode mode : modes) {
+      for (Work w : works) {
         for (int batch : batches) {
-          results.add(measure(model, torch != null && torch.error == null ? torch : null, cycle(photoList.stream().map(Photo::image).toList(), batch), mode, tmp));
-          Result r = results.get(results.size() - 1);
-          System.out.printf(Locale.ROOT, "  %-11s batch %2d: DJL %.3f s%s%n", mode, batch, r.djl,
+          Result r = measure(w, w.torchMethod() != null ? torch : null, cycle(photoList.stream().map(Photo::image).toList(), batch), tmp);
+          results.add(r);
+          System.out.printf(Locale.ROOT, "  %-24s batch %2d: DJL %.3f s%s%n", w.label(), batch, r.djl,
               r.torch > 0 ? String.format(Locale.ROOT, ", PyTorch %.3f s", r.torch) : "");
         }
       }
+      System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
       report(results, device);
     } finally {
+      if (torch != null) {
+        torch.close();
+      }
+      works.stream().map(Work::model).distinct().forEach(SaliencyModel::close);
       try (Stream<Path> files = Files.list(tmp)) {
         files.forEach(p -> p.toFile().delete());
       }
@@ -134,74 +180,83 @@ public class SaliencyBench implements Callable<Integer> {
   }
 
   /**
-   * DJL's input gradients against PyTorch autograd on the same inputs (single crop, top-1), photo by photo:
-   * one image would do; all of them show how much ReLU6 kinks make two libtorch builds differ.
+   * DJL's maps against PyTorch's on the same inputs (top-1, one image a pass), photo by photo: class activation maps
+   * at the input size, or input gradients against autograd (where ReLU6 kinks make two libtorch builds differ).
    */
-  private void check(SaliencyModel model, TorchSide torch, List<Photo> photos, Path tmp) throws IOException {
+  private void check(Work w, TorchSide torch, List<Photo> photos, Path tmp) throws IOException {
+    SaliencyModel model = w.model();
     int size = model.spec().inputSize();
+    boolean cam = model.method() == Method.CAM;
     List<String> lines = new ArrayList<>();
     double worst = 0;
     String worstName = "";
     int within = 0;
     for (Photo photo : photos) {
-      Prepared p = model.prepare(List.of(photo.image()), Mode.SINGLE_CROP);
+      Prepared p = model.prepare(List.of(photo.image()), w.mode());
       TensorSaliency t = model.saliency(p, 1);
-      // A file name per photo: the Python side caches inputs by path.
-      Path in = write(p.input(), tmp.resolve("check-" + lines.size() + ".f32"));
-      Path out = tmp.resolve("check-grad-" + lines.size() + ".f32");
-      torch.run(List.of(new Pass(in, 1, 1)), 1, 1, out);
+      // A file name per photo and work: the Python side caches inputs by path.
+      String id = w.label().replace(' ', '_') + "-" + lines.size();
+      Path in = write(p.input(), tmp.resolve("check-" + id + ".f32"));
+      Path out = tmp.resolve("check-out-" + id + ".f32");
+      torch.run(List.of(new Pass(in, 1, p.cropsPerImage())), w.torchMethod(), 1, 1, out);
       float[] ref = read(out);
       float[] map = t.map(0, 0);
-      float[] refMap = org.wsol.saliency.model.MapAssembly.maxAbsOverChannels(ref, 0, size);
+      float[] refMap = cam ? Arrays.copyOf(ref, size * size) : MapAssembly.maxAbsOverChannels(ref, 0, size);
       double maxRel = maxRelError(map, refMap);
       if (maxRel > worst) {
         worst = maxRel;
         worstName = photo.name();
       }
       within += maxRel <= 1e-4 ? 1 : 0;
-      lines.add(String.format(Locale.ROOT, "  %-28s class %3d: map max rel. error %.1e, ||a-b||/||b|| %.1e (gradient %.1e)",
-          photo.name(), t.classes()[0][0], maxRel, normRelError(map, refMap), normRelError(t.gradient(0, 0), ref)));
+      lines.add(String.format(Locale.ROOT, "  %-28s class %3d: map max rel. error %.1e, ||a-b||/||b|| %.1e%s",
+          photo.name(), t.classes()[0][0], maxRel, normRelError(map, refMap),
+          cam ? "" : String.format(Locale.ROOT, " (gradient %.1e)", normRelError(t.gradient(0, 0), ref))));
     }
-    System.out.printf(Locale.ROOT, "check: bundled model, DJL saliency maps vs PyTorch autograd on the same inputs "
-        + "(single crop, top-1), max relative error max |a-b| / max |b|: within 1e-4 on %d of %d photos, worst %.1e (%s)%n",
-        within, photos.size(), worst, worstName);
+    System.out.printf(Locale.ROOT, "check %s: DJL maps vs PyTorch's on the same inputs (top-1), max relative error "
+        + "max |a-b| / max |b|: within 1e-4 on %d of %d photos, worst %.1e (%s)%n",
+        w.label(), within, photos.size(), worst, worstName);
     lines.forEach(System.out::println);
   }
 
-  private record Pass(Path input, int images, int crops) {}
-
-  private record Photo(String name, BufferedImage image) {}
-
-  private Result measure(SaliencyModel model, TorchSide torch, List<BufferedImage> images, Mode mode, Path tmp)
-      throws IOException {
-    List<List<BufferedImage>> passes = model.passes(images, mode);
-    List<Pass> files = new ArrayList<>();
-    if (torch != null) {
-      for (int i = 0; i < passes.size(); i++) {
-        Prepared p = model.prepare(passes.get(i), mode);
-        files.add(new Pass(write(p.input(), tmp.resolve(mode + "-" + images.size() + "-" + i + ".f32")), p.images(),
-            p.cropsPerImage()));
-      }
-    }
-    // Warm-up: TorchScript's profiling executor optimises per input shape in its first runs, on both sides.
-    List<List<BufferedImage>> shapes = new ArrayList<>();
-    List<Pass> shapeFiles = new ArrayList<>();
-    for (int i = 0; i < passes.size(); i++) {
-      int size = passes.get(i).size();
-      if (shapes.stream().noneMatch(s -> s.size() == size)) {
-        shapes.add(passes.get(i));
-        if (torch != null) {
-          shapeFiles.add(files.get(i));
+  /**
+   * The compared work of a prepared pass: the engine's passes and, for class activation maps, each map at the input
+   * size (what the PyTorch side hands back too).
+   */
+  private static TensorSaliency tensorWork(Work w, Prepared p) {
+    TensorSaliency t = w.model().saliency(p, w.topK());
+    if (t.method() == Method.CAM) {
+      for (int r = 0; r < w.topK(); r++) {
+        for (int i = 0; i < p.crops(); i++) {
+          t.map(r, i);
         }
       }
     }
-    for (int w = 0; w < 2; w++) {
-      for (List<BufferedImage> s : shapes) {
-        model.saliency(model.prepare(s, mode), topK);
+    return t;
+  }
+
+  private Result measure(Work w, TorchSide torch, List<BufferedImage> images, Path tmp) throws IOException {
+    SaliencyModel model = w.model();
+    List<List<BufferedImage>> passes = model.passes(images, w.mode());
+    List<Pass> files = new ArrayList<>();
+    if (torch != null) {
+      for (int i = 0; i < passes.size(); i++) {
+        Prepared p = model.prepare(passes.get(i), w.mode());
+        files.add(new Pass(write(p.input(), tmp.resolve(w.label().replace(' ', '_') + "-" + images.size() + "-" + i + ".f32")),
+            p.images(), p.cropsPerImage()));
       }
     }
-    if (torch != null) {
-      torch.run(shapeFiles, topK, 2, null);
+    // Warm-up: TorchScript's profiling executor optimises per input shape in its first runs, on both sides.
+    List<Integer> shapes = new ArrayList<>();
+    for (int i = 0; i < passes.size(); i++) {
+      if (!shapes.contains(passes.get(i).size())) {
+        shapes.add(passes.get(i).size());
+        for (int r = 0; r < 2; r++) {
+          tensorWork(w, model.prepare(passes.get(i), w.mode()));
+        }
+        if (torch != null) {
+          torch.run(List.of(files.get(i)), w.torchMethod(), w.topK(), 2, null);
+        }
+      }
     }
     // Pass by pass, DJL then PyTorch, best of the repeats per pass: on a shared machine the load from others
     // changes within seconds, and short alternating runs expose both sides to the same load.
@@ -216,9 +271,9 @@ public class SaliencyBench implements Callable<Integer> {
       for (int i = 0; i < np; i++) {
         settle();
         long t0 = System.nanoTime();
-        Prepared p = model.prepare(passes.get(i), mode);
+        Prepared p = model.prepare(passes.get(i), w.mode());
         long t1 = System.nanoTime();
-        TensorSaliency t = model.saliency(p, topK);
+        TensorSaliency t = tensorWork(w, p);
         long t2 = System.nanoTime();
         model.maps(p, t);
         long t3 = System.nanoTime();
@@ -226,20 +281,20 @@ public class SaliencyBench implements Callable<Integer> {
         bestEndToEnd[i] = Math.min(bestEndToEnd[i], (t3 - t0) / 1e9);
         if (torch != null) {
           settle();
-          bestTorch[i] = Math.min(bestTorch[i], torch.run(List.of(files.get(i)), topK, 1, null)[0]);
+          bestTorch[i] = Math.min(bestTorch[i], torch.run(List.of(files.get(i)), w.torchMethod(), w.topK(), 1, null)[0]);
         }
       }
     }
     for (Pass f : files) {
       Files.deleteIfExists(f.input());
     }
-    return new Result(mode, images.size(), np, Arrays.stream(best).sum(), Arrays.stream(bestEndToEnd).sum(),
+    return new Result(w, images.size(), np, Arrays.stream(best).sum(), Arrays.stream(bestEndToEnd).sum(),
         torch != null ? Arrays.stream(bestTorch).sum() : 0);
   }
 
   /**
-   * A pause before each timed pass: OpenMP worker threads spin for a while after their work (Intel's, in
-   * DJL's libtorch, 200 ms by default), and must not take the cores from the other side's next pass.
+   * A pause before each timed pass: OpenMP worker threads (GNU OpenMP in both libtorch builds here) spin for a
+   * while after their work, and must not take the cores from the other side's next pass.
    */
   private static void settle() {
     try {
@@ -250,28 +305,49 @@ public class SaliencyBench implements Callable<Integer> {
   }
 
   private void report(List<Result> results, String device) {
-    boolean torch = results.stream().allMatch(r -> r.torch > 0);
     System.out.println();
-    System.out.printf("%-11s %5s %6s %12s %12s %12s %9s%n", "mode", "batch", "passes", "DJL img/s", "DJL e2e img/s",
-        torch ? "PyTorch img/s" : "", torch ? "DJL/PT" : "");
-    double logSum = 0;
+    System.out.printf("%-24s %5s %6s %12s %13s %13s %9s%n", "work", "batch", "passes", "DJL img/s", "DJL e2e img/s",
+        "PyTorch img/s", "DJL/PT");
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-11s %5d %6d %12.2f %13.2f %13s %9s%n", r.mode, r.batch, r.passes, r.batch / r.djl,
-          r.batch / r.djlEndToEnd, torch ? String.format(Locale.ROOT, "%.2f", r.batch / r.torch) : "",
-          torch ? String.format(Locale.ROOT, "%.3f", r.djl / r.torch) : "");
-      if (torch) {
-        logSum += Math.log(r.djl / r.torch);
-      }
+      System.out.printf(Locale.ROOT, "%-24s %5d %6d %12.2f %13.2f %13s %9s%n", r.work.label(), r.batch, r.passes,
+          r.batch / r.djl, r.batch / r.djlEndToEnd, r.torch > 0 ? String.format(Locale.ROOT, "%.2f", r.batch / r.torch) : "",
+          r.torch > 0 ? String.format(Locale.ROOT, "%.3f", r.djl / r.torch) : "");
     }
-    System.out.println("img/s: images per second of forward + backward (the compared work); e2e adds resizing, crops,"
-        + " normalisation and map placement (DJL side only).");
-    if (torch) {
-      double ratio = Math.exp(logSum / results.size());
-      System.out.printf(Locale.ROOT, "ratio: geometric mean over the %d configurations of DJL time / PyTorch time "
-          + "(each the sum over its passes of the best of %d)%n", results.size(), repeats);
-      System.out.printf(Locale.ROOT, "saliency djl/pytorch time ratio: %.3f on %s%n", ratio, device);
+    System.out.println("img/s: images per second of the compared work (the passes; class activation maps include each map"
+        + " at the input size); e2e adds resizing, crops, normalisation and map placement (DJL side only).");
+    List<Result> gradientRows = results.stream().filter(r -> !r.work.ranked()).toList();
+    if (!gradientRows.isEmpty() && gradientRows.stream().allMatch(r -> r.torch > 0)) {
+      System.out.printf(Locale.ROOT, "gradient rows (not in the ratio): geometric mean DJL/PyTorch %.3f%n", geoMean(gradientRows));
+    }
+    List<Result> ranked = results.stream().filter(r -> r.work.ranked()).toList();
+    if (ranked.stream().allMatch(r -> r.torch > 0)) {
+      System.out.printf(Locale.ROOT, "ratio: geometric mean over the default mode's %d configurations of DJL time / PyTorch"
+          + " time (each the sum over its passes of the best of %d)%n", ranked.size(), repeats);
+      System.out.printf(Locale.ROOT, "saliency djl/pytorch time ratio: %.3f on %s%n", geoMean(ranked), device);
     } else {
       System.out.printf("saliency djl/pytorch time ratio: n/a (PyTorch not measured) on %s%n", device);
+    }
+  }
+
+  private static double geoMean(List<Result> rows) {
+    return Math.exp(rows.stream().mapToDouble(r -> Math.log(r.djl / r.torch)).average().orElse(Double.NaN));
+  }
+
+  private static String cpuName() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst().orElse("unknown CPU");
+    } catch (IOException | RuntimeException e) {
+      return System.getProperty("os.arch");
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
     }
   }
 
@@ -325,11 +401,11 @@ public class SaliencyBench implements Callable<Integer> {
     return out;
   }
 
-  private static Path modelFile(SaliencyModel model, Path tmp) {
-    Path p = model.spec().modelPath();
+  private static Path modelFile(ModelSpec spec) {
+    Path p = spec.modelPath();
     if (p == null) {
       throw new IllegalArgumentException("the PyTorch comparison needs a TorchScript file model; use --no-torch for "
-          + model.spec().modelId());
+          + spec.modelId());
     }
     return p;
   }
@@ -346,93 +422,5 @@ public class SaliencyBench implements Callable<Integer> {
     float[] f = new float[b.remaining() / 4];
     b.asFloatBuffer().get(f);
     return f;
-  }
-
-  /** The Python process running bench_torch.py (shipped in this jar), spoken to in JSON lines. */
-  static final class TorchSide implements AutoCloseable {
-    private final Process process;
-    private final PrintWriter in;
-    private final BufferedReader out;
-    String error;
-    String version;
-    int threads;
-    int interop;
-
-    private TorchSide(Process process) {
-      this.process = process;
-      this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    static TorchSide start(String python, Path model, int threads, int interop) throws IOException {
-      Path script = Files.createTempFile("bench_torch", ".py");
-      try (InputStream s = SaliencyBench.class.getResourceAsStream("bench_torch.py")) {
-        Files.copy(s, script, StandardCopyOption.REPLACE_EXISTING);
-      }
-      script.toFile().deleteOnExit();
-      Process p;
-      try {
-        p = new ProcessBuilder(python, script.toString(), model.toString(), Integer.toString(threads),
-            Integer.toString(interop))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      } catch (IOException e) {
-        TorchSide none = new TorchSide(new ProcessBuilder("true").start());
-        none.error = "cannot run " + python + " (" + e.getMessage() + ")";
-        return none;
-      }
-      TorchSide t = new TorchSide(p);
-      JsonNode hello = t.readLine();
-      if (hello == null || hello.has("error")) {
-        t.error = hello == null ? python + " exited without an answer" : hello.get("error").asText();
-      } else {
-        t.version = hello.get("torch").asText();
-        t.threads = hello.get("threads").asInt();
-        t.interop = hello.get("interop").asInt();
-      }
-      return t;
-    }
-
-    /** Seconds per repeat for all passes together. */
-    double[] run(List<Pass> passes, int topK, int repeats, Path saveGrad) {
-      ObjectNode req = JSON.createObjectNode();
-      var list = req.putArray("passes");
-      for (Pass p : passes) {
-        list.addObject().put("input", p.input().toString()).put("images", p.images()).put("crops", p.crops());
-      }
-      req.put("top_k", topK).put("repeats", repeats);
-      req.put("save_grad", saveGrad == null ? null : saveGrad.toString());
-      in.println(req.toString());
-      JsonNode ans = readLine();
-      if (ans == null || !ans.has("times")) {
-        throw new IllegalStateException("the PyTorch side stopped (see its error above); rerun with --no-torch");
-      }
-      double[] t = new double[ans.get("times").size()];
-      for (int i = 0; i < t.length; i++) {
-        t[i] = ans.get("times").get(i).asDouble();
-      }
-      return t;
-    }
-
-    private JsonNode readLine() {
-      try {
-        String line = out.readLine();
-        return line == null ? null : JSON.readTree(line);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() {
-      in.close();
-      try {
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-          process.destroy();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        process.destroy();
-      }
-    }
   }
 }

@@ -135,24 +135,38 @@ public final class MapAssembly {
         return m;
     }
 
-    /** Bilinear resize of a float map, pixel centres aligned (like align_corners=false). */
+    /**
+     * Bilinear resize of a float map, pixel centres aligned (like align_corners=false). The column positions and
+     * weights are worked out once per call, not once per pixel (the same arithmetic, so the same values): five
+     * 320 x 320 class activation maps per image made this loop a tenth of the default mode's CPU time.
+     */
     public static float[] resizeMap(float[] src, int sw, int sh, int dw, int dh) {
         float[] out = new float[dw * dh];
         float fx = (float) sw / dw;
         float fy = (float) sh / dh;
+        int[] xs0 = new int[dw];
+        int[] xs1 = new int[dw];
+        float[] wxs = new float[dw];
+        for (int x = 0; x < dw; x++) {
+            float sx = Math.max(0f, Math.min(sw - 1f, (x + 0.5f) * fx - 0.5f));
+            xs0[x] = (int) sx;
+            xs1[x] = Math.min(xs0[x] + 1, sw - 1);
+            wxs[x] = sx - xs0[x];
+        }
         for (int y = 0; y < dh; y++) {
             float sy = Math.max(0f, Math.min(sh - 1f, (y + 0.5f) * fy - 0.5f));
             int y0 = (int) sy;
-            int y1 = Math.min(y0 + 1, sh - 1);
+            int r0 = y0 * sw;
+            int r1 = Math.min(y0 + 1, sh - 1) * sw;
             float wy = sy - y0;
+            int o = y * dw;
             for (int x = 0; x < dw; x++) {
-                float sx = Math.max(0f, Math.min(sw - 1f, (x + 0.5f) * fx - 0.5f));
-                int x0 = (int) sx;
-                int x1 = Math.min(x0 + 1, sw - 1);
-                float wx = sx - x0;
-                float top = src[y0 * sw + x0] * (1 - wx) + src[y0 * sw + x1] * wx;
-                float bot = src[y1 * sw + x0] * (1 - wx) + src[y1 * sw + x1] * wx;
-                out[y * dw + x] = top * (1 - wy) + bot * wy;
+                int x0 = xs0[x];
+                int x1 = xs1[x];
+                float wx = wxs[x];
+                float top = src[r0 + x0] * (1 - wx) + src[r0 + x1] * wx;
+                float bot = src[r1 + x0] * (1 - wx) + src[r1 + x1] * wx;
+                out[o + x] = top * (1 - wy) + bot * wy;
             }
         }
         return out;

@@ -152,7 +152,7 @@ final class TorchScriptClassifier implements AutoCloseable {
                 probe[i] = (float) r.nextGaussian();
             }
             NDArray x = m.create(probe, new Shape(1, 3, size, size));
-            NDArray f = features(m, x);
+            NDArray f = features(m, x, false);
             if (f.getShape().dimension() != 4 || f.getShape().get(1) != channels) {
                 throw new IllegalStateException(spec + ": '" + FEATURES_METHOD + "' returns " + f.getShape()
                         + ", not N x " + channels + " x h x w" + hint);
@@ -179,13 +179,13 @@ final class TorchScriptClassifier implements AutoCloseable {
         this.classifierBias = keep.create(b.toFloatArray());
     }
 
-    /** The model's {@value #FEATURES_METHOD}(x), on x's manager and, when x requires it, on the autograd graph. */
-    private NDArray features(NDManager m, NDArray x) {
+    /** The model's {@value #FEATURES_METHOD}(x), on x's manager; with {@code grad}, on the autograd graph. */
+    private NDArray features(NDManager m, NDArray x, boolean grad) {
         // IValueUtils.runMethod runs with grad mode off; forward(..., true) keeps it on (as for the logits) and runs
         // the method named by an array called "module_method:<name>" in the list (the array itself is not an input).
         NDArray method = m.create(0f);
         method.setName("module_method:" + FEATURES_METHOD);
-        return IValueUtils.forward(block, new NDList(x, method), true).singletonOrThrow();
+        return IValueUtils.forward(block, new NDList(x, method), grad).singletonOrThrow();
     }
 
     /** Plain inference logits (no autograd) for a batch x 3 x S x S normalised input. */
@@ -220,7 +220,8 @@ final class TorchScriptClassifier implements AutoCloseable {
                 } else {
                     // The module's own forward, spelt out: logits = mean(features) W^T + b, so that the one
                     // forward pass gives both the CAM's features and the logits the gradient starts from.
-                    NDArray f = features(m, x);
+                    // The CAM alone needs no autograd: the forward pass then runs without recording a graph.
+                    NDArray f = features(m, x, method != Method.CAM);
                     Shape fs = f.getShape();
                     // DJL's PyTorch mean takes one axis: flatten the positions first.
                     out = f.reshape(fs.get(0), fs.get(1), -1).mean(new int[] {2})

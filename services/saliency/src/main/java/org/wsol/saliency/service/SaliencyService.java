@@ -11,6 +11,7 @@ import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
 import org.wsol.common.kafka.Topics;
 import org.wsol.saliency.model.ModelSpec;
+import org.wsol.saliency.model.PassCalibration;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.SmoothGrad;
 import org.wsol.schema.ImageEvent;
@@ -33,11 +34,12 @@ public final class SaliencyService implements AutoCloseable {
     topics.ensureExist(s);
     this.model = SaliencyModel.load(inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
         .workingShortSide(s.getInt("saliency.working.size"))
-        .maxCropsPerPass(s.getInt("saliency.max.crops.per.pass"))
         .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
         .fullView(s.getBoolean("saliency.full.view"));
     model.method(method(s, settings, model));
     log.info("saliency model {} on {}, {} maps", model.spec().modelId(), model.device(), model.method().id);
+    MallocSettings.warnIfFaulting(model.device().isGpu());
+    passSize(model, s);
     this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
         SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
         .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")), s.getLong("saliency.batch.max.bytes"));
@@ -63,6 +65,26 @@ public final class SaliencyService implements AutoCloseable {
       return SaliencyModel.Method.GRADIENT;
     }
     return m;
+  }
+
+  /**
+   * saliency.max.crops.per.pass: a number, or 'auto': the images per pass that cost least per image here, timed at
+   * start up to a poll's batch (saliency.batch.size) and logged.
+   */
+  static void passSize(SaliencyModel model, Settings s) {
+    String v = s.get("saliency.max.crops.per.pass").trim();
+    if (!v.equals("auto")) {
+      try {
+        model.maxCropsPerPass(Integer.parseInt(v));
+        return;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("saliency.max.crops.per.pass is '" + v + "': use 'auto' or a number of network inputs, e.g. 32");
+      }
+    }
+    SaliencyModel.Mode mode = s.getBoolean("saliency.ten.crop") ? SaliencyModel.Mode.TEN_CROP : SaliencyModel.Mode.SINGLE_CROP;
+    long t0 = System.nanoTime();
+    PassCalibration.Result r = PassCalibration.calibrate(model, mode, s.getInt("saliency.top.k"), s.getInt("saliency.batch.size"), 2);
+    log.info("saliency.max.crops.per.pass=auto: {} (calibration took {} ms)", r.describe(), (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** The spec fed inputs of saliency.input.size ('model' or empty: the model's own size). */

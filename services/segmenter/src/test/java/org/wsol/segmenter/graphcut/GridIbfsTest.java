@@ -44,7 +44,7 @@ class GridIbfsTest {
         OpenCvAgreementTest.load();
         int w = OpenCvAgreementTest.W, h = OpenCvAgreementTest.H, n = w * h;
         for (OpenCvAgreementTest.Fixture f : OpenCvAgreementTest.FIXTURES.subList(0, 3)) {
-            Box rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map(), w, h, MassBoxSeeds.TAIL), w, h, MassBoxSeeds.MARGIN);
+            PixelBox rect = MassBoxSeeds.widen(MassBoxSeeds.massBox(f.map(), w, h, MassBoxSeeds.TAIL), w, h, MassBoxSeeds.MARGIN);
             byte[][] seedings = {f.seeds(), MassBoxSeeds.seeds(f.map(), w, h, rect, MassBoxSeeds.CORE)};
             for (byte[] seeds : seedings) {
                 SegmenterParams p = SegmenterParams.DEFAULTS;
