@@ -17,8 +17,12 @@ import org.wsol.common.kafka.Topics;
  * minute of the Kafka client's retries and a stack trace.
  */
 final class BrokerCheck {
-  /** Long enough for a broker that is starting; well inside the ~10 s a person waits for an answer. */
-  static final Duration TIMEOUT = Duration.ofSeconds(6);
+  /**
+   * Long enough for a broker that is starting; well inside the ~10 s a person waits for an answer. Processes that
+   * another wsol process starts on a broker it already checked ({@link ServiceProcess}) wait longer
+   * ({@code -Dwsol.broker.check.seconds}): on a loaded machine 6 s is not enough for a JVM's first connection.
+   */
+  static final Duration TIMEOUT = Duration.ofSeconds(Integer.getInteger("wsol.broker.check.seconds", 6));
 
   private BrokerCheck() {}
 
