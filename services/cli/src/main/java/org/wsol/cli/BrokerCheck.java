@@ -19,9 +19,11 @@ import org.wsol.common.kafka.Topics;
 final class BrokerCheck {
   /**
    * Long enough for a broker that is starting; well inside the ~10 s a person waits for an answer. A heavily loaded
-   * machine (a benchmark among other builds) may need more: WSOL_BROKER_WAIT_S, which service processes inherit.
+   * machine may need more: {@code -Dwsol.broker.check.seconds} (what {@link org.wsol.cli.chaos.ServiceProcess} gives
+   * the processes it starts on a broker already checked), else WSOL_BROKER_WAIT_S (inherited by child processes).
    */
-  static final Duration TIMEOUT = Duration.ofSeconds(waitSeconds(System.getenv("WSOL_BROKER_WAIT_S")));
+  static final Duration TIMEOUT = Duration.ofSeconds(
+      Long.getLong("wsol.broker.check.seconds", waitSeconds(System.getenv("WSOL_BROKER_WAIT_S"))));
 
   static long waitSeconds(String configured) {
     try {

@@ -17,6 +17,7 @@ import org.apache.kafka.common.GroupState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.config.Settings;
+import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.RgbImages;
 import org.wsol.schema.ImageEvent;
@@ -147,6 +148,21 @@ final class Faults {
     return SaliencyTensor.newBuilder(tensor(imageId, rank, topK)).setMapWidth(size).setMapHeight(size)
         .setMapData(ByteBuffer.wrap(HalfFloats.encode(map))).setWorkingImage(ByteBuffer.wrap(photo))
         .setOriginalWidth(size * 2).setOriginalHeight(size * 2).build();
+  }
+
+  /**
+   * Waits until {@code tail} holds {@code expected} records, then keeps reading until nothing new came for
+   * {@code quiet}: a late duplicate (a replay emitted after the expected count was reached) is then seen.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> awaitThenQuiet(TopicTail tail, int expected, Duration quiet,
+      Duration timeout) throws Exception {
+    tail.await(rs -> rs.size() >= expected, timeout);
+    int before;
+    do {
+      before = tail.records().size();
+      Thread.sleep(quiet.toMillis());
+    } while (tail.records().size() != before);
+    return tail.records();
   }
 
   static long lag(Admin admin, String group, String topic) throws Exception {

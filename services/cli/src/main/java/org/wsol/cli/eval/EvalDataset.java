@@ -31,7 +31,7 @@ public final class EvalDataset {
     Map<String, GroundTruth> truth = ImageProducer.readGroundTruth(boxesCsv);
     List<String> names = new ArrayList<>();
     if (Files.isRegularFile(imagesCsv)) {
-      List<String> lines = Files.readAllLines(imagesCsv);
+      List<String> lines = CsvLines.read(imagesCsv, "image,class_idx,...");
       for (int i = 1; i < lines.size(); i++) {
         String line = lines.get(i).trim();
         if (line.isEmpty()) {
@@ -42,19 +42,20 @@ public final class EvalDataset {
           throw new IllegalArgumentException(imagesCsv + " line " + (i + 1) + ": expected image,class_idx,...");
         }
         String name = f[0].trim();
-        GroundTruth gt = truth.get(ImageProducer.idOf(Path.of(name)));
+        GroundTruth gt = truth.get(ImageProducer.idOf(CsvLines.imagePath(name, imagesCsv, i + 1)));
         if (gt == null) {
           throw new IllegalArgumentException(imagesCsv + " line " + (i + 1) + ": " + name + " has no box in "
               + boxesCsv + "; every image needs at least one box of its class");
         }
-        if (gt.getClassIndex() != Integer.parseInt(f[1].trim())) {
+        if (gt.getClassIndex() != CsvLines.integer(f[1], imagesCsv, i + 1, "class_idx")) {
           throw new IllegalArgumentException(imagesCsv + " line " + (i + 1) + ": class " + f[1].trim()
               + " but its boxes in boxes.csv say class " + gt.getClassIndex());
         }
         names.add(name);
       }
     } else {
-      for (String line : Files.readAllLines(boxesCsv).subList(1, Files.readAllLines(boxesCsv).size())) {
+      List<String> lines = CsvLines.read(boxesCsv, "image,class_idx,xmin,ymin,xmax,ymax");
+      for (String line : lines.subList(1, lines.size())) {
         String name = line.split(",", 2)[0].trim();
         if (!name.isEmpty() && !names.contains(name)) {
           names.add(name);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.wsol.cli.eval.CsvLines;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
@@ -63,6 +64,8 @@ public final class ImageProducer implements AutoCloseable {
   }
 
   /** Image id from a file name: the name without its extension. */
+  static final String BOXES_HEADER = "image,class_idx,xmin,ymin,xmax,ymax";
+
   public static String idOf(Path file) {
     String n = file.getFileName().toString();
     int dot = n.lastIndexOf('.');
@@ -75,7 +78,7 @@ public final class ImageProducer implements AutoCloseable {
    */
   public static Map<String, GroundTruth> readGroundTruth(Path csv) throws IOException {
     Map<String, GroundTruth> out = new HashMap<>();
-    List<String> lines = Files.readAllLines(csv);
+    List<String> lines = CsvLines.read(csv, BOXES_HEADER);
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty()) {
@@ -83,12 +86,12 @@ public final class ImageProducer implements AutoCloseable {
       }
       String[] f = line.split(",");
       if (f.length < 6) {
-        throw new IllegalArgumentException(csv + " line " + (i + 1) + ": expected image,class_idx,xmin,ymin,xmax,ymax");
+        throw new IllegalArgumentException(csv + " line " + (i + 1) + ": expected " + BOXES_HEADER);
       }
-      String id = idOf(Path.of(f[0].trim()));
-      int cls = Integer.parseInt(f[1].trim());
-      Box box = new Box(Integer.parseInt(f[2].trim()), Integer.parseInt(f[3].trim()), Integer.parseInt(f[4].trim()),
-          Integer.parseInt(f[5].trim()));
+      String id = idOf(CsvLines.imagePath(f[0], csv, i + 1));
+      int cls = CsvLines.integer(f[1], csv, i + 1, "class_idx");
+      Box box = new Box(CsvLines.integer(f[2], csv, i + 1, "xmin"), CsvLines.integer(f[3], csv, i + 1, "ymin"),
+          CsvLines.integer(f[4], csv, i + 1, "xmax"), CsvLines.integer(f[5], csv, i + 1, "ymax"));
       out.computeIfAbsent(id, k -> new GroundTruth(cls, new ArrayList<>())).getBoxes().add(box);
     }
     return out;

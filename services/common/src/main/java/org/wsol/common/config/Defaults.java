@@ -17,6 +17,7 @@ public final class Defaults {
     new Entry("topic.results", "results", "LocalizationResult records, one per image (compacted)"),
     new Entry("topic.dead.letter", "dead-letter", "DeadLetter records: what failed, where, why, and the original bytes"),
     new Entry("topic.partitions", "6", "partitions when a service creates a missing topic (segmenters beyond this count sit idle)"),
+    new Entry("topic.replication.factor", "", "replicas when a service creates a missing topic; empty = the broker's default.replication.factor (./wsol broker --brokers 3 sets 3, with min.insync.replicas=2)"),
     new Entry("wire.format", "single-object", "Avro wire format: single-object (C3 01 + schema fingerprint, no server) or registry (Confluent's 00 + schema id, needs schema.registry.url)"),
     new Entry("schema.registry.url", "", "Confluent-compatible schema registry API for wire.format=registry, e.g. http://registry:8080/apis/ccompat/v7 (Apicurio) or http://schema-registry:8081 (Confluent)"),
     new Entry("saliency.model", "bundled", "'bundled' (MobileNetV2), a TorchScript file with a .json sidecar, or the sidecar itself"),

@@ -35,8 +35,6 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -89,6 +87,13 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
 
   public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
       Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
+    this(settings, stage, inputType, outputType, outputKey, inputTopic, outputTopic, groupId, batchSize, StageClients.KAFKA);
+  }
+
+  /** As the other constructor, with the Kafka clients made by {@code clients} (tests inject faults there). */
+  public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
+      Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize,
+      StageClients clients) {
     this.stage = stage;
     this.outputKey = outputKey;
     this.inputTopic = inputTopic;
@@ -103,7 +108,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, worker);
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer = clients.consumer(c);
 
     Properties p = settings.producer();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -113,7 +118,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     // ImageNet JPEG once stopped the saliency service: its dead letter exceeded the default 1 MB).
     int maxBytes = Topics.maxRecordBytes(settings);
     p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxBytes);
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.producer = clients.producer(p);
     this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
         settings.get("topic.dead.letter"), stage.name(), worker,
         Integer.parseInt(p.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1048576).toString()));

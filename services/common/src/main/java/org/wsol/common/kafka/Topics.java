@@ -51,12 +51,14 @@ public record Topics(String images, String saliency, String boxes, String result
   /** Creates the pipeline's topics that do not exist yet; results is compacted (latest result per image). */
   public void ensureExist(Settings s) {
     int partitions = s.getInt("topic.partitions");
+    String rf = s.get("topic.replication.factor", "").trim();
+    java.util.Optional<Short> replicas = rf.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Short.parseShort(rf));
     try (Admin admin = Admin.create(s.kafka())) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
       for (String t : all()) {
         if (!existing.contains(t)) {
-          NewTopic nt = new NewTopic(t, partitions, (short) 1);
+          NewTopic nt = new NewTopic(t, java.util.Optional.of(partitions), replicas);
           if (t.equals(results)) {
             nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
           } else if (t.equals(images) || t.equals(deadLetter)) {

@@ -106,6 +106,10 @@ class StageRunnerIT {
     assertTrue(meters.get("wsol_batch_size").summary().count() >= 1);
     assertTrue(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() >= 1,
         "the Kafka consumer's own metrics (lag) are published");
+    // Offsets are committed up to the end of every partition of the input topic (the commit follows the outputs).
+    Map<org.apache.kafka.common.TopicPartition, Long> ends = endOffsetsOf(settings, topics.images());
+    assertEquals(4L, ends.values().stream().mapToLong(Long::longValue).sum());
+    CommitAfterAcknowledgementIT.awaitCommittedToEnd(settings, "test-measure", topics.images());
     runner.close();
     assertFalse(runner.isReady(), "not ready once stopped");
     t.join();
@@ -130,7 +134,7 @@ class StageRunnerIT {
     assertEquals(2, runner.processedCount());
     assertEquals(2, runner.failedCount());
 
-    // Offsets were committed: a new member of the same group has nothing left to do.
+    // So a new member of the same group has nothing left to do.
     StageRunner<ImageEvent, ImageEvent> again = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
         ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
     Thread t2 = new Thread(again);
@@ -331,6 +335,16 @@ class StageRunnerIT {
     }
   }
 
+  /** The end offset of every partition of {@code topic}. */
+  static Map<org.apache.kafka.common.TopicPartition, Long> endOffsetsOf(Settings s, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+          .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
+      return new java.util.HashMap<>(c.endOffsets(parts));
+    }
+  }
+
   private static long committed(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
     return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
         .filter(o -> o != null).mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum();
@@ -341,6 +355,11 @@ class StageRunnerIT {
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    return readAllFrom(settings, topic, expected);
+  }
+
+  /** Reads {@code topic} from the start until {@code expected} records came (or 30 s passed). */
+  static List<ConsumerRecord<byte[], byte[]>> readAllFrom(Settings settings, String topic, int expected) {
     Properties c = settings.consumer();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

@@ -163,7 +163,18 @@ class ResultsServiceIT {
 
   @Test
   void aSecondInstanceSharesThePartitionsAndEitherAnswersForEveryImage() throws Exception {
-    List<String> ids = List.of("two-a", "two-b", "two-c", "two-d", "two-e", "two-f", "two-g", "two-h");
+    // Two ids on each of the 4 partitions (the producer's partitioner: murmur2 of the key): whichever partitions
+    // each instance owns, it holds some of these images itself.
+    List<String> ids = new ArrayList<>();
+    int[] perPartition = new int[4];
+    for (int i = 0; ids.size() < 8; i++) {
+      String id = "two-" + i;
+      int partition = org.apache.kafka.common.utils.Utils.toPositive(
+          org.apache.kafka.common.utils.Utils.murmur2(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 4;
+      if (perPartition[partition]++ < 2) {
+        ids.add(id);
+      }
+    }
     // A preview that only the first instance saw: the second starts after it, from the end of the saliency topic.
     byte[] working = sendSaliency("seen-by-first");
     assertEquals(200, awaitStatus(service.httpPort(), "/live/preview?id=seen-by-first", 200));
@@ -184,15 +195,23 @@ class ResultsServiceIT {
       }
       readResultsUntil(Set.copyOf(ids), Duration.ofSeconds(30));
       Set<String> servedBy = new HashSet<>();
+      java.util.Map<Integer, Integer> answeredLocally = new java.util.HashMap<>();
       for (String id : ids) {
         for (ResultsService asked : List.of(service, second)) {
           HttpResponse<String> r = get(asked.httpPort(), "/images/" + id);
           assertEquals(200, r.statusCode(), id + " via port " + asked.httpPort() + ": " + r.body());
           assertEquals(id, ResultJson.read(r.body()).get("image_id").asText());
-          r.headers().firstValue("X-Wsol-Served-By").ifPresent(servedBy::add);
+          r.headers().firstValue("X-Wsol-Served-By").ifPresentOrElse(servedBy::add,
+              () -> answeredLocally.merge(asked.httpPort(), 1, Integer::sum));
         }
       }
       assertFalse(servedBy.isEmpty(), "some queries were forwarded to the owning instance");
+      for (ResultsService asked : List.of(service, second)) {
+        assertTrue(answeredLocally.getOrDefault(asked.httpPort(), 0) > 0,
+            "the instance on port " + asked.httpPort() + " answers some ids from its own store: " + answeredLocally);
+      }
+      assertEquals(ids.size(), answeredLocally.values().stream().mapToInt(Integer::intValue).sum(),
+          "each id is answered locally by exactly one instance (its owner) and forwarded by the other");
       JsonNode all = ResultJson.read(get(second.httpPort(), "/images?limit=100").body());
       Set<String> listed = new HashSet<>();
       all.forEach(n -> listed.add(n.get("image_id").asText()));
