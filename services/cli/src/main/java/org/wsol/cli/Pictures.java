@@ -37,8 +37,8 @@ public final class Pictures {
 
   /**
    * The working image with the map as a heat overlay (map normalised to its 99th percentile, so that a few
-   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, at {@link #size}; a
-   * class with several instances also gets a dashed box around each.
+   * extreme gradients do not wash the rest out) and the boxes, which come in original pixels, at {@link #size}; when
+   * the top class has several instances, a dashed box around each.
    */
   public static BufferedImage draw(BufferedImage working, float[] map, List<ClassBox> boxes, int originalWidth,
       int originalHeight) {
@@ -80,8 +80,9 @@ public final class Pictures {
       int x1 = (int) Math.round(b.getXMax() * sx);
       int y1 = (int) Math.round(b.getYMax() * sy);
       g.setColor(c);
-      // The class's objects, dashed inside or beside its main box (only when there are several: one is the main box).
-      if (cb.getInstances() != null && cb.getInstances().size() > 1) {
+      // The top class's objects, dashed (only when there are several: one is the main box); the heat map is that
+      // class's too, and every class's objects at once would hide the photo.
+      if (cb.getRank() == 1 && cb.getInstances() != null && cb.getInstances().size() > 1) {
         g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
         for (Instance in : cb.getInstances()) {
           Box ib = in.getBox();
