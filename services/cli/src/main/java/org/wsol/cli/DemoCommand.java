@@ -114,7 +114,8 @@ class DemoCommand implements Callable<Integer> {
 
   static void printTable(List<LocalPipeline.Item> items, LocalPipeline.Outcome o) {
     System.out.println();
-    System.out.printf("%-28s %-24s %7s  %-22s %8s%n", "image", "top class", "score", "box (x0,y0,x1,y1)", "time");
+    System.out.printf("%-28s %-24s %7s  %-22s %7s %8s%n", "image", "top class", "score", "box (x0,y0,x1,y1)", "objects",
+        "time");
     for (LocalPipeline.Item it : items) {
       LocalizationResult r = o.results().get(it.id());
       String name = shorten(it.file().getFileName().toString(), 28);
@@ -128,9 +129,11 @@ class DemoCommand implements Callable<Integer> {
         Box b = top.getBox();
         box = b.getXMin() + "," + b.getYMin() + "," + b.getXMax() + "," + b.getYMax();
       }
-      System.out.printf(Locale.ROOT, "%-28s %-24s %7s  %-22s %6.1f s%s%n", name,
+      // Objects: the top class's instances (segmenter.instances), one box each in the PNG when there are several.
+      String objects = top == null || top.getInstances() == null ? "-" : Integer.toString(top.getInstances().size());
+      System.out.printf(Locale.ROOT, "%-28s %-24s %7s  %-22s %7s %6.1f s%s%n", name,
           top == null ? "?" : shorten(Pictures.shortLabel(top.getClassLabel()), 24),
-          top == null ? "" : String.format(Locale.ROOT, "%.1f", top.getScore()), box, r.getLatencyMs() / 1000.0,
+          top == null ? "" : String.format(Locale.ROOT, "%.1f", top.getScore()), box, objects, r.getLatencyMs() / 1000.0,
           r.getComplete() ? "" : "  incomplete, missing ranks " + r.getMissingRanks());
     }
   }

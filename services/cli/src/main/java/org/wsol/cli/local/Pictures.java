@@ -143,9 +143,12 @@ public final class Pictures {
     return rank == 0 ? Color.WHITE : RANK_COLOURS[(rank - 1) % RANK_COLOURS.length];
   }
 
-  /** A class's objects, dashed, when it has several (with one, that one is the main box). */
+  /**
+   * The top class's objects, dashed, when it has several (with one, that one is the main box); the heat map is that
+   * class's too, and every class's objects at once would hide the photo.
+   */
   private static void drawInstances(Graphics2D g, ClassBox cb, double sx, double sy) {
-    if (cb.getInstances() == null || cb.getInstances().size() < 2) {
+    if (cb.getRank() != 1 || cb.getInstances() == null || cb.getInstances().size() < 2) {
       return;
     }
     g.setColor(colour(cb.getRank()));
