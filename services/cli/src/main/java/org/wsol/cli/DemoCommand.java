@@ -100,7 +100,7 @@ class DemoCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stop.countDown();
       try {
-        closed.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -59,7 +59,7 @@ public final class Defaults {
     new Entry("results.advertised.address", "", "host:port at which other results instances reach this one's HTTP API (Kafka Streams application.server); empty = http.host and the bound port"),
     new Entry("results.stream.max.clients", "64", "server-sent-event clients of GET /images/stream per results instance; more get 503"),
     new Entry("results.previews.max.images", "300", "images whose working image and saliency maps the results service keeps in memory for the live page (newest first; 0 = no previews, the page shows boxes on grey)"),
-    new Entry("results.previews.max.bytes", "50000000", "bound on the memory those previews take (about 80 KB per image of top-5)"),
+    new Entry("results.previews.max.bytes", "50000000", "bound on the memory those previews take (about 100 KB per image of top-5)"),
     new Entry("http.host", "127.0.0.1", "address the HTTP endpoints bind to (0.0.0.0 in containers)"),
     new Entry("metrics.port", "0", "port of /health/live, /health/ready and /metrics for saliency and segmenter (0 = any free port, logged)"),
     new Entry("kafka.producer.compression.type", "zstd", "producers compress batches: a saliency record (half-float map + JPEG working image, ~210 KB) stores ~10% smaller, at well under 1% of saliency's CPU (BENCHMARKS.md, Pipeline)"),

@@ -73,7 +73,8 @@ const Draw = (() => {
       const b = f.querySelector(':scope > .box[data-rank="' + l.dataset.rank + '"]');
       if (!b || b.classList.contains("hidden")) { l.style.display = "none"; continue; }
       l.style.display = "block";
-      l.style.width = ""; // measure the text, not the width of the last layout
+      // Measure the text, not the last layout: an absolute element near the right edge shrinks to the room left.
+      Object.assign(l.style, {width: "", left: "0px", top: "0px"});
       boxes.push({x: b.offsetLeft, y: b.offsetTop, w: b.offsetWidth, h: b.offsetHeight});
       widths.push(Math.min(w, l.offsetWidth));
       shown.push(l);
