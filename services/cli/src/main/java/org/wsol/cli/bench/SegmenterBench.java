@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
  * top-1 class) computes them at the start, on the photo resized to each benchmark size.
  */
 @Command(name = "segmenter", mixinStandardHelpOptions = true,
-    description = {"GraphCut speed and agreement: our segmenter, with each max-flow solver (bk, ibfs), vs OpenCV grabCut",
-        "(1 iteration, same seeds, 1 thread).",
+    description = {"GraphCut speed and agreement: ours with each max-flow solver vs OpenCV grabCut (1 iteration, 1 thread).",
+        "Both sides get the same seeds; ours runs with segmenter.maxflow bk and ibfs in the same run.",
         "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
         "time over ours (default solver) at the size where we gain least, the IoU the mean over all images and sizes."})
 public class SegmenterBench implements Callable<Integer> {

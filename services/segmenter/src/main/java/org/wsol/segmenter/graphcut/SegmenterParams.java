@@ -24,7 +24,7 @@ public record SegmenterParams(double foregroundQuantile, double backgroundQuanti
                               GridGraph.Solver maxFlow) {
     /** The paper's method with OpenCV grabCut's constants. */
     public static final SegmenterParams DEFAULTS = new SegmenterParams(0.95, 0.30, 50, 450, 1, 5, 20140000L,
-            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01, SeedRule.QUANTILES, GridGraph.Solver.IBFS);
+            ColourModels.SEEDS, 0, BoxRule.LARGEST, 0.01, SeedRule.QUANTILES, GridGraph.Solver.BK);
 
     /** Pixels the first-iteration colour models learn from (later iterations use the current labelling). */
     public enum ColourModels {
