@@ -12,22 +12,27 @@ import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 
 /**
- * Before a client command starts its real work: is there a broker at the address it was given? If not, it says
- * in one line which address it tried, where that address came from, and how to start a broker, instead of a
- * minute of the Kafka client's retries and a stack trace.
+ * Before a client command starts its real work: is there a broker at the address it was given? If
+ * not, it says in one line which address it tried, where that address came from, and how to start a
+ * broker, instead of a minute of the Kafka client's retries and a stack trace.
  */
 final class BrokerCheck {
   /**
-   * Long enough for a broker that is starting; well inside the ~10 s a person waits for an answer. A heavily loaded
-   * machine may need more: {@code -Dwsol.broker.check.seconds} (what {@link org.wsol.cli.chaos.ServiceProcess} gives
-   * the processes it starts on a broker already checked), else WSOL_BROKER_WAIT_S (inherited by child processes).
+   * Long enough for a broker that is starting; well inside the ~10 s a person waits for an answer.
+   * A heavily loaded machine may need more: {@code -Dwsol.broker.check.seconds} (what {@link
+   * org.wsol.cli.chaos.ServiceProcess} gives the processes it starts on a broker already checked),
+   * else WSOL_BROKER_WAIT_S (inherited by child processes).
    */
-  static final Duration TIMEOUT = Duration.ofSeconds(
-      Long.getLong("wsol.broker.check.seconds", waitSeconds(System.getenv("WSOL_BROKER_WAIT_S"))));
+  static final Duration TIMEOUT =
+      Duration.ofSeconds(
+          Long.getLong(
+              "wsol.broker.check.seconds", waitSeconds(System.getenv("WSOL_BROKER_WAIT_S"))));
 
   static long waitSeconds(String configured) {
     try {
-      return configured == null || configured.isBlank() ? 6 : Math.max(1, Long.parseLong(configured.trim()));
+      return configured == null || configured.isBlank()
+          ? 6
+          : Math.max(1, Long.parseLong(configured.trim()));
     } catch (NumberFormatException e) {
       return 6;
     }
@@ -35,7 +40,10 @@ final class BrokerCheck {
 
   private BrokerCheck() {}
 
-  /** @throws IllegalStateException (printed as one line by Main) when no broker answers within {@link #TIMEOUT} */
+  /**
+   * @throws IllegalStateException (printed as one line by Main) when no broker answers within
+   *     {@link #TIMEOUT}
+   */
   static void reachable(Settings s, String source) {
     Properties p = s.kafka();
     int ms = (int) TIMEOUT.toMillis();
@@ -59,9 +67,18 @@ final class BrokerCheck {
 
   static String message(String address, String source, Throwable cause) {
     boolean refused = !(cause instanceof org.apache.kafka.common.errors.AuthenticationException);
-    return "no Kafka broker answered at " + address + " (" + source + ") within " + TIMEOUT.toSeconds() + " s; "
-        + (refused ? "start one with ./wsol broker (it writes its address to .wsol/bootstrap), or point at yours "
-            + "with --bootstrap-servers HOST:PORT" : Topics.connectionHint(cause)) + logNote();
+    return "no Kafka broker answered at "
+        + address
+        + " ("
+        + source
+        + ") within "
+        + TIMEOUT.toSeconds()
+        + " s; "
+        + (refused
+            ? "start one with ./wsol broker (it writes its address to .wsol/bootstrap), or point at yours "
+                + "with --bootstrap-servers HOST:PORT"
+            : Topics.connectionHint(cause))
+        + logNote();
   }
 
   /** Where the Kafka client's own messages went, when not to the terminal. */

@@ -1,8 +1,5 @@
 package org.wsol.cli;
 
-import org.wsol.cli.local.ImageProducer;
-import org.wsol.cli.chaos.ServiceProcess;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.wsol.cli.chaos.ServiceProcess;
+import org.wsol.cli.local.ImageProducer;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
@@ -28,43 +27,73 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "chaos", mixinStandardHelpOptions = true,
-    description = {"Kills segmenters while the pipeline runs, and checks that no result is lost or doubled.",
-        "Runs the whole pipeline as separate processes (saliency, segmenters, results) on an embedded broker,",
-        "sends images, kills a segmenter with SIGKILL every S seconds and starts a new one, then counts the results.",
-        "Last line: chaos: sent=<n> complete=<c> lost=<l> duplicated=<d> deadlettered=<k>; exit status 0 when lost=0",
-        "and duplicated=0. Process logs go to .wsol/chaos-<time>/."})
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Kills segmenters while the pipeline runs, and checks that no result is lost or doubled.",
+      "Runs the whole pipeline as separate processes (saliency, segmenters, results) on an embedded broker,",
+      "sends images, kills a segmenter with SIGKILL every S seconds and starts a new one, then counts the results.",
+      "Last line: chaos: sent=<n> complete=<c> lost=<l> duplicated=<d> deadlettered=<k>; exit status 0 when lost=0",
+      "and duplicated=0. Process logs go to .wsol/chaos-<time>/."
+    })
 class ChaosCommand implements Callable<Integer> {
   @Mixin SettingsOptions config;
 
-  @Option(names = "--images", defaultValue = "200", description = "images to send (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--images",
+      defaultValue = "200",
+      description = "images to send (default ${DEFAULT-VALUE})")
   int images;
 
-  @Option(names = "--kill-every", paramLabel = "S", defaultValue = "10", description = "seconds from a replacement segmenter being up to the next kill (default ${DEFAULT-VALUE}); below the 6 s session timeout the group spends its time rebalancing")
+  @Option(
+      names = "--kill-every",
+      paramLabel = "S",
+      defaultValue = "10",
+      description =
+          "seconds from a replacement segmenter being up to the next kill (default ${DEFAULT-VALUE}); below the 6 s session timeout the group spends its time rebalancing")
   double killEvery;
 
-  @Option(names = "--segmenters", defaultValue = "2", description = "segmenter processes running at once (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--segmenters",
+      defaultValue = "2",
+      description = "segmenter processes running at once (default ${DEFAULT-VALUE})")
   int segmenters;
 
-  @Option(names = {"-k", "--top-k"}, defaultValue = "2", description = "classes localised per image (default ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-k", "--top-k"},
+      defaultValue = "2",
+      description = "classes localised per image (default ${DEFAULT-VALUE})")
   int topK;
 
-  @Option(names = "--photos", paramLabel = "DIR", description = "images to cycle through (default: samples/photos of this checkout)")
+  @Option(
+      names = "--photos",
+      paramLabel = "DIR",
+      description = "images to cycle through (default: samples/photos of this checkout)")
   Path photos;
 
-  @Option(names = "--timeout", paramLabel = "S", defaultValue = "900", description = "give up after this many seconds (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      paramLabel = "S",
+      defaultValue = "900",
+      description = "give up after this many seconds (default ${DEFAULT-VALUE})")
   int timeout;
 
   @Override
   public Integer call() throws Exception {
     if (images < 1 || segmenters < 1 || killEvery <= 0) {
-      throw new IllegalArgumentException("--images and --segmenters must be at least 1, --kill-every above 0");
+      throw new IllegalArgumentException(
+          "--images and --segmenters must be at least 1, --kill-every above 0");
     }
     List<Path> files = ImageProducer.expand(List.of(photoDir()));
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("no images in " + photoDir() + ": give a folder of JPEG/PNG files with --photos");
+      throw new IllegalArgumentException(
+          "no images in " + photoDir() + ": give a folder of JPEG/PNG files with --photos");
     }
-    Path logs = Path.of(".wsol", "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path logs =
+        Path.of(
+            ".wsol",
+            "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
     List<ServiceProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
@@ -82,14 +111,17 @@ class ChaosCommand implements Callable<Integer> {
       for (ServiceProcess p : running) {
         p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(180));
       }
-      System.err.printf("chaos: broker %s, %d segmenters, logs in %s%n", broker.bootstrapServers(), segmenters, logs);
+      System.err.printf(
+          "chaos: broker %s, %d segmenters, logs in %s%n",
+          broker.bootstrapServers(), segmenters, logs);
 
       try (TopicTail results = new TopicTail(s, topics.results());
           TopicTail dead = new TopicTail(s, topics.deadLetter());
           ImageProducer producer = new ImageProducer(s);
           Admin admin = Admin.create(s.kafka())) {
         for (int i = 0; i < images; i++) {
-          producer.sendFile(String.format("chaos-%05d", i), files.get(i % files.size()), topK, null);
+          producer.sendFile(
+              String.format("chaos-%05d", i), files.get(i % files.size()), topK, null);
         }
         producer.flush();
         System.err.printf("chaos: sent %d images%n", images);
@@ -104,16 +136,24 @@ class ChaosCommand implements Callable<Integer> {
           if (System.nanoTime() >= nextKill) {
             ServiceProcess victim = segs.get(next);
             victim.kill();
-            ServiceProcess fresh = start("segmenter", "-Xmx512m", common, logs, "segmenter-" + (segmenters + kills++));
+            ServiceProcess fresh =
+                start("segmenter", "-Xmx512m", common, logs, "segmenter-" + (segmenters + kills++));
             running.add(fresh);
             segs.set(next, fresh);
             next = (next + 1) % segs.size();
             fresh.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(180));
-            // The next kill counts from when the replacement is up, so that a slow start is not killed unborn.
+            // The next kill counts from when the replacement is up, so that a slow start is not
+            // killed unborn.
             nextKill = System.nanoTime() + (long) (killEvery * 1e9);
             c = count(results.records());
-            System.err.printf("chaos: %4.0f s: killed %s (pid %d), %s is up; complete %d/%d%n",
-                (System.nanoTime() - start) / 1e9, victim.name(), victim.pid(), fresh.name(), c.complete, images);
+            System.err.printf(
+                "chaos: %4.0f s: killed %s (pid %d), %s is up; complete %d/%d%n",
+                (System.nanoTime() - start) / 1e9,
+                victim.name(),
+                victim.pid(),
+                fresh.name(),
+                c.complete,
+                images);
           }
           c = count(results.records());
         }
@@ -123,8 +163,10 @@ class ChaosCommand implements Callable<Integer> {
         c = count(results.records());
         int deadLettered = dead.records().size();
         int lost = images - c.complete;
-        System.out.printf("chaos: %d segmenter kills in %.0f s%n", kills, (System.nanoTime() - start) / 1e9);
-        System.out.printf("chaos: sent=%d complete=%d lost=%d duplicated=%d deadlettered=%d%n",
+        System.out.printf(
+            "chaos: %d segmenter kills in %.0f s%n", kills, (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "chaos: sent=%d complete=%d lost=%d duplicated=%d deadlettered=%d%n",
             images, c.complete, lost, c.duplicated, deadLettered);
         return lost == 0 && c.duplicated == 0 ? 0 : 1;
       }
@@ -142,10 +184,14 @@ class ChaosCommand implements Callable<Integer> {
     return Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
   }
 
-  /** Settings every service process gets: this command's, plus quick failure detection for the kills. */
+  /**
+   * Settings every service process gets: this command's, plus quick failure detection for the
+   * kills.
+   */
   private List<String> serviceArgs(String bootstrap) {
     Map<String, String> sets = new LinkedHashMap<>();
-    // A killed member's partitions move after the session timeout: 6 s (the broker's minimum), not 45 s.
+    // A killed member's partitions move after the session timeout: 6 s (the broker's minimum), not
+    // 45 s.
     sets.put("kafka.consumer.session.timeout.ms", "6000");
     sets.put("kafka.consumer.heartbeat.interval.ms", "1000");
     sets.put("saliency.ten.crop", "false");
@@ -158,7 +204,8 @@ class ChaosCommand implements Callable<Integer> {
     return start(command, heap, common, logs, command);
   }
 
-  private static ServiceProcess start(String command, String heap, List<String> common, Path logs, String name) {
+  private static ServiceProcess start(
+      String command, String heap, List<String> common, Path logs, String name) {
     List<String> args = new ArrayList<>();
     args.add(command);
     args.addAll(common);
@@ -183,9 +230,11 @@ class ChaosCommand implements Callable<Integer> {
     return new Counts(complete.size(), duplicated);
   }
 
-  private static void awaitNoLag(Admin admin, String group, String topic, Duration timeout) throws Exception {
+  private static void awaitNoLag(Admin admin, String group, String topic, Duration timeout)
+      throws Exception {
     if (!Lag.awaitZero(admin, group, topic, timeout)) {
-      System.err.printf("chaos: %s still behind on %s after %d s%n", group, topic, timeout.toSeconds());
+      System.err.printf(
+          "chaos: %s still behind on %s after %d s%n", group, topic, timeout.toSeconds());
     }
   }
 }

@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "config", mixinStandardHelpOptions = true,
-    description = "Prints every setting with its value here (defaults < file < WSOL_* environment < flags) and what it does.")
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description =
+        "Prints every setting with its value here (defaults < file < WSOL_* environment < flags) and what it does.")
 class ConfigCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
@@ -22,8 +25,9 @@ class ConfigCommand implements Callable<Integer> {
       System.out.println("| setting | environment | default | what it does |");
       System.out.println("|---|---|---|---|");
       for (Defaults.Entry e : Defaults.ENTRIES) {
-        System.out.printf("| `%s` | `WSOL_%s` | `%s` | %s |%n", e.key(), e.key().toUpperCase().replace('.', '_'),
-            e.value(), e.doc());
+        System.out.printf(
+            "| `%s` | `WSOL_%s` | `%s` | %s |%n",
+            e.key(), e.key().toUpperCase().replace('.', '_'), e.value(), e.doc());
       }
       return 0;
     }

@@ -8,31 +8,49 @@ import java.util.Map;
 import org.wsol.common.config.Settings;
 import picocli.CommandLine.Option;
 
-/** The settings of a command that connects to a broker: {@link SettingsOptions} and --bootstrap-servers. */
+/**
+ * The settings of a command that connects to a broker: {@link SettingsOptions} and
+ * --bootstrap-servers.
+ */
 public class ConfigOptions extends SettingsOptions {
-  /** Written by {@code wsol broker} so that other commands on this machine find it without flags. */
+  /**
+   * Written by {@code wsol broker} so that other commands on this machine find it without flags.
+   */
   public static final Path BOOTSTRAP_FILE = Path.of(".wsol", "bootstrap");
 
-  @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka brokers (default: the address ./wsol broker wrote to .wsol/bootstrap, else 127.0.0.1:9092)")
+  @Option(
+      names = {"-b", "--bootstrap-servers"},
+      paramLabel = "HOST:PORT",
+      description =
+          "Kafka brokers (default: the address ./wsol broker wrote to .wsol/bootstrap, else 127.0.0.1:9092)")
   String bootstrap;
 
-  /** Where the broker address of {@link #settings()} came from, in the words a person would look for. */
+  /**
+   * Where the broker address of {@link #settings()} came from, in the words a person would look
+   * for.
+   */
   private String source = "the default";
 
-  /** Where {@code bootstrap.servers} came from: a flag, the environment, a file, .wsol/bootstrap or the default. */
+  /**
+   * Where {@code bootstrap.servers} came from: a flag, the environment, a file, .wsol/bootstrap or
+   * the default.
+   */
   public String bootstrapSource() {
     return source;
   }
 
   /**
-   * The settings, after checking that a broker answers at their address (see {@link BrokerCheck}). For the
-   * commands that are Kafka clients: their client's own retry warnings go to {@code .wsol/<command>.log}.
+   * The settings, after checking that a broker answers at their address (see {@link BrokerCheck}).
+   * For the commands that are Kafka clients: their client's own retry warnings go to {@code
+   * .wsol/<command>.log}.
    */
   public Settings clientSettings(String command) {
     if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
       try {
         Files.createDirectories(BOOTSTRAP_FILE.getParent());
-        System.setProperty("org.slf4j.simpleLogger.logFile", BOOTSTRAP_FILE.resolveSibling(command + ".log").toString());
+        System.setProperty(
+            "org.slf4j.simpleLogger.logFile",
+            BOOTSTRAP_FILE.resolveSibling(command + ".log").toString());
       } catch (IOException e) {
         // no folder for the log: it stays on the terminal
       }
@@ -54,10 +72,16 @@ public class ConfigOptions extends SettingsOptions {
       flags.put("bootstrap.servers", bootstrap);
     }
     Settings s = Settings.load(config, System.getenv(), flags);
-    boolean explicit = flags.containsKey("bootstrap.servers") || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
-        || (config != null || Files.isRegularFile(Path.of("wsol.properties")) || System.getenv("WSOL_CONFIG") != null)
-        && !s.get("bootstrap.servers").equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
-    String from = "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
+    boolean explicit =
+        flags.containsKey("bootstrap.servers")
+            || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
+            || (config != null
+                    || Files.isRegularFile(Path.of("wsol.properties"))
+                    || System.getenv("WSOL_CONFIG") != null)
+                && !s.get("bootstrap.servers")
+                    .equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
+    String from =
+        "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
     if (bootstrap != null) {
       from = "--bootstrap-servers";
     } else if (flags.containsKey("bootstrap.servers")) {

@@ -25,12 +25,14 @@ final class ContactSheet {
     int h = tiles.get(0).image().getHeight();
     int cols = Math.min(columns, tiles.size());
     int rows = (tiles.size() + cols - 1) / cols;
-    BufferedImage sheet = new BufferedImage(cols * (w + GAP) + GAP, rows * (h + LABEL + GAP) + GAP,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage sheet =
+        new BufferedImage(
+            cols * (w + GAP) + GAP, rows * (h + LABEL + GAP) + GAP, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = sheet.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     FontMetrics fm = g.getFontMetrics();
     for (int i = 0; i < tiles.size(); i++) {

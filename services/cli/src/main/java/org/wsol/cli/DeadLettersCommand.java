@@ -20,17 +20,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "dead-letters", mixinStandardHelpOptions = true,
-    description = {"Lists what the services could not process, with counts by stage and reason.",
-        "One line per dead letter (stage, source topic-partition@offset, key, reason), then the counts. --save DIR writes each original record's bytes to a file, to",
-        "inspect or to send again once fixed."})
+@Command(
+    name = "dead-letters",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Lists what the services could not process, with counts by stage and reason.",
+      "One line per dead letter (stage, source topic-partition@offset, key, reason), then the counts. --save DIR writes each original record's bytes to a file, to",
+      "inspect or to send again once fixed."
+    })
 class DeadLettersCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 
-  @Option(names = "--save", paramLabel = "DIR", description = "write each dead letter's original bytes to DIR/<topic>-<partition>-<offset>.bin")
+  @Option(
+      names = "--save",
+      paramLabel = "DIR",
+      description =
+          "write each dead letter's original bytes to DIR/<topic>-<partition>-<offset>.bin")
   Path save;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "print at most this many lines (default ${DEFAULT-VALUE}); the counts cover all")
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description =
+          "print at most this many lines (default ${DEFAULT-VALUE}); the counts cover all")
   int limit;
 
   @Override
@@ -47,13 +59,18 @@ class DeadLettersCommand implements Callable<Integer> {
       Files.createDirectories(save);
     }
     try (KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
-        throw new IllegalStateException("no topic '" + topic + "' on " + s.get("bootstrap.servers")
-            + ": is this the pipeline's broker? (services create it when they start)");
+        throw new IllegalStateException(
+            "no topic '"
+                + topic
+                + "' on "
+                + s.get("bootstrap.servers")
+                + ": is this the pipeline's broker? (services create it when they start)");
       }
-      List<TopicPartition> parts = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> parts =
+          infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -63,21 +80,35 @@ class DeadLettersCommand implements Callable<Integer> {
           total++;
           counts.merge(d.getStage() + ": " + firstWords(d.getReason()), 1, Integer::sum);
           if (printed++ < limit) {
-            System.out.printf("%s  %s  %s-%d@%d  key=%s  %s%n", d.getFailedAt(), d.getStage(), d.getSourceTopic(),
-                d.getSourcePartition(), d.getSourceOffset(),
-                d.getKey() == null ? "-" : StandardCharsets.UTF_8.decode(d.getKey().duplicate()), d.getReason());
+            System.out.printf(
+                "%s  %s  %s-%d@%d  key=%s  %s%n",
+                d.getFailedAt(),
+                d.getStage(),
+                d.getSourceTopic(),
+                d.getSourcePartition(),
+                d.getSourceOffset(),
+                d.getKey() == null ? "-" : StandardCharsets.UTF_8.decode(d.getKey().duplicate()),
+                d.getReason());
           }
           if (save != null && d.getValue() != null) {
             byte[] original = new byte[d.getValue().remaining()];
             d.getValue().duplicate().get(original);
-            Files.write(save.resolve(d.getSourceTopic() + "-" + d.getSourcePartition() + "-" + d.getSourceOffset()
-                + ".bin"), original);
+            Files.write(
+                save.resolve(
+                    d.getSourceTopic()
+                        + "-"
+                        + d.getSourcePartition()
+                        + "-"
+                        + d.getSourceOffset()
+                        + ".bin"),
+                original);
           }
         }
       }
     }
     counts.forEach((k, n) -> System.out.printf("%6d  %s%n", n, k));
-    System.out.printf("dead-letters: %d on %s%s%n", total, topic, save == null ? "" : ", originals in " + save);
+    System.out.printf(
+        "dead-letters: %d on %s%s%n", total, topic, save == null ? "" : ", originals in " + save);
     return 0;
   }
 

@@ -1,8 +1,5 @@
 package org.wsol.cli;
 
-import org.wsol.cli.eval.EvalRecorder;
-import org.wsol.cli.local.LocalPipeline;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wsol.cli.eval.EvalDataset;
-import org.wsol.cli.eval.InstanceEval;
+import org.wsol.cli.eval.EvalRecorder;
 import org.wsol.cli.eval.Evaluation;
+import org.wsol.cli.eval.InstanceEval;
 import org.wsol.cli.eval.OffCentreImages;
+import org.wsol.cli.local.LocalPipeline;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.Box;
@@ -31,58 +30,84 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Measures localisation quality on a dataset with ground-truth boxes, as the literature reports it.",
-        "Top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
-        "Also the literature's measures on the same maps and classes: CAM with Zhou",
-        "et al.'s 20%% rule (a pass on class activation maps), MaxBoxAcc and",
-        "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
-        "with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every",
-        "row. Runs the whole pipeline in this process (embedded broker) like the demo.",
-        "Writes eval.md, eval.csv and instances-curve.csv. The last three lines are",
-        "vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]",
-        "the first mode minus the centred box in percentage points, with paired 95%%",
-        "bootstrap intervals: top1/top5 are differences of localisation ERROR",
-        "(negative = the mode is better), gtknown of GT-known ACCURACY (positive =",
-        "better), as in eval.md's table of paired differences; then",
-        "instances recall=<x> precision=<y> boxes=<n> images=<m>: the pipeline's",
-        "instances of the true class on the images with two or more true boxes of at",
-        "least 5%% of the image (recall over those <n> boxes, IoU >= 0.5; nan when",
-        "there are none); then",
-        "top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."})
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures localisation quality on a dataset with ground-truth boxes, as the literature reports it.",
+      "Top-1/top-5 localisation error, GT-known localisation accuracy, with two baselines on the same maps.",
+      "Also the literature's measures on the same maps and classes: CAM with Zhou",
+      "et al.'s 20%% rule (a pass on class activation maps), MaxBoxAcc and",
+      "MaxBoxAccV2 (Choe et al. 2020; upper bounds: they choose the map threshold",
+      "with the true boxes), and GT-known box accuracy at IoU 0.3/0.5/0.7 for every",
+      "row. Runs the whole pipeline in this process (embedded broker) like the demo.",
+      "Writes eval.md, eval.csv and instances-curve.csv. The last three lines are",
+      "vs_centre_box top1=<d> [<lo>,<hi>] top5=<d> [<lo>,<hi>] gtknown=<d> [<lo>,<hi>]",
+      "the first mode minus the centred box in percentage points, with paired 95%%",
+      "bootstrap intervals: top1/top5 are differences of localisation ERROR",
+      "(negative = the mode is better), gtknown of GT-known ACCURACY (positive =",
+      "better), as in eval.md's table of paired differences; then",
+      "instances recall=<x> precision=<y> boxes=<n> images=<m>: the pipeline's",
+      "instances of the true class on the images with two or more true boxes of at",
+      "least 5%% of the image (recall over those <n> boxes, IoU >= 0.5; nan when",
+      "there are none); then",
+      "top5_loc_err=<x> top1_loc_err=<y> gtknown_loc=<z> n=<n> (fractions of 1)."
+    })
 class EvalCommand implements Callable<Integer> {
   static final int TOP_K = 5;
 
   @Mixin LocalOptions local;
 
-  @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "images.csv, boxes.csv and the images, e.g. datasets/imagenet-val-29")
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "DIR",
+      description = "images.csv, boxes.csv and the images, e.g. datasets/imagenet-val-29")
   Path dataset;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "wsol-out/eval", description = "folder for eval.md, eval.csv and the log (default ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-o", "--out"},
+      paramLabel = "DIR",
+      defaultValue = "wsol-out/eval",
+      description = "folder for eval.md, eval.csv and the log (default ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--modes", paramLabel = "MODE,...", split = ",", description = {
-      "localisation modes to compare, one table row each (e.g. paper,smooth,extent,smooth-extent): the pipeline "
-          + "runs the first; the others re-segment the same saliency maps in this process. Default: --mode's, "
-          + "else localization.mode's. Explicit segmenter.smoothing/segmenter.box settings apply to every mode."})
+  @Option(
+      names = "--modes",
+      paramLabel = "MODE,...",
+      split = ",",
+      description = {
+        "localisation modes to compare, one table row each (e.g. paper,smooth,extent,smooth-extent): the pipeline "
+            + "runs the first; the others re-segment the same saliency maps in this process. Default: --mode's, "
+            + "else localization.mode's. Explicit segmenter.smoothing/segmenter.box settings apply to every mode."
+      })
   List<String> modes;
 
-  @Option(names = "--off-centre", description = {"a framing that is not ImageNet's: cut each image to 70%% of its "
-      + "width and height, the corner crop that keeps most of its true boxes (their union), clip the boxes to it, "
-      + "and leave out the images whose crop keeps under 80%% of them (the count is printed)"})
+  @Option(
+      names = "--off-centre",
+      description = {
+        "a framing that is not ImageNet's: cut each image to 70%% of its "
+            + "width and height, the corner crop that keeps most of its true boxes (their union), clip the boxes to it, "
+            + "and leave out the images whose crop keeps under 80%% of them (the count is printed)"
+      })
   boolean offCentre;
 
-  @Option(names = "--no-cam-rule", description = {"skip the CAM row (Zhou et al.'s 20%% rule), and so the pipeline "
-      + "pass on class activation maps it needs when no mode segments them"})
+  @Option(
+      names = "--no-cam-rule",
+      description = {
+        "skip the CAM row (Zhou et al.'s 20%% rule), and so the pipeline "
+            + "pass on class activation maps it needs when no mode segments them"
+      })
   boolean noCamRule;
 
   /**
-   * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment the same maps and
-   * share one pipeline pass.
+   * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment
+   * the same maps and share one pipeline pass.
    */
   static String mapsOf(Settings resolved) {
     String size = resolved.get("saliency.input.size").trim();
-    return resolved.get("saliency.method") + (resolved.getBoolean("saliency.ten.crop") ? "" : " (single crop)")
+    return resolved.get("saliency.method")
+        + (resolved.getBoolean("saliency.ten.crop") ? "" : " (single crop)")
         + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
   }
 
@@ -105,10 +130,13 @@ class EvalCommand implements Callable<Integer> {
         data.add(new EvalDataset.Item(f.item().id(), f.item().file(), f.truth()));
         framed.put(f.item().id(), f.png());
       }
-      framing = String.format(", off-centre crops (70%% x 70%%, the corner keeping most of the true boxes): %d of %d "
-          + "images kept, %d left out (their crop kept under 80%% of their true boxes)", r.kept().size(),
-          r.kept().size() + r.leftOut(), r.leftOut());
-      System.err.printf("wsol eval --off-centre: %d image(s) left out, %d kept%n", r.leftOut(), r.kept().size());
+      framing =
+          String.format(
+              ", off-centre crops (70%% x 70%%, the corner keeping most of the true boxes): %d of %d "
+                  + "images kept, %d left out (their crop kept under 80%% of their true boxes)",
+              r.kept().size(), r.kept().size() + r.leftOut(), r.leftOut());
+      System.err.printf(
+          "wsol eval --off-centre: %d image(s) left out, %d kept%n", r.leftOut(), r.kept().size());
       if (data.isEmpty()) {
         throw new IllegalArgumentException("--off-centre left out every image of " + dataset);
       }
@@ -126,28 +154,42 @@ class EvalCommand implements Callable<Integer> {
     for (String m : modeIds) {
       descriptions.put(m, LocalizationMode.of(m).description);
     }
-    String mode = LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
+    String mode =
+        LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
     // SmoothGrad changes the maps themselves, so the title and the command must say so.
     int sgSamples = s.getInt("saliency.smoothgrad.samples");
-    String smoothGrad = sgSamples > 1 ? " --set saliency.smoothgrad.samples=" + sgSamples
-        + " --set saliency.smoothgrad.noise=" + s.get("saliency.smoothgrad.noise") : "";
+    String smoothGrad =
+        sgSamples > 1
+            ? " --set saliency.smoothgrad.samples="
+                + sgSamples
+                + " --set saliency.smoothgrad.noise="
+                + s.get("saliency.smoothgrad.noise")
+            : "";
     if (sgSamples > 1) {
       mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
     }
-    // Modes grouped by the maps they segment (saliency.method): the pipeline runs once per group; the first
+    // Modes grouped by the maps they segment (saliency.method): the pipeline runs once per group;
+    // the first
     // group's run is the pipeline's, whose classes every row uses.
     Map<String, List<String>> groups = new LinkedHashMap<>();
     for (String m : modeIds) {
-      groups.computeIfAbsent(mapsOf(LocalizationMode.resolve(s.with("localization.mode", m))),
-          k -> new ArrayList<>()).add(m);
+      groups
+          .computeIfAbsent(
+              mapsOf(LocalizationMode.resolve(s.with("localization.mode", m))),
+              k -> new ArrayList<>())
+          .add(m);
     }
     if (!s.get("saliency.method", "").isBlank()) {
       smoothGrad += " --set saliency.method=" + s.get("saliency.method");
     }
     List<String> mapNames = new ArrayList<>();
-    groups.forEach((maps, ms) -> mapNames.add(maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
+    groups.forEach(
+        (maps, ms) ->
+            mapNames.add(
+                maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
     mode += ", " + String.join(" then ", mapNames);
-    if (s.getBoolean("saliency.full.view") && LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")) {
+    if (s.getBoolean("saliency.full.view")
+        && LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")) {
       smoothGrad += " --set saliency.full.view=true";
       mode += " + full view";
     }
@@ -164,8 +206,14 @@ class EvalCommand implements Callable<Integer> {
     if (camPass) {
       mode += " then cam maps (the CAM row)";
     }
-    System.err.printf("wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n", data.size(),
-        dataset, mode, String.join(",", modeIds), local.segmenters, out.resolve("eval.log"));
+    System.err.printf(
+        "wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n",
+        data.size(),
+        dataset,
+        mode,
+        String.join(",", modeIds),
+        local.segmenters,
+        out.resolve("eval.log"));
     List<LocalPipeline.Item> items = new ArrayList<>();
     Map<String, GroundTruth> truth = new LinkedHashMap<>();
     for (EvalDataset.Item d : data) {
@@ -175,18 +223,44 @@ class EvalCommand implements Callable<Integer> {
     java.util.Set<String> ownMaps = new java.util.LinkedHashSet<>();
     groups.values().stream().skip(1).forEach(ownMaps::addAll);
     String firstMaps = groups.keySet().iterator().next();
-    Evaluation ev = new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
-        .withOwnMaps(ownMaps).withMeasures(firstMaps, noCamRule ? null : camPass ? "a pass of its own" : "the "
-            + String.join(",", groups.entrySet().stream().filter(g -> camMaps(g.getKey())).findFirst()
-                .map(Map.Entry::getValue).orElse(List.of())) + " pass");
+    Evaluation ev =
+        new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
+            .withOwnMaps(ownMaps)
+            .withMeasures(
+                firstMaps,
+                noCamRule
+                    ? null
+                    : camPass
+                        ? "a pass of its own"
+                        : "the "
+                            + String.join(
+                                ",",
+                                groups.entrySet().stream()
+                                    .filter(g -> camMaps(g.getKey()))
+                                    .findFirst()
+                                    .map(Map.Entry::getValue)
+                                    .orElse(List.of()))
+                            + " pass");
     List<MapsRun> runs = new ArrayList<>();
     for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-      runs.add(runPipeline(s.with("localization.mode", group.getValue().get(0)), items, group.getValue(),
-          runs.isEmpty(), runs.isEmpty() ? truth : Map.of(), !noCamRule && camMaps(group.getKey())
-              && groups.keySet().stream().filter(EvalCommand::camMaps).findFirst().get().equals(group.getKey())));
+      runs.add(
+          runPipeline(
+              s.with("localization.mode", group.getValue().get(0)),
+              items,
+              group.getValue(),
+              runs.isEmpty(),
+              runs.isEmpty() ? truth : Map.of(),
+              !noCamRule
+                  && camMaps(group.getKey())
+                  && groups.keySet().stream()
+                      .filter(EvalCommand::camMaps)
+                      .findFirst()
+                      .get()
+                      .equals(group.getKey())));
     }
     if (camPass) {
-      runs.add(runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));
+      runs.add(
+          runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));
     }
     MapsRun first = runs.get(0);
     LocalPipeline.Outcome o = first.outcome();
@@ -218,30 +292,67 @@ class EvalCommand implements Callable<Integer> {
           modeSaliencyMs.put(m, q == null ? 0.0 : q.saliencyMs);
         }
       }
-      ev.add(new Evaluation.Input(d.file().getFileName().toString(), d.truth(), r, p.thresholdBoxes, p.saliencyMs,
-          p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(), p.segmentMs.size(), modeBoxes,
-          modeMs, modeSaliencyMs, camRuleBoxes, p.curves));
+      ev.add(
+          new Evaluation.Input(
+              d.file().getFileName().toString(),
+              d.truth(),
+              r,
+              p.thresholdBoxes,
+              p.saliencyMs,
+              p.segmentMs.values().stream().mapToDouble(Float::doubleValue).sum(),
+              p.segmentMs.size(),
+              modeBoxes,
+              modeMs,
+              modeSaliencyMs,
+              camRuleBoxes,
+              p.curves));
     }
     InstanceEval instances = instanceEval(data, first, s);
-    String title = String.format("Localisation quality: %s, %d images%s, %s, model %s", dataset.getFileName(), ev.n(),
-        framing, mode, model);
-    String md = ev.markdown(title) + "\nCommand: `./wsol eval --dataset " + dataset
-        + (local.singleCrop ? " --single-crop" : "") + (offCentre ? " --off-centre" : "")
-        + (noCamRule ? " --no-cam-rule" : "") + (modes == null ? "" : " --modes " + String.join(",", modeIds))
-        + (modes == null && local.mode != null ? " --mode " + local.mode : "") + smoothGrad + "`\n";
+    String title =
+        String.format(
+            "Localisation quality: %s, %d images%s, %s, model %s",
+            dataset.getFileName(), ev.n(), framing, mode, model);
+    String md =
+        ev.markdown(title)
+            + "\nCommand: `./wsol eval --dataset "
+            + dataset
+            + (local.singleCrop ? " --single-crop" : "")
+            + (offCentre ? " --off-centre" : "")
+            + (noCamRule ? " --no-cam-rule" : "")
+            + (modes == null ? "" : " --modes " + String.join(",", modeIds))
+            + (modes == null && local.mode != null ? " --mode " + local.mode : "")
+            + smoothGrad
+            + "`\n";
     if (classMismatches > 0) {
-      // Every method ranks the classes on the same logits (CAM methods spell out the model's own last layer).
-      md += "\nWARNING: on " + classMismatches + " image(s) a second pass of the pipeline ranked the classes "
-          + "differently; the rows of its modes use the first pass's classes.\n";
+      // Every method ranks the classes on the same logits (CAM methods spell out the model's own
+      // last layer).
+      md +=
+          "\nWARNING: on "
+              + classMismatches
+              + " image(s) a second pass of the pipeline ranked the classes "
+              + "differently; the rows of its modes use the first pass's classes.\n";
     }
     if (mismatches > 0) {
       // GraphCut is seeded, so the same map gives the same box here and in the segmenter service.
-      md += "\nWARNING: " + mismatches + " box(es) of mode " + modeIds.get(0) + " re-run here differ from the "
-          + "pipeline's; the other modes' rows may not be comparable.\n";
+      md +=
+          "\nWARNING: "
+              + mismatches
+              + " box(es) of mode "
+              + modeIds.get(0)
+              + " re-run here differ from the "
+              + "pipeline's; the other modes' rows may not be comparable.\n";
     }
     if (instances.images() > 0) {
-      md += "\n" + instances.markdown("segmenter.instances=" + SegmenterService.instances(s).rule().name()
-          .toLowerCase(java.util.Locale.ROOT) + ", min score " + SegmenterService.instances(s).minScore());
+      md +=
+          "\n"
+              + instances.markdown(
+                  "segmenter.instances="
+                      + SegmenterService.instances(s)
+                          .rule()
+                          .name()
+                          .toLowerCase(java.util.Locale.ROOT)
+                      + ", min score "
+                      + SegmenterService.instances(s).minScore());
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
@@ -250,17 +361,21 @@ class EvalCommand implements Callable<Integer> {
     System.out.println();
     System.out.println(md);
     if (!o.failed().isEmpty()) {
-      System.out.printf("%d image(s) rejected by a stage, not evaluated (counted as wrong):%n", o.failed().size());
+      System.out.printf(
+          "%d image(s) rejected by a stage, not evaluated (counted as wrong):%n",
+          o.failed().size());
     }
     for (Map.Entry<String, String> f : o.failed().entrySet()) {
       System.out.printf("not evaluated (counted as wrong): %s: %s%n", f.getKey(), f.getValue());
     }
     if (!o.missing().isEmpty()) {
-      System.out.printf("no result (counted as wrong) after %d s without progress: %s; see %s%n", local.stallSeconds,
-          o.missing(), out.resolve("eval.log"));
+      System.out.printf(
+          "no result (counted as wrong) after %d s without progress: %s; see %s%n",
+          local.stallSeconds, o.missing(), out.resolve("eval.log"));
     }
-    System.out.printf("wrote %s and %s in %.1f s%n", out.resolve("eval.md"), out.resolve("eval.csv"),
-        (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "wrote %s and %s in %.1f s%n",
+        out.resolve("eval.md"), out.resolve("eval.csv"), (System.nanoTime() - t0) / 1e9);
     System.out.println(ev.vsCentreLine());
     System.out.println(instances.line());
     System.out.println(ev.summaryLine());
@@ -268,49 +383,80 @@ class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it tapped, and each
-   * mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run in-process on those maps.
+   * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it
+   * tapped, and each mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run
+   * in-process on those maps.
    */
-  record MapsRun(List<String> modes, LocalPipeline.Outcome outcome, Map<String, EvalRecorder.PerImage> images, String model,
-      Map<String, Map<String, Map<Integer, Box>>> boxes, Map<String, Map<String, Double>> segmentMs, int mismatches) {}
+  record MapsRun(
+      List<String> modes,
+      LocalPipeline.Outcome outcome,
+      Map<String, EvalRecorder.PerImage> images,
+      String model,
+      Map<String, Map<String, Map<Integer, Box>>> boxes,
+      Map<String, Map<String, Double>> segmentMs,
+      int mismatches) {}
 
-  /** Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then every mode. */
-  private MapsRun runPipeline(Settings s, List<LocalPipeline.Item> items, List<String> group, boolean first,
-      Map<String, GroundTruth> truth, boolean camRule) throws Exception {
+  /**
+   * Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then
+   * every mode.
+   */
+  private MapsRun runPipeline(
+      Settings s,
+      List<LocalPipeline.Item> items,
+      List<String> group,
+      boolean first,
+      Map<String, GroundTruth> truth,
+      boolean camRule)
+      throws Exception {
     Map<String, Map<String, Map<Integer, Box>>> boxesOf = new LinkedHashMap<>();
     Map<String, Map<String, Double>> msOf = new LinkedHashMap<>();
     int mismatches = 0;
     try (LocalPipeline pipeline = local.startPipeline(s);
-         EvalRecorder recorder = new EvalRecorder(pipeline.settings(), truth, camRule)) {
+        EvalRecorder recorder = new EvalRecorder(pipeline.settings(), truth, camRule)) {
       Thread recorderThread = new Thread(recorder, "eval-recorder");
       recorderThread.setDaemon(true);
       recorderThread.start();
-      Progress progress = new Progress("images evaluated" + (first ? "" : " on "
-          + LocalizationMode.resolve(s).get("saliency.method") + " maps for "
-          + (group.isEmpty() ? "the CAM row" : String.join(",", group))), items.size());
+      Progress progress =
+          new Progress(
+              "images evaluated"
+                  + (first
+                      ? ""
+                      : " on "
+                          + LocalizationMode.resolve(s).get("saliency.method")
+                          + " maps for "
+                          + (group.isEmpty() ? "the CAM row" : String.join(",", group))),
+              items.size());
       progress.draw();
-      LocalPipeline.Outcome o = pipeline.run(items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress,
-          r -> { });
-      // The maps and boxes of a finished image came before its result, but the recorder may not have read them yet.
+      LocalPipeline.Outcome o =
+          pipeline.run(
+              items, TOP_K, null, Duration.ofSeconds(local.stallSeconds), progress, r -> {});
+      // The maps and boxes of a finished image came before its result, but the recorder may not
+      // have read them yet.
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!recorder.hasAll(o.results().values()) && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
       recorder.stop();
       recorderThread.join(5_000);
-      String model = o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
-      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes for the other
+      String model =
+          o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
+      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes
+      // for the other
       // modes, and segmenting times measured alike for all of them.
       Map<String, SegmenterStage> stages = new LinkedHashMap<>();
       for (String m : group) {
-        stages.put(m, new SegmenterStage(new Localizer(SegmenterService.params(s.with("localization.mode", m))),
-            "eval"));
+        stages.put(
+            m,
+            new SegmenterStage(
+                new Localizer(SegmenterService.params(s.with("localization.mode", m))), "eval"));
       }
-      Progress again = new Progress("images re-segmented in " + group.size() + " mode(s)", items.size());
+      Progress again =
+          new Progress("images re-segmented in " + group.size() + " mode(s)", items.size());
       again.draw();
       for (LocalPipeline.Item item : items) {
         LocalizationResult r = o.results().get(item.id());
-        EvalRecorder.PerImage p = recorder.images.getOrDefault(item.id(), new EvalRecorder.PerImage());
+        EvalRecorder.PerImage p =
+            recorder.images.getOrDefault(item.id(), new EvalRecorder.PerImage());
         Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
         Map<String, Double> modeMs = new LinkedHashMap<>();
         if (r != null) {
@@ -319,7 +465,8 @@ class EvalCommand implements Callable<Integer> {
             double ms = 0;
             for (SaliencyTensor t : p.tensors.values()) {
               BoxResult b = e.getValue().segment(t);
-              // What a user pays is the top-k cuts; the true class's extra cut (rank 0) exists only in the eval.
+              // What a user pays is the top-k cuts; the true class's extra cut (rank 0) exists only
+              // in the eval.
               if (t.getRank() != 0) {
                 ms += b.getSegmentMs();
               }
@@ -342,43 +489,65 @@ class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** The ideas an eval measures for instances, each re-run on the true class's map with every score kept. */
-  static final List<Instances.Rule> INSTANCE_IDEAS = List.of(Instances.Rule.COMPONENTS, Instances.Rule.PEAKS,
-      Instances.Rule.SPLIT);
+  /**
+   * The ideas an eval measures for instances, each re-run on the true class's map with every score
+   * kept.
+   */
+  static final List<Instances.Rule> INSTANCE_IDEAS =
+      List.of(Instances.Rule.COMPONENTS, Instances.Rule.PEAKS, Instances.Rule.SPLIT);
 
   /**
-   * Instances on the images with several sizeable true objects: the pipeline's own (rank 0), and each idea re-run
-   * here on the same rank-0 map with the pipeline's mode, at every score (the curve filters them).
+   * Instances on the images with several sizeable true objects: the pipeline's own (rank 0), and
+   * each idea re-run here on the same rank-0 map with the pipeline's mode, at every score (the
+   * curve filters them).
    */
   static InstanceEval instanceEval(List<EvalDataset.Item> data, MapsRun first, Settings s) {
     InstanceEval out = new InstanceEval();
     SegmenterParams params = SegmenterService.params(s);
     Map<String, SegmenterStage> probes = new LinkedHashMap<>();
     for (Instances.Rule rule : INSTANCE_IDEAS) {
-      probes.put(rule.name().toLowerCase(java.util.Locale.ROOT),
+      probes.put(
+          rule.name().toLowerCase(java.util.Locale.ROOT),
           new SegmenterStage(new Localizer(params, new Instances.Params(rule, 0)), "eval"));
     }
     for (EvalDataset.Item d : data) {
       LocalizationResult r = first.outcome().results().get(d.id());
       EvalRecorder.PerImage p = first.images().get(d.id());
-      if (r == null || p == null || !InstanceEval.takesPart(d.truth().getBoxes(), r.getOriginalWidth(),
-          r.getOriginalHeight())) {
+      if (r == null
+          || p == null
+          || !InstanceEval.takesPart(
+              d.truth().getBoxes(), r.getOriginalWidth(), r.getOriginalHeight())) {
         continue;
       }
-      org.wsol.schema.ClassBox rank0 = r.getBoxes().stream().filter(b -> b.getRank() == 0).findFirst().orElse(null);
+      org.wsol.schema.ClassBox rank0 =
+          r.getBoxes().stream().filter(b -> b.getRank() == 0).findFirst().orElse(null);
       SaliencyTensor map = p.tensors.get(0);
       Map<String, List<InstanceEval.Candidate>> ideas = new LinkedHashMap<>();
       if (map != null) {
         for (Map.Entry<String, SegmenterStage> e : probes.entrySet()) {
           List<org.wsol.schema.Instance> found = e.getValue().segment(map).getBox().getInstances();
-          ideas.put(e.getKey(), found == null ? List.of()
-              : found.stream().map(i -> new InstanceEval.Candidate(i.getBox(), i.getScore())).toList());
+          ideas.put(
+              e.getKey(),
+              found == null
+                  ? List.of()
+                  : found.stream()
+                      .map(i -> new InstanceEval.Candidate(i.getBox(), i.getScore()))
+                      .toList());
         }
       }
-      List<Box> reported = rank0 == null || rank0.getInstances() == null ? List.of()
-          : rank0.getInstances().stream().map(org.wsol.schema.Instance::getBox).toList();
-      out.add(new InstanceEval.Image(d.id(), d.truth().getBoxes(), InstanceEval.sizeable(d.truth().getBoxes(),
-          r.getOriginalWidth(), r.getOriginalHeight()), rank0 == null ? null : rank0.getBox(), reported, ideas));
+      List<Box> reported =
+          rank0 == null || rank0.getInstances() == null
+              ? List.of()
+              : rank0.getInstances().stream().map(org.wsol.schema.Instance::getBox).toList();
+      out.add(
+          new InstanceEval.Image(
+              d.id(),
+              d.truth().getBoxes(),
+              InstanceEval.sizeable(
+                  d.truth().getBoxes(), r.getOriginalWidth(), r.getOriginalHeight()),
+              rank0 == null ? null : rank0.getBox(),
+              reported,
+              ideas));
     }
     return out;
   }

@@ -1,8 +1,9 @@
 package org.wsol.cli;
 
 /**
- * The format an image file's first bytes announce: a cheap pre-check for {@code produce}, which warns about a
- * file that is not an image but still sends it (the saliency service's verdict is the one that counts).
+ * The format an image file's first bytes announce: a cheap pre-check for {@code produce}, which
+ * warns about a file that is not an image but still sends it (the saliency service's verdict is the
+ * one that counts).
  */
 final class ImageHeader {
   /** Bytes to read: the longest signature (PNG's) is 8. */
@@ -21,7 +22,8 @@ final class ImageHeader {
     if (startsWith(head, 'B', 'M')) {
       return "BMP";
     }
-    if (startsWith(head, 'G', 'I', 'F', '8', '7', 'a') || startsWith(head, 'G', 'I', 'F', '8', '9', 'a')) {
+    if (startsWith(head, 'G', 'I', 'F', '8', '7', 'a')
+        || startsWith(head, 'G', 'I', 'F', '8', '9', 'a')) {
       return "GIF";
     }
     return null;

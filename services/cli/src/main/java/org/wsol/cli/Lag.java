@@ -14,11 +14,17 @@ import org.apache.kafka.common.TopicPartition;
 public final class Lag {
   private Lag() {}
 
-  public static long of(Admin admin, String group, String topic) throws ExecutionException, InterruptedException {
+  public static long of(Admin admin, String group, String topic)
+      throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+    admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
         .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     long lag = 0;
     for (var e : admin.listOffsets(latest).all().get().entrySet()) {
@@ -28,7 +34,10 @@ public final class Lag {
     return lag;
   }
 
-  /** Waits until the group's lag on the topic is 0; false if it is still behind after {@code timeout}. */
+  /**
+   * Waits until the group's lag on the topic is 0; false if it is still behind after {@code
+   * timeout}.
+   */
   public static boolean awaitZero(Admin admin, String group, String topic, Duration timeout)
       throws ExecutionException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -5,9 +5,13 @@ import org.wsol.saliency.service.SaliencyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "saliency", mixinStandardHelpOptions = true,
-    description = {"Runs the saliency service: images -> CNN class saliency maps (top-k classes) -> saliency topic.",
-        "Uses the GPU when DJL sees one, else the CPU. Model: --set saliency.model=bundled|FILE.json"})
+@Command(
+    name = "saliency",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the saliency service: images -> CNN class saliency maps (top-k classes) -> saliency topic.",
+      "Uses the GPU when DJL sees one, else the CPU. Model: --set saliency.model=bundled|FILE.json"
+    })
 class SaliencyCommand implements Callable<Integer> {
   @Mixin ConfigOptions config;
 

@@ -1,7 +1,5 @@
 package org.wsol.cli;
 
-import org.wsol.cli.chaos.ServiceProcess;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsol.cli.chaos.ServiceProcess;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.BrokerCluster;
 import org.wsol.common.config.Settings;
@@ -34,14 +33,16 @@ import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.service.SegmenterService;
 
 /**
- * The real segmenter (two processes) and results services on a 3-node cluster (replication factor 3,
- * min.insync.replicas 2, acks=all): while saliency records flow, the node that leads the most partitions is killed
- * with SIGKILL, and started again a few seconds later. Every image still gets exactly one complete result, every
- * rank boxed, and nothing is dead-lettered (there was no bad input). The chaos command should run the
- * longer version on the whole pipeline, with a rolling restart of every node (not written yet).
+ * The real segmenter (two processes) and results services on a 3-node cluster (replication factor
+ * 3, min.insync.replicas 2, acks=all): while saliency records flow, the node that leads the most
+ * partitions is killed with SIGKILL, and started again a few seconds later. Every image still gets
+ * exactly one complete result, every rank boxed, and nothing is dead-lettered (there was no bad
+ * input). The chaos command should run the longer version on the whole pipeline, with a rolling
+ * restart of every node (not written yet).
  *
- * <p>Tagged "cluster": outside the default suite ({@code -Pcluster} runs it) until it is shown to be short and steady;
- * three Kafka processes start in ~10 s on an idle machine, minutes on a loaded one.
+ * <p>Tagged "cluster": outside the default suite ({@code -Pcluster} runs it) until it is shown to
+ * be short and steady; three Kafka processes start in ~10 s on an idle machine, minutes on a loaded
+ * one.
  */
 @Tag("cluster")
 class BrokerFailoverIT {
@@ -54,22 +55,37 @@ class BrokerFailoverIT {
   void killingTheLeaderOfMostPartitionsLosesAndDoublesNothing() throws Exception {
     List<ServiceProcess> segmenters = new ArrayList<>();
     try (BrokerCluster cluster = BrokerCluster.start(3)) {
-      Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", cluster.bootstrapServers(),
-          "results.http.port", "0"));
+      Settings s =
+          Settings.load(
+              null,
+              Map.of(),
+              Map.of("bootstrap.servers", cluster.bootstrapServers(), "results.http.port", "0"));
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
       try (Admin admin = Admin.create(s.kafka())) {
-        TopicDescription boxesTopic = admin.describeTopics(List.of(topics.boxes())).allTopicNames().get()
-            .get(topics.boxes());
+        TopicDescription boxesTopic =
+            admin.describeTopics(List.of(topics.boxes())).allTopicNames().get().get(topics.boxes());
         assertEquals(3, boxesTopic.partitions().get(0).replicas().size(), "replication factor 3");
         ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topics.boxes());
-        assertEquals("2", admin.describeConfigs(List.of(r)).all().get().get(r).get("min.insync.replicas").value());
+        assertEquals(
+            "2",
+            admin
+                .describeConfigs(List.of(r))
+                .all()
+                .get()
+                .get(r)
+                .get("min.insync.replicas")
+                .value());
       }
-      List<String> args = new ArrayList<>(List.of("segmenter", "-b", cluster.bootstrapServers(),
-          "--set", "segmenter.threads=1"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "segmenter", "-b", cluster.bootstrapServers(), "--set", "segmenter.threads=1"));
       args.addAll(Faults.quickRebalance());
       for (int i = 0; i < 2; i++) {
-        segmenters.add(ServiceProcess.start("segmenter-" + i, List.of("-Xmx256m"), args, tmp.resolve("seg" + i + ".log")));
+        segmenters.add(
+            ServiceProcess.start(
+                "segmenter-" + i, List.of("-Xmx256m"), args, tmp.resolve("seg" + i + ".log")));
       }
       Properties pp = s.producer();
       pp.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -81,8 +97,8 @@ class BrokerFailoverIT {
           TopicTail out = new TopicTail(s, topics.boxes());
           TopicTail resultTail = new TopicTail(s, topics.results());
           TopicTail dead = new TopicTail(s, topics.deadLetter());
-          KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
-              new ByteArraySerializer())) {
+          KafkaProducer<byte[], byte[]> producer =
+              new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
         for (ServiceProcess p : segmenters) {
           p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(180));
         }
@@ -94,18 +110,28 @@ class BrokerFailoverIT {
           String id = "img-" + i;
           ids.add(id);
           for (int rank = 1; rank <= TOP_K; rank++) {
-            producer.send(new ProducerRecord<>(topics.saliency(), id.getBytes(StandardCharsets.UTF_8),
-                tensors.encode(Faults.tensor(id, rank, TOP_K))));
+            producer.send(
+                new ProducerRecord<>(
+                    topics.saliency(),
+                    id.getBytes(StandardCharsets.UTF_8),
+                    tensors.encode(Faults.tensor(id, rank, TOP_K))));
           }
           producer.flush();
           if (i == IMAGES / 3) {
             int leader = BrokerCluster.leaderOfMostPartitions(admin, topics.all());
             cluster.kill(leader);
-            faults.add(String.format("t=%.1fs SIGKILL node %d (leader of the most partitions)", secs(t0), leader));
+            faults.add(
+                String.format(
+                    "t=%.1fs SIGKILL node %d (leader of the most partitions)", secs(t0), leader));
             Thread.sleep(3000);
           }
           if (i == 2 * IMAGES / 3) {
-            int down = cluster.nodes().stream().filter(n -> !cluster.isRunning(n.id())).findFirst().orElseThrow().id();
+            int down =
+                cluster.nodes().stream()
+                    .filter(n -> !cluster.isRunning(n.id()))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
             cluster.restart(down);
             faults.add(String.format("t=%.1fs node %d restarted", secs(t0), down));
           }
@@ -114,17 +140,29 @@ class BrokerFailoverIT {
         BrokerCluster.awaitFullyReplicated(admin, topics.all(), Duration.ofSeconds(120));
         faults.add(String.format("t=%.1fs every partition fully replicated again", secs(t0)));
 
-        List<ConsumerRecord<byte[], byte[]>> all = out.await(
-            rs -> SegmenterKillIT.distinct(boxes, rs).size() == IMAGES * TOP_K, Duration.ofSeconds(120));
-        Faults.awaitCaughtUp(s, ResultsService.APPLICATION_ID, topics.boxes(), Duration.ofSeconds(120));
-        String summary = Faults.assertExactlyOneCompleteResult(
-            Faults.awaitThenQuiet(resultTail, IMAGES, Duration.ofSeconds(3), Duration.ofSeconds(60)), ids);
-        assertEquals(List.of(), dead.records().stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList(),
+        List<ConsumerRecord<byte[], byte[]>> all =
+            out.await(
+                rs -> SegmenterKillIT.distinct(boxes, rs).size() == IMAGES * TOP_K,
+                Duration.ofSeconds(120));
+        Faults.awaitCaughtUp(
+            s, ResultsService.APPLICATION_ID, topics.boxes(), Duration.ofSeconds(120));
+        String summary =
+            Faults.assertExactlyOneCompleteResult(
+                Faults.awaitThenQuiet(
+                    resultTail, IMAGES, Duration.ofSeconds(3), Duration.ofSeconds(60)),
+                ids);
+        assertEquals(
+            List.of(),
+            dead.records().stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList(),
             "nothing dead-lettered: there was no bad input");
-        assertTrue(segmenters.stream().allMatch(ServiceProcess::isAlive), "the segmenters rode out the failover");
+        assertTrue(
+            segmenters.stream().allMatch(ServiceProcess::isAlive),
+            "the segmenters rode out the failover");
         assertTrue(results.isRunning(), "the results service rode out the failover");
-        System.out.printf("BrokerFailoverIT: sent=%d complete=%d lost=0 duplicated=0 (%d boxes for %d ranks); %s; "
-            + "faults: %s%n", IMAGES, IMAGES, all.size(), IMAGES * TOP_K, summary, String.join("; ", faults));
+        System.out.printf(
+            "BrokerFailoverIT: sent=%d complete=%d lost=0 duplicated=0 (%d boxes for %d ranks); %s; "
+                + "faults: %s%n",
+            IMAGES, IMAGES, all.size(), IMAGES * TOP_K, summary, String.join("; ", faults));
       }
     } finally {
       for (ServiceProcess p : segmenters) {

@@ -13,8 +13,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Every command's help, as ./wsol --help and ./wsol CMD --help show it. */
 class HelpTest {
   /** The commands that connect to a broker of the user's: only they offer --bootstrap-servers. */
-  static final Set<String> BROKER_CLIENTS = Set.of("wsol saliency", "wsol segmenter", "wsol results", "wsol config",
-      "wsol produce", "wsol subscribe", "wsol dead-letters");
+  static final Set<String> BROKER_CLIENTS =
+      Set.of(
+          "wsol saliency",
+          "wsol segmenter",
+          "wsol results",
+          "wsol config",
+          "wsol produce",
+          "wsol subscribe",
+          "wsol dead-letters");
 
   static List<CommandLine> all(CommandLine c) {
     List<CommandLine> out = new ArrayList<>(List.of(c));
@@ -27,14 +34,17 @@ class HelpTest {
     List<CommandLine> commands = all(new CommandLine(new Main()));
     assertTrue(commands.size() > 15, "walked " + commands.size() + " commands");
     for (CommandLine c : commands) {
-      // ./wsol --help (and bench --help) shows only this first line: of the header when there is one (picocli's
+      // ./wsol --help (and bench --help) shows only this first line: of the header when there is
+      // one (picocli's
       // own help command), else of the description.
       String[] header = c.getCommandSpec().usageMessage().header();
-      String[] description = header.length > 0 ? header : c.getCommandSpec().usageMessage().description();
+      String[] description =
+          header.length > 0 ? header : c.getCommandSpec().usageMessage().description();
       String name = c.getCommandSpec().qualifiedName();
       assertTrue(description.length > 0, name + " has no description");
       String summary = description[0].strip();
-      assertTrue(summary.endsWith("."), name + ": the summary stops mid-sentence: '" + summary + "'");
+      assertTrue(
+          summary.endsWith("."), name + ": the summary stops mid-sentence: '" + summary + "'");
       assertTrue(Character.isUpperCase(summary.charAt(0)), name + ": '" + summary + "'");
       assertTrue(summary.length() <= 110, name + ": a summary is one line: '" + summary + "'");
     }
@@ -49,8 +59,10 @@ class HelpTest {
         offering.add(spec.qualifiedName());
       }
     }
-    assertEquals(BROKER_CLIENTS, Set.copyOf(offering), "visualize, demo, eval, broker, chaos and the benches start "
-        + "their own broker or none");
+    assertEquals(
+        BROKER_CLIENTS,
+        Set.copyOf(offering),
+        "visualize, demo, eval, broker, chaos and the benches start " + "their own broker or none");
   }
 
   @Test

@@ -21,7 +21,9 @@ import org.wsol.results.service.ResultsService;
 import org.wsol.saliency.service.SaliencyService;
 import org.wsol.segmenter.service.SegmenterService;
 
-/** The real services in-process on an embedded broker, set up to be quick: one crop, one partition. */
+/**
+ * The real services in-process on an embedded broker, set up to be quick: one crop, one partition.
+ */
 final class PipelineFixture implements AutoCloseable {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
   static final Path PHOTOS = ROOT.resolve("samples/photos");
@@ -33,9 +35,21 @@ final class PipelineFixture implements AutoCloseable {
 
   PipelineFixture(Map<String, String> extra) {
     broker = EmbeddedBroker.start();
-    Map<String, String> flags = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-        "topic.partitions", "1", "saliency.ten.crop", "false", "saliency.batch.linger.ms", "0",
-        "metrics.port", "0", "results.http.port", "0"));
+    Map<String, String> flags =
+        new HashMap<>(
+            Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "topic.partitions",
+                "1",
+                "saliency.ten.crop",
+                "false",
+                "saliency.batch.linger.ms",
+                "0",
+                "metrics.port",
+                "0",
+                "results.http.port",
+                "0"));
     flags.putAll(extra);
     settings = Settings.load(null, Map.of(), flags);
     try {
@@ -59,16 +73,27 @@ final class PipelineFixture implements AutoCloseable {
     return Topics.from(settings);
   }
 
-  /** Records of {@code topic} from its beginning until some have each of the {@code keys}, or the time is up. */
+  /**
+   * Records of {@code topic} from its beginning until some have each of the {@code keys}, or the
+   * time is up.
+   */
   List<ConsumerRecord<String, byte[]>> readKeys(String topic, List<String> keys, Duration timeout) {
-    List<ConsumerRecord<String, byte[]>> all = read(topic,
-        got -> got.stream().map(ConsumerRecord::key).filter(keys::contains).distinct().count() == keys.size(), timeout);
+    List<ConsumerRecord<String, byte[]>> all =
+        read(
+            topic,
+            got ->
+                got.stream().map(ConsumerRecord::key).filter(keys::contains).distinct().count()
+                    == keys.size(),
+            timeout);
     return all.stream().filter(r -> keys.contains(r.key())).toList();
   }
 
-  /** Records of {@code topic} from its beginning until {@code done} holds for them, or the time is up. */
-  List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done,
-      Duration timeout) {
+  /**
+   * Records of {@code topic} from its beginning until {@code done} holds for them, or the time is
+   * up.
+   */
+  List<ConsumerRecord<String, byte[]>> read(
+      String topic, Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
     Properties c = settings.consumer();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -25,9 +25,10 @@ import org.wsol.results.http.ResultJson;
 import picocli.CommandLine;
 
 /**
- * A text file named like a photo, through the real pipeline on a real broker: produce warns but sends it, the
- * saliency service refuses it, and the refusal shows where results show: a subscriber prints a result of status
- * rejected (and exits 1), GET /images/{id} answers with it, and the live stream carries it.
+ * A text file named like a photo, through the real pipeline on a real broker: produce warns but
+ * sends it, the saliency service refuses it, and the refusal shows where results show: a subscriber
+ * prints a result of status rejected (and exits 1), GET /images/{id} answers with it, and the live
+ * stream carries it.
  */
 class RejectedImageIT {
   @TempDir Path dir;
@@ -52,7 +53,9 @@ class RejectedImageIT {
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES) // without rejected results, subscribe --limit 1 would wait forever
+  @Timeout(
+      value = 3,
+      unit = TimeUnit.MINUTES) // without rejected results, subscribe --limit 1 would wait forever
   void aFileThatIsNotAnImageEndsAsARejectedResultWhereverResultsShow() throws Exception {
     Path bad = dir.resolve("photo.jpg");
     Files.writeString(bad, "hello, I am a text file with a photo's name\n");
@@ -61,35 +64,46 @@ class RejectedImageIT {
       String api = "http://127.0.0.1:" + p.resultsPort();
       HttpClient http = HttpClient.newHttpClient();
       // The live stream first, so that it listens before the result comes.
-      HttpResponse<Stream<String>> sse = http.send(HttpRequest.newBuilder(URI.create(api + "/images/stream?id=photo"))
-          .GET().build(), HttpResponse.BodyHandlers.ofLines());
+      HttpResponse<Stream<String>> sse =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/images/stream?id=photo")).GET().build(),
+              HttpResponse.BodyHandlers.ofLines());
       assertEquals(200, sse.statusCode());
       Iterator<String> events = sse.body().iterator();
-      CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> {
-        while (events.hasNext()) {
-          String line = events.next();
-          if (line.startsWith("data:")) {
-            return line.substring("data:".length()).trim();
-          }
-        }
-        return null;
-      });
+      CompletableFuture<String> event =
+          CompletableFuture.supplyAsync(
+              () -> {
+                while (events.hasNext()) {
+                  String line = events.next();
+                  if (line.startsWith("data:")) {
+                    return line.substring("data:".length()).trim();
+                  }
+                }
+                return null;
+              });
 
       Run produce = wsol("produce", "-b", bootstrap, bad.toString());
       assertEquals(0, produce.code(), produce.err());
-      assertTrue(produce.err().contains("photo.jpg does not start like a JPEG, PNG, BMP or GIF image"),
+      assertTrue(
+          produce.err().contains("photo.jpg does not start like a JPEG, PNG, BMP or GIF image"),
           "produce warns at once: " + produce.err());
       assertTrue(produce.err().contains("sent 1 images"), produce.err());
 
-      Run sub = wsol("subscribe", "-b", bootstrap, "--from-beginning", "--limit", "1", "--id", "photo");
+      Run sub =
+          wsol("subscribe", "-b", bootstrap, "--from-beginning", "--limit", "1", "--id", "photo");
       assertEquals(1, sub.code(), "a rejected image makes subscribe exit 1: " + sub.err());
       JsonNode printed = ResultJson.read(sub.out().strip());
       assertRejected(printed);
-      assertTrue(sub.err().contains("image photo rejected by saliency: unsupported or unrecognised image format"),
+      assertTrue(
+          sub.err()
+              .contains(
+                  "image photo rejected by saliency: unsupported or unrecognised image format"),
           sub.err());
 
-      HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(api + "/images/photo")).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> one =
+          http.send(
+              HttpRequest.newBuilder(URI.create(api + "/images/photo")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, one.statusCode(), one.body());
       assertRejected(ResultJson.read(one.body()));
 
@@ -101,7 +115,9 @@ class RejectedImageIT {
     assertEquals("photo", r.get("image_id").asText(), r.toString());
     assertEquals("rejected", r.get("status").asText(), r.toString());
     assertEquals("saliency", r.get("rejection").get("stage").asText(), r.toString());
-    assertTrue(r.get("rejection").get("reason").asText().contains("send JPEG, PNG, BMP or GIF"), r.toString());
+    assertTrue(
+        r.get("rejection").get("reason").asText().contains("send JPEG, PNG, BMP or GIF"),
+        r.toString());
     assertEquals(0, r.get("boxes").size());
   }
 }

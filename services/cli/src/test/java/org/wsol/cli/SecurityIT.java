@@ -1,8 +1,5 @@
 package org.wsol.cli;
 
-import org.wsol.cli.local.ImageProducer;
-import org.wsol.cli.chaos.ServiceProcess;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,6 +35,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsol.cli.chaos.ServiceProcess;
+import org.wsol.cli.local.ImageProducer;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Defaults;
@@ -53,13 +52,14 @@ import picocli.CommandLine;
 /**
  * Kafka TLS and SASL settings reach every client, and no secret reaches the logs.
  *
- * <p>The broker's only client listener speaks TLS (SASL/PLAIN over TLS with client certificates required, or TLS
- * alone), with a keystore this test makes. The {@code kafka.*} settings come from a properties file, as a user
- * would give them; a client that missed any of them could not connect: its service would fail to start or the
- * image would get no result. What runs on it: the three services (their admin, consumers, producers, Kafka
- * Streams' clients and the live-results consumer), the CLI's {@code produce} (in a JVM of its own, with Kafka's
- * client logging at INFO), {@code subscribe} and {@code config}, {@link TopicTail} and {@link Topics#ensureExist}.
- * Clients without the settings, or with a wrong password, fail with an error that says what to check.
+ * <p>The broker's only client listener speaks TLS (SASL/PLAIN over TLS with client certificates
+ * required, or TLS alone), with a keystore this test makes. The {@code kafka.*} settings come from
+ * a properties file, as a user would give them; a client that missed any of them could not connect:
+ * its service would fail to start or the image would get no result. What runs on it: the three
+ * services (their admin, consumers, producers, Kafka Streams' clients and the live-results
+ * consumer), the CLI's {@code produce} (in a JVM of its own, with Kafka's client logging at INFO),
+ * {@code subscribe} and {@code config}, {@link TopicTail} and {@link Topics#ensureExist}. Clients
+ * without the settings, or with a wrong password, fail with an error that says what to check.
  */
 class SecurityIT {
   static final Path PHOTO = PipelineFixture.PHOTOS.resolve("owl.jpg");
@@ -74,7 +74,9 @@ class SecurityIT {
   static void makeCertificates() throws Exception {
     long t0 = System.nanoTime();
     certs = TestCertificates.create(dir);
-    System.out.printf("SecurityIT: keystore and truststore made in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(
+        "SecurityIT: keystore and truststore made in %d ms%n",
+        (System.nanoTime() - t0) / 1_000_000);
     LOG.start();
   }
 
@@ -85,8 +87,14 @@ class SecurityIT {
 
   @Test
   void pipelineAndCliRunOverSaslSslWithClientCertificates() throws Exception {
-    EmbeddedBroker.Security security = EmbeddedBroker.Security.tls(certs.keystore(), certs.keystorePassword(),
-        certs.truststore(), certs.truststorePassword()).requiringClientCertificate().withSaslPlain(Map.of(USER, USER_PASSWORD));
+    EmbeddedBroker.Security security =
+        EmbeddedBroker.Security.tls(
+                certs.keystore(),
+                certs.keystorePassword(),
+                certs.truststore(),
+                certs.truststorePassword())
+            .requiringClientCertificate()
+            .withSaslPlain(Map.of(USER, USER_PASSWORD));
     try (EmbeddedBroker broker = EmbeddedBroker.start(security)) {
       assertLoopbackOnly(broker.port());
       Map<String, String> client = new LinkedHashMap<>(tlsClient(true));
@@ -97,28 +105,51 @@ class SecurityIT {
       Settings s = Settings.load(conf, Map.of(), Map.of());
 
       // Without the client certificate, or with a wrong password, the broker says no, at once.
-      assertRefused(without(s, "kafka.ssl.keystore.location", "kafka.ssl.keystore.password", "kafka.ssl.key.password",
-          "kafka.ssl.keystore.type"), "TLS handshake failed");
-      assertRefused(s.with("kafka.sasl.jaas.config", jaas(USER, WRONG_PASSWORD)), "refused the login");
+      assertRefused(
+          without(
+              s,
+              "kafka.ssl.keystore.location",
+              "kafka.ssl.keystore.password",
+              "kafka.ssl.key.password",
+              "kafka.ssl.keystore.type"),
+          "TLS handshake failed");
+      assertRefused(
+          s.with("kafka.sasl.jaas.config", jaas(USER, WRONG_PASSWORD)), "refused the login");
 
       try (SaliencyService saliency = new SaliencyService(s).start();
-           SegmenterService segmenter = new SegmenterService(s).start();
-           ResultsService results = new ResultsService(s).start()) {
+          SegmenterService segmenter = new SegmenterService(s).start();
+          ResultsService results = new ResultsService(s).start()) {
         awaitTrue(results::isReady, Duration.ofSeconds(60), "results service RUNNING");
         assertLoopbackOnly(results.httpPort());
         HttpClient http = HttpClient.newHttpClient();
-        // The live stream's consumer must pass the settings too: its event is the first thing checked.
-        HttpResponse<Stream<String>> sse = http.sendAsync(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + results.httpPort() + "/images/stream?id=owl")).GET().build(),
-            HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
-        CompletableFuture<String> event = CompletableFuture.supplyAsync(
-            () -> sse.body().filter(l -> l.startsWith("data: ")).findFirst().orElse(""));
-        Thread.sleep(1_000); // the stream's consumer seeks to the end of the results topic as it starts
+        // The live stream's consumer must pass the settings too: its event is the first thing
+        // checked.
+        HttpResponse<Stream<String>> sse =
+            http.sendAsync(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:" + results.httpPort() + "/images/stream?id=owl"))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofLines())
+                .get(10, TimeUnit.SECONDS);
+        CompletableFuture<String> event =
+            CompletableFuture.supplyAsync(
+                () -> sse.body().filter(l -> l.startsWith("data: ")).findFirst().orElse(""));
+        Thread.sleep(
+            1_000); // the stream's consumer seeks to the end of the results topic as it starts
 
-        // Client commands log to .wsol/<command>.log; here to the process's output, which the test reads.
-        ServiceProcess produce = ServiceProcess.start("produce", List.of("-Xmx256m",
-            "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info", "-Dorg.slf4j.simpleLogger.logFile=System.err"),
-            List.of("produce", "--config", conf.toString(), "--top-k", "1", PHOTO.toString()), dir.resolve("produce.log"));
+        // Client commands log to .wsol/<command>.log; here to the process's output, which the test
+        // reads.
+        ServiceProcess produce =
+            ServiceProcess.start(
+                "produce",
+                List.of(
+                    "-Xmx256m",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
+                    "-Dorg.slf4j.simpleLogger.logFile=System.err"),
+                List.of("produce", "--config", conf.toString(), "--top-k", "1", PHOTO.toString()),
+                dir.resolve("produce.log"));
         try {
           produce.awaitOutput("sent 1 images to", Duration.ofSeconds(60));
         } finally {
@@ -127,63 +158,112 @@ class SecurityIT {
         }
 
         try (TopicTail tail = new TopicTail(s, s.get("topic.results"))) {
-          LocalizationResult r = WireFormat.from(s).serde(LocalizationResult.class).deserializer()
-              .deserialize(s.get("topic.results"), tail.awaitKey("owl", Duration.ofSeconds(90)).value());
+          LocalizationResult r =
+              WireFormat.from(s)
+                  .serde(LocalizationResult.class)
+                  .deserializer()
+                  .deserialize(
+                      s.get("topic.results"), tail.awaitKey("owl", Duration.ofSeconds(90)).value());
           assertTrue(r.getComplete(), "a complete result, missing ranks " + r.getMissingRanks());
           assertFalse(r.getBoxes().isEmpty(), "a box for the top class");
-          assertTrue(r.getBoxes().stream().allMatch(b -> b.getBox() != null), "every class has its box: " + r);
+          assertTrue(
+              r.getBoxes().stream().allMatch(b -> b.getBox() != null),
+              "every class has its box: " + r);
         }
-        assertTrue(event.get(30, TimeUnit.SECONDS).contains("\"image_id\":\"owl\""), "live stream event");
-        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(
-            "http://127.0.0.1:" + results.httpPort() + "/images/owl")).GET().build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(
+            event.get(30, TimeUnit.SECONDS).contains("\"image_id\":\"owl\""), "live stream event");
+        assertEquals(
+            200,
+            http.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + results.httpPort() + "/images/owl"))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode());
 
-        String subscribed = cli("subscribe", "--config", conf.toString(), "--from-beginning", "--limit", "1", "--id", "owl");
-        assertTrue(subscribed.contains("\"image_id\":\"owl\""), "wsol subscribe read the result:\n" + subscribed);
+        String subscribed =
+            cli(
+                "subscribe",
+                "--config",
+                conf.toString(),
+                "--from-beginning",
+                "--limit",
+                "1",
+                "--id",
+                "owl");
+        assertTrue(
+            subscribed.contains("\"image_id\":\"owl\""),
+            "wsol subscribe read the result:\n" + subscribed);
         String shown = cli("config", "--config", conf.toString());
         assertTrue(shown.contains("kafka.ssl.keystore.password=[hidden]"), shown);
         assertTrue(shown.contains("kafka.sasl.jaas.config=[hidden]"), shown);
-        assertTrue(shown.contains("kafka.ssl.keystore.location=" + certs.keystore()), "non-secrets are shown: " + shown);
+        assertTrue(
+            shown.contains("kafka.ssl.keystore.location=" + certs.keystore()),
+            "non-secrets are shown: " + shown);
         assertEquals(0, saliency.runner().failedCount(), "nothing dead-lettered");
       }
     }
     String produceLog = Files.readString(dir.resolve("produce.log"));
     // Kafka's own configuration dump was in the log (INFO in that JVM): masked there too.
-    assertTrue(produceLog.contains("ssl.keystore.password = [hidden]") && produceLog.contains("sasl.jaas.config = [hidden]"),
-        "the producer's configuration was logged, masked:\n" + PipelineFixture.tail(produceLog, 3000));
+    assertTrue(
+        produceLog.contains("ssl.keystore.password = [hidden]")
+            && produceLog.contains("sasl.jaas.config = [hidden]"),
+        "the producer's configuration was logged, masked:\n"
+            + PipelineFixture.tail(produceLog, 3000));
     assertNoSecrets(LOG.text());
   }
 
   @Test
   void tlsListenerServesTheCliClientsAndRefusesPlaintext() throws Exception {
-    EmbeddedBroker.Security security = EmbeddedBroker.Security.tls(certs.keystore(), certs.keystorePassword(),
-        certs.truststore(), certs.truststorePassword());
+    EmbeddedBroker.Security security =
+        EmbeddedBroker.Security.tls(
+            certs.keystore(),
+            certs.keystorePassword(),
+            certs.truststore(),
+            certs.truststorePassword());
     try (EmbeddedBroker broker = EmbeddedBroker.start(security)) {
       assertLoopbackOnly(broker.port());
       Map<String, String> client = new LinkedHashMap<>(tlsClient(false));
       client.put("kafka.security.protocol", "SSL");
-      Settings s = Settings.load(writeConfig(dir.resolve("tls.properties"), broker, client), Map.of(), Map.of());
+      Settings s =
+          Settings.load(
+              writeConfig(dir.resolve("tls.properties"), broker, client), Map.of(), Map.of());
 
-      // Without the TLS settings a client cannot talk to the broker: a clear error once its timeout (4 s) is up.
-      Settings plain = Settings.of(Defaults.VALUES).with("bootstrap.servers", broker.bootstrapServers())
-          .with("kafka.default.api.timeout.ms", "4000").with("kafka.request.timeout.ms", "3000");
+      // Without the TLS settings a client cannot talk to the broker: a clear error once its timeout
+      // (4 s) is up.
+      Settings plain =
+          Settings.of(Defaults.VALUES)
+              .with("bootstrap.servers", broker.bootstrapServers())
+              .with("kafka.default.api.timeout.ms", "4000")
+              .with("kafka.request.timeout.ms", "3000");
       assertRefused(plain, "if it needs TLS or SASL, set kafka.security.protocol");
       // TLS without the truststore: the broker's certificate is not trusted.
-      assertRefused(without(s, "kafka.ssl.truststore.location", "kafka.ssl.truststore.password",
-          "kafka.ssl.truststore.type"), "TLS handshake failed");
+      assertRefused(
+          without(
+              s,
+              "kafka.ssl.truststore.location",
+              "kafka.ssl.truststore.password",
+              "kafka.ssl.truststore.type"),
+          "TLS handshake failed");
 
       Topics.from(s).ensureExist(s);
       try (ImageProducer producer = new ImageProducer(s)) {
         producer.sendFile("owl-tls", PHOTO, 1, null).get(30, TimeUnit.SECONDS);
       }
       try (TopicTail tail = new TopicTail(s, s.get("topic.images"))) {
-        assertTrue(tail.awaitKey("owl-tls", Duration.ofSeconds(30)).value().length > 1000, "the image event");
+        assertTrue(
+            tail.awaitKey("owl-tls", Duration.ofSeconds(30)).value().length > 1000,
+            "the image event");
       }
     }
     assertNoSecrets(LOG.text());
   }
 
-  /** Client settings for TLS: the truststore, and with {@code certificate} the keystore with the client's key. */
+  /**
+   * Client settings for TLS: the truststore, and with {@code certificate} the keystore with the
+   * client's key.
+   */
   static Map<String, String> tlsClient(boolean certificate) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("kafka.ssl.truststore.location", certs.truststore().toString());
@@ -205,26 +285,47 @@ class SecurityIT {
   }
 
   static String jaas(String user, String password) {
-    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";";
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
-  /** A properties file as a user writes it: the broker, quick pipeline settings, and the security settings. */
-  static Path writeConfig(Path file, EmbeddedBroker broker, Map<String, String> security) throws IOException {
+  /**
+   * A properties file as a user writes it: the broker, quick pipeline settings, and the security
+   * settings.
+   */
+  static Path writeConfig(Path file, EmbeddedBroker broker, Map<String, String> security)
+      throws IOException {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("bootstrap.servers", broker.bootstrapServers());
-    m.putAll(Map.of("topic.partitions", "1", "saliency.ten.crop", "false", "saliency.batch.linger.ms", "0",
-        "metrics.port", "0", "results.http.port", "0"));
+    m.putAll(
+        Map.of(
+            "topic.partitions",
+            "1",
+            "saliency.ten.crop",
+            "false",
+            "saliency.batch.linger.ms",
+            "0",
+            "metrics.port",
+            "0",
+            "results.http.port",
+            "0"));
     m.putAll(security);
     StringBuilder text = new StringBuilder();
     m.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
     return Files.writeString(file, text);
   }
 
-  /** Topic creation (an admin client) with these settings fails within seconds, saying what to check. */
+  /**
+   * Topic creation (an admin client) with these settings fails within seconds, saying what to
+   * check.
+   */
   static void assertRefused(Settings s, String hint) {
     long t0 = System.nanoTime();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Topics.from(s).ensureExist(s));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> Topics.from(s).ensureExist(s));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertTrue(e.getMessage().contains(hint), e.getMessage());
     assertTrue(ms < 30_000, "refused after " + ms + " ms");
@@ -239,25 +340,37 @@ class SecurityIT {
     Optional<InetAddress> outside = Optional.empty();
     for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       if (nif.isUp() && !nif.isLoopback()) {
-        outside = outside.or(() -> Collections.list(nif.getInetAddresses()).stream()
-            .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).findFirst());
+        outside =
+            outside.or(
+                () ->
+                    Collections.list(nif.getInetAddresses()).stream()
+                        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                        .findFirst());
       }
     }
     if (outside.isPresent()) {
       InetSocketAddress there = new InetSocketAddress(outside.get(), port);
-      assertThrows(IOException.class, () -> {
-        try (Socket s = new Socket()) {
-          s.connect(there, 2000);
-        }
-      }, "port " + port + " answers on " + there + ": it must listen on loopback only");
+      assertThrows(
+          IOException.class,
+          () -> {
+            try (Socket s = new Socket()) {
+              s.connect(there, 2000);
+            }
+          },
+          "port " + port + " answers on " + there + ": it must listen on loopback only");
     }
   }
 
   static void assertNoSecrets(String log) {
     assertTrue(log.length() > 1000, "the run's log was captured (" + log.length() + " chars)");
-    for (String secret : List.of(certs.keystorePassword(), certs.truststorePassword(), USER_PASSWORD, WRONG_PASSWORD)) {
+    for (String secret :
+        List.of(
+            certs.keystorePassword(), certs.truststorePassword(), USER_PASSWORD, WRONG_PASSWORD)) {
       int at = log.indexOf(secret);
-      assertEquals(-1, at, () -> "a secret is in the log: ..." + log.substring(Math.max(0, at - 300), at) + "...");
+      assertEquals(
+          -1,
+          at,
+          () -> "a secret is in the log: ..." + log.substring(Math.max(0, at - 300), at) + "...");
     }
   }
 
@@ -286,7 +399,10 @@ class SecurityIT {
     }
   }
 
-  /** Everything this JVM prints (stdout and stderr, where slf4j-simple logs) while it runs, still printed too. */
+  /**
+   * Everything this JVM prints (stdout and stderr, where slf4j-simple logs) while it runs, still
+   * printed too.
+   */
   static final class Capture {
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final List<String> more = Collections.synchronizedList(new ArrayList<>());

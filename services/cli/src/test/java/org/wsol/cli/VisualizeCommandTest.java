@@ -20,14 +20,29 @@ class VisualizeCommandTest {
   @Test
   void thePaperPriorDrawsWhatTheUnchangedVisualizerDraws(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("goose.png");
-    CommandRun.Printed p = CommandRun.run("visualize", "--class", "goose", "--prior", "paper", "--steps", "1", "-o",
-        png.toString());
+    CommandRun.Printed p =
+        CommandRun.run(
+            "visualize",
+            "--class",
+            "goose",
+            "--prior",
+            "paper",
+            "--steps",
+            "1",
+            "-o",
+            png.toString());
     assertEquals(0, p.code(), p.out());
     BufferedImage got = ImageIO.read(png.toFile());
     BufferedImage want;
     try (SaliencyModel m = SaliencyModel.load(ModelSpec.bundledDefault())) {
       // Today's defaults of the command: lambda 0.0005, learning rate 1, from the zero image.
-      want = new ClassModelVisualizer(m).steps(1).lambda(0.0005f).learningRate(1f).visualize(99).image();
+      want =
+          new ClassModelVisualizer(m)
+              .steps(1)
+              .lambda(0.0005f)
+              .learningRate(1f)
+              .visualize(99)
+              .image();
     }
     assertEquals(want.getWidth(), got.getWidth());
     int off = 0;
@@ -47,13 +62,17 @@ class VisualizeCommandTest {
   @Test
   void aClassMustBeNamed() {
     assertEquals(2, CommandRun.run("visualize", "--steps", "1").code());
-    assertEquals(2, CommandRun.run("visualize", "--class", "goose", "--classes", "goose,flamingo").code());
+    assertEquals(
+        2, CommandRun.run("visualize", "--class", "goose", "--classes", "goose,flamingo").code());
   }
 
   @Test
   void theContactSheetPutsEachTileAboveItsLabel() {
-    List<ContactSheet.Tile> tiles = List.of(tile(Color.RED, "red"), tile(Color.GREEN, "green"),
-        tile(Color.BLUE, "a label far too long to fit under a tile of ten pixels"));
+    List<ContactSheet.Tile> tiles =
+        List.of(
+            tile(Color.RED, "red"),
+            tile(Color.GREEN, "green"),
+            tile(Color.BLUE, "a label far too long to fit under a tile of ten pixels"));
     BufferedImage sheet = ContactSheet.draw(tiles, 2);
     int g = ContactSheet.GAP;
     int rowHeight = 10 + ContactSheet.LABEL + g;
@@ -61,7 +80,10 @@ class VisualizeCommandTest {
     assertEquals(2 * rowHeight + g, sheet.getHeight());
     assertEquals(Color.RED.getRGB(), sheet.getRGB(g + 5, g + 5));
     assertEquals(Color.GREEN.getRGB(), sheet.getRGB(2 * g + 10 + 5, g + 5));
-    assertEquals(Color.BLUE.getRGB(), sheet.getRGB(g + 5, g + rowHeight + 5), "the third tile starts the second row");
+    assertEquals(
+        Color.BLUE.getRGB(),
+        sheet.getRGB(g + 5, g + rowHeight + 5),
+        "the third tile starts the second row");
     assertEquals("goose", VisualizeCommand.shortName("goose"));
     assertEquals("tench", VisualizeCommand.shortName("tench, Tinca tinca"));
   }

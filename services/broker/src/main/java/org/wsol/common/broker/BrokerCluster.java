@@ -23,20 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A replicated Kafka cluster on this machine: N nodes, each a broker and a KRaft controller in a process of its
- * own (so that one can be killed with SIGKILL like a crashed machine, and started again on its data), listening on
- * loopback. Topics get replication factor min(3, N) and min.insync.replicas min(2, N), the internal topics too: with
- * producers on acks=all, a write acknowledged while two replicas are in sync survives the loss of any one node.
+ * A replicated Kafka cluster on this machine: N nodes, each a broker and a KRaft controller in a
+ * process of its own (so that one can be killed with SIGKILL like a crashed machine, and started
+ * again on its data), listening on loopback. Topics get replication factor min(3, N) and
+ * min.insync.replicas min(2, N), the internal topics too: with producers on acks=all, a write
+ * acknowledged while two replicas are in sync survives the loss of any one node.
  *
- * <p>Used by {@code ./wsol broker --brokers 3}, the chaos command and the failover tests; the single in-JVM
- * {@link EmbeddedBroker} stays the demo's default. The processes run {@code kafka.Kafka} from this JVM's class path.
+ * <p>Used by {@code ./wsol broker --brokers 3}, the chaos command and the failover tests; the
+ * single in-JVM {@link EmbeddedBroker} stays the demo's default. The processes run {@code
+ * kafka.Kafka} from this JVM's class path.
  */
 public final class BrokerCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerCluster.class);
   private static final String CLUSTER_ID = "wsolStreamCluster0000A";
   private static final String READY = "Kafka Server started";
 
-  /** One node: its id, client and controller ports, folder (data, server.properties, server.log). */
+  /**
+   * One node: its id, client and controller ports, folder (data, server.properties, server.log).
+   */
   public record Node(int id, int port, int controllerPort, Path dir) {
     Path config() {
       return dir.resolve("server.properties");
@@ -61,7 +65,10 @@ public final class BrokerCluster implements AutoCloseable {
     this.ownsBaseDir = ownsBaseDir;
   }
 
-  /** Starts {@code size} nodes in a temporary folder (deleted on {@link #close()}) and waits until all serve. */
+  /**
+   * Starts {@code size} nodes in a temporary folder (deleted on {@link #close()}) and waits until
+   * all serve.
+   */
   public static BrokerCluster start(int size) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster needs at least 1 broker, got " + size);
@@ -76,7 +83,8 @@ public final class BrokerCluster implements AutoCloseable {
       }
       return c;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for the cluster: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a folder for the cluster: " + e.getMessage(), e);
     }
   }
 
@@ -84,44 +92,66 @@ public final class BrokerCluster implements AutoCloseable {
     long t0 = System.nanoTime();
     List<Integer> ports = freePorts(2 * size);
     for (int i = 1; i <= size; i++) {
-      Node n = new Node(i, ports.get(2 * (i - 1)), ports.get(2 * (i - 1) + 1), baseDir.resolve("node-" + i));
+      Node n =
+          new Node(
+              i, ports.get(2 * (i - 1)), ports.get(2 * (i - 1) + 1), baseDir.resolve("node-" + i));
       Files.createDirectories(n.dir());
       nodes.put(i, n);
     }
-    String voters = nodes.values().stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
-        .collect(Collectors.joining(","));
+    String voters =
+        nodes.values().stream()
+            .map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
+            .collect(Collectors.joining(","));
     int replicas = Math.min(3, size);
     int minIsr = Math.min(2, size);
     for (Node n : nodes.values()) {
-      Files.writeString(n.config(), String.join("\n",
-          "process.roles=broker,controller",
-          "node.id=" + n.id(),
-          "controller.quorum.voters=" + voters,
-          "listeners=PLAINTEXT://127.0.0.1:" + n.port() + ",CONTROLLER://127.0.0.1:" + n.controllerPort(),
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + n.port(),
-          "controller.listener.names=CONTROLLER",
-          "inter.broker.listener.name=PLAINTEXT",
-          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-          "log.dirs=" + n.dir().resolve("data"),
-          "num.partitions=6",
-          "default.replication.factor=" + replicas,
-          "min.insync.replicas=" + minIsr,
-          "offsets.topic.replication.factor=" + replicas,
-          "transaction.state.log.replication.factor=" + replicas,
-          "transaction.state.log.min.isr=" + minIsr,
-          "unclean.leader.election.enable=false",
-          "group.initial.rebalance.delay.ms=0",
-          "auto.create.topics.enable=false",
-          "message.max.bytes=8388608",
-          "replica.fetch.max.bytes=8388608",
-          // A restarted node rejoins the ISR within seconds on loopback; the default 30 s keeps a dead one in it too long.
-          "replica.lag.time.max.ms=10000",
-          "") + "\n");
+      Files.writeString(
+          n.config(),
+          String.join(
+                  "\n",
+                  "process.roles=broker,controller",
+                  "node.id=" + n.id(),
+                  "controller.quorum.voters=" + voters,
+                  "listeners=PLAINTEXT://127.0.0.1:"
+                      + n.port()
+                      + ",CONTROLLER://127.0.0.1:"
+                      + n.controllerPort(),
+                  "advertised.listeners=PLAINTEXT://127.0.0.1:" + n.port(),
+                  "controller.listener.names=CONTROLLER",
+                  "inter.broker.listener.name=PLAINTEXT",
+                  "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                  "log.dirs=" + n.dir().resolve("data"),
+                  "num.partitions=6",
+                  "default.replication.factor=" + replicas,
+                  "min.insync.replicas=" + minIsr,
+                  "offsets.topic.replication.factor=" + replicas,
+                  "transaction.state.log.replication.factor=" + replicas,
+                  "transaction.state.log.min.isr=" + minIsr,
+                  "unclean.leader.election.enable=false",
+                  "group.initial.rebalance.delay.ms=0",
+                  "auto.create.topics.enable=false",
+                  "message.max.bytes=8388608",
+                  "replica.fetch.max.bytes=8388608",
+                  // A restarted node rejoins the ISR within seconds on loopback; the default 30 s
+                  // keeps a dead one in it too long.
+                  "replica.lag.time.max.ms=10000",
+                  "")
+              + "\n");
     }
     List<Process> formats = new ArrayList<>();
     for (Node n : nodes.values()) {
-      formats.add(java(List.of("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", n.config().toString(),
-          "--ignore-formatted"), n.dir().resolve("format.log"), "-Xmx256m"));
+      formats.add(
+          java(
+              List.of(
+                  "kafka.tools.StorageTool",
+                  "format",
+                  "-t",
+                  CLUSTER_ID,
+                  "-c",
+                  n.config().toString(),
+                  "--ignore-formatted"),
+              n.dir().resolve("format.log"),
+              "-Xmx256m"));
     }
     for (int i = 0; i < formats.size(); i++) {
       await(formats.get(i), "format node " + (i + 1));
@@ -132,8 +162,12 @@ public final class BrokerCluster implements AutoCloseable {
     for (Node n : nodes.values()) {
       awaitReady(n, 0, Duration.ofSeconds(300));
     }
-    log.info("Kafka cluster of {} ready at {} in {} ms (data in {})", size, bootstrapServers(),
-        (System.nanoTime() - t0) / 1_000_000, baseDir);
+    log.info(
+        "Kafka cluster of {} ready at {} in {} ms (data in {})",
+        size,
+        bootstrapServers(),
+        (System.nanoTime() - t0) / 1_000_000,
+        baseDir);
   }
 
   public String bootstrapServers() {
@@ -183,8 +217,12 @@ public final class BrokerCluster implements AutoCloseable {
     awaitReady(n, from, Duration.ofSeconds(300));
   }
 
-  /** The node that leads the most partitions of {@code topics} (the one whose loss moves the most leaders). */
-  public static int leaderOfMostPartitions(Admin admin, Collection<String> topics) throws Exception {
+  /**
+   * The node that leads the most partitions of {@code topics} (the one whose loss moves the most
+   * leaders).
+   */
+  public static int leaderOfMostPartitions(Admin admin, Collection<String> topics)
+      throws Exception {
     Map<Integer, Integer> led = new HashMap<>();
     for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
       for (TopicPartitionInfo p : d.partitions()) {
@@ -193,12 +231,17 @@ public final class BrokerCluster implements AutoCloseable {
         }
       }
     }
-    return led.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow(
-        () -> new IllegalStateException("no partition of " + topics + " has a leader")).getKey();
+    return led.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .orElseThrow(() -> new IllegalStateException("no partition of " + topics + " has a leader"))
+        .getKey();
   }
 
-  /** Waits until every partition of {@code topics} has all its replicas in sync (after a restart). */
-  public static void awaitFullyReplicated(Admin admin, Collection<String> topics, Duration timeout) throws Exception {
+  /**
+   * Waits until every partition of {@code topics} has all its replicas in sync (after a restart).
+   */
+  public static void awaitFullyReplicated(Admin admin, Collection<String> topics, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       int lagging = 0;
@@ -213,7 +256,8 @@ public final class BrokerCluster implements AutoCloseable {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException(lagging + " partitions of " + topics + " still under-replicated after " + timeout);
+        throw new TimeoutException(
+            lagging + " partitions of " + topics + " still under-replicated after " + timeout);
       }
       Thread.sleep(250);
     }
@@ -236,8 +280,12 @@ public final class BrokerCluster implements AutoCloseable {
     while (true) {
       try {
         byte[] all = Files.exists(n.log()) ? Files.readAllBytes(n.log()) : new byte[0];
-        String fresh = new String(all, (int) Math.min(logOffset, all.length), all.length - (int) Math.min(logOffset, all.length),
-            StandardCharsets.UTF_8);
+        String fresh =
+            new String(
+                all,
+                (int) Math.min(logOffset, all.length),
+                all.length - (int) Math.min(logOffset, all.length),
+                StandardCharsets.UTF_8);
         if (fresh.contains(READY)) {
           return;
         }
@@ -246,33 +294,52 @@ public final class BrokerCluster implements AutoCloseable {
       }
       Process p = processes.get(n.id());
       if (p == null || !p.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("Kafka node " + n.id() + (p != null && !p.isAlive() ? " exited" : " not ready")
-            + "; see " + n.log());
+        throw new IllegalStateException(
+            "Kafka node "
+                + n.id()
+                + (p != null && !p.isAlive() ? " exited" : " not ready")
+                + "; see "
+                + n.log());
       }
       sleep(200);
     }
   }
 
   private static Process java(List<String> mainAndArgs, Path log, String heap) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heap, "-cp", System.getProperty("java.class.path")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-cp",
+                System.getProperty("java.class.path")));
     cmd.addAll(mainAndArgs);
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       LIVE.add(p);
       p.onExit().thenRun(() -> LIVE.remove(p));
       return p;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + mainAndArgs.get(0) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start " + mainAndArgs.get(0) + ": " + e.getMessage(), e);
     }
   }
 
-  /** Nodes still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never orphaned. */
-  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Nodes still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never
+   * orphaned.
+   */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-kafka-nodes"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-kafka-nodes"));
   }
 
   private static void await(Process p, String what) {
@@ -317,7 +384,10 @@ public final class BrokerCluster implements AutoCloseable {
     }
   }
 
-  /** Kills every node (their data is temporary: nothing to shut down cleanly for) and deletes the folder. */
+  /**
+   * Kills every node (their data is temporary: nothing to shut down cleanly for) and deletes the
+   * folder.
+   */
   @Override
   public synchronized void close() {
     for (Process p : processes.values()) {

@@ -23,15 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker in KRaft mode (combined broker + controller), in this JVM, on a free
- * loopback port, built from Maven Central artifacts: no Docker, no download. Used by the tests, the demo
- * and {@code ./wsol broker}.
+ * A real single-node Kafka broker in KRaft mode (combined broker + controller), in this JVM, on a
+ * free loopback port, built from Maven Central artifacts: no Docker, no download. Used by the
+ * tests, the demo and {@code ./wsol broker}.
  *
- * <p>With a data directory of the caller's it can be stopped and started again on the same data (restart
- * tests); otherwise it uses a temporary directory that it deletes on close.
+ * <p>With a data directory of the caller's it can be stopped and started again on the same data
+ * (restart tests); otherwise it uses a temporary directory that it deletes on close.
  *
- * <p>Every listener binds to 127.0.0.1 only (the test kit alone would bind all interfaces): the broker is for
- * this machine. {@link #start(Security)} puts TLS, and optionally SASL/PLAIN, on the client listener.
+ * <p>Every listener binds to 127.0.0.1 only (the test kit alone would bind all interfaces): the
+ * broker is for this machine. {@link #start(Security)} puts TLS, and optionally SASL/PLAIN, on the
+ * client listener.
  */
 public final class EmbeddedBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
@@ -41,8 +42,13 @@ public final class EmbeddedBroker implements AutoCloseable {
   private final boolean ownsDataDir;
   private final Security security;
   private KafkaClusterTestKit cluster;
-  /** Where a broker on a kept data directory notes its client port, to bind it again when restarted there. */
+
+  /**
+   * Where a broker on a kept data directory notes its client port, to bind it again when restarted
+   * there.
+   */
   private static final String PORT_FILE = "wsol-client-port";
+
   private int port = -1;
 
   private EmbeddedBroker(Path dataDir, boolean ownsDataDir, Security security) {
@@ -51,46 +57,60 @@ public final class EmbeddedBroker implements AutoCloseable {
     this.security = security;
   }
 
-  /** Starts a broker (plaintext listener) in a fresh temporary directory, deleted on {@link #close()}. */
+  /**
+   * Starts a broker (plaintext listener) in a fresh temporary directory, deleted on {@link
+   * #close()}.
+   */
   public static EmbeddedBroker start() {
     return start(null);
   }
 
   /**
    * Starts a broker whose client listener speaks TLS (SSL), or SASL/PLAIN over TLS (SASL_SSL) when
-   * {@code security} has users, in a fresh temporary directory deleted on {@link #close()}. Clients then need
-   * the {@code kafka.security.protocol}, {@code kafka.ssl.*} (and {@code kafka.sasl.*}) settings; a plaintext
-   * client cannot talk to it. The controller listener stays plaintext, on loopback.
+   * {@code security} has users, in a fresh temporary directory deleted on {@link #close()}. Clients
+   * then need the {@code kafka.security.protocol}, {@code kafka.ssl.*} (and {@code kafka.sasl.*})
+   * settings; a plaintext client cannot talk to it. The controller listener stays plaintext, on
+   * loopback.
    *
    * @param security null for a plaintext listener
    */
   public static EmbeddedBroker start(Security security) {
     try {
-      EmbeddedBroker b = new EmbeddedBroker(Files.createTempDirectory("wsol-kafka-"), true, security);
+      EmbeddedBroker b =
+          new EmbeddedBroker(Files.createTempDirectory("wsol-kafka-"), true, security);
       b.startCluster(true);
       return b;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a temporary directory for the broker: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a temporary directory for the broker: " + e.getMessage(), e);
     }
   }
 
   /**
-   * TLS on the broker's client listener: its key and certificate (the certificate must name {@code localhost},
-   * the host the broker advertises, as a subject alternative name), the certificates it trusts (for client
-   * certificates, and for its own connections to itself, e.g. transaction markers), whether clients must
-   * present a certificate, and SASL/PLAIN users (none: TLS only).
+   * TLS on the broker's client listener: its key and certificate (the certificate must name {@code
+   * localhost}, the host the broker advertises, as a subject alternative name), the certificates it
+   * trusts (for client certificates, and for its own connections to itself, e.g. transaction
+   * markers), whether clients must present a certificate, and SASL/PLAIN users (none: TLS only).
    */
-  public record Security(Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-      boolean requireClientCertificate, Map<String, String> plainUsers) {
+  public record Security(
+      Path keystore,
+      String keystorePassword,
+      Path truststore,
+      String truststorePassword,
+      boolean requireClientCertificate,
+      Map<String, String> plainUsers) {
 
     /** TLS only; clients need not present a certificate. */
-    public static Security tls(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
-      return new Security(keystore, keystorePassword, truststore, truststorePassword, false, Map.of());
+    public static Security tls(
+        Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+      return new Security(
+          keystore, keystorePassword, truststore, truststorePassword, false, Map.of());
     }
 
     /** Clients must present a certificate that the truststore trusts (mutual TLS). */
     public Security requiringClientCertificate() {
-      return new Security(keystore, keystorePassword, truststore, truststorePassword, true, plainUsers);
+      return new Security(
+          keystore, keystorePassword, truststore, truststorePassword, true, plainUsers);
     }
 
     /** SASL/PLAIN over TLS with these users (name -> password). */
@@ -98,7 +118,12 @@ public final class EmbeddedBroker implements AutoCloseable {
       if (users.isEmpty()) {
         throw new IllegalArgumentException("SASL/PLAIN needs at least one user");
       }
-      return new Security(keystore, keystorePassword, truststore, truststorePassword, requireClientCertificate,
+      return new Security(
+          keystore,
+          keystorePassword,
+          truststore,
+          truststorePassword,
+          requireClientCertificate,
           Map.copyOf(users));
     }
 
@@ -107,10 +132,15 @@ public final class EmbeddedBroker implements AutoCloseable {
       return plainUsers.isEmpty() ? SecurityProtocol.SSL : SecurityProtocol.SASL_SSL;
     }
 
-    /** The broker's settings for its client listener {@code listener} (the controller one stays plaintext). */
+    /**
+     * The broker's settings for its client listener {@code listener} (the controller one stays
+     * plaintext).
+     */
     Map<String, String> brokerConfig(String listener, String controllerListener) {
       Map<String, String> c = new HashMap<>();
-      c.put("listener.security.protocol.map", listener + ":" + protocol().name + "," + controllerListener + ":PLAINTEXT");
+      c.put(
+          "listener.security.protocol.map",
+          listener + ":" + protocol().name + "," + controllerListener + ":PLAINTEXT");
       c.put("ssl.keystore.location", keystore.toString());
       c.put("ssl.keystore.type", storeType(keystore));
       c.put("ssl.keystore.password", keystorePassword);
@@ -118,20 +148,37 @@ public final class EmbeddedBroker implements AutoCloseable {
       c.put("ssl.truststore.location", truststore.toString());
       c.put("ssl.truststore.type", storeType(truststore));
       c.put("ssl.truststore.password", truststorePassword);
-      // With the listener's prefix: Kafka applies a plain ssl.client.auth to SSL listeners, never to SASL_SSL ones.
-      c.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".ssl.client.auth",
+      // With the listener's prefix: Kafka applies a plain ssl.client.auth to SSL listeners, never
+      // to SASL_SSL ones.
+      c.put(
+          "listener.name." + listener.toLowerCase(Locale.ROOT) + ".ssl.client.auth",
           requireClientCertificate ? "required" : "none");
       if (!plainUsers.isEmpty()) {
-        // The broker logs in to itself (transaction markers) as a user of its own, with a password nobody else has.
+        // The broker logs in to itself (transaction markers) as a user of its own, with a password
+        // nobody else has.
         String self = "wsol-broker";
         String selfPassword = UUID.randomUUID().toString();
-        StringBuilder jaas = new StringBuilder(PlainLoginModule.class.getName() + " required username=\"" + self
-            + "\" password=\"" + selfPassword + "\" user_" + self + "=\"" + selfPassword + "\"");
-        plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        StringBuilder jaas =
+            new StringBuilder(
+                PlainLoginModule.class.getName()
+                    + " required username=\""
+                    + self
+                    + "\" password=\""
+                    + selfPassword
+                    + "\" user_"
+                    + self
+                    + "=\""
+                    + selfPassword
+                    + "\"");
+        plainUsers.forEach(
+            (user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
         jaas.append(';');
         c.put("sasl.enabled.mechanisms", "PLAIN");
         c.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-        c.put("listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas.toString());
+        c.put(
+            "listener.name." + listener.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+            jaas.toString());
       }
       return c;
     }
@@ -142,14 +189,23 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Security[" + protocol() + ", keystore=" + keystore + ", truststore=" + truststore
-          + (requireClientCertificate ? ", client certificate required" : "") + ", users=" + plainUsers.keySet() + "]";
+      return "Security["
+          + protocol()
+          + ", keystore="
+          + keystore
+          + ", truststore="
+          + truststore
+          + (requireClientCertificate ? ", client certificate required" : "")
+          + ", users="
+          + plainUsers.keySet()
+          + "]";
     }
   }
 
   /**
-   * Starts a broker on {@code dataDir}, formatting it when empty; the data stays after {@link #stop()}. Started
-   * again on the same directory, it listens on the same port, so that running clients reconnect.
+   * Starts a broker on {@code dataDir}, formatting it when empty; the data stays after {@link
+   * #stop()}. Started again on the same directory, it listens on the same port, so that running
+   * clients reconnect.
    */
   public static EmbeddedBroker startOn(Path dataDir) {
     EmbeddedBroker b = new EmbeddedBroker(dataDir, false, null);
@@ -161,7 +217,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     try {
       Files.writeString(dataDir.resolve(PORT_FILE), b.port + "\n");
     } catch (IOException e) {
-      log.warn("cannot note the broker port in {}: a restart there will take another port", dataDir);
+      log.warn(
+          "cannot note the broker port in {}: a restart there will take another port", dataDir);
     }
     return b;
   }
@@ -169,24 +226,28 @@ public final class EmbeddedBroker implements AutoCloseable {
   private void startCluster(boolean format) {
     long t0 = System.nanoTime();
     try {
-      TestKitNodes nodes = new TestKitNodes.Builder()
-          .setClusterId(CLUSTER_ID)
-          .setCombined(true)
-          .setNumBrokerNodes(1)
-          .setNumControllerNodes(1)
-          .setBaseDirectory(dataDir)
-          .build();
-      KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
-          .setConfigProp("offsets.topic.replication.factor", "1")
-          .setConfigProp("transaction.state.log.replication.factor", "1")
-          .setConfigProp("transaction.state.log.min.isr", "1")
-          .setConfigProp("group.initial.rebalance.delay.ms", "0")
-          .setConfigProp("num.partitions", "6")
-          .setConfigProp("auto.create.topics.enable", "false")
-          .setConfigProp("message.max.bytes", "8388608")
-          .setDeleteOnClose(false);
+      TestKitNodes nodes =
+          new TestKitNodes.Builder()
+              .setClusterId(CLUSTER_ID)
+              .setCombined(true)
+              .setNumBrokerNodes(1)
+              .setNumControllerNodes(1)
+              .setBaseDirectory(dataDir)
+              .build();
+      KafkaClusterTestKit.Builder builder =
+          new KafkaClusterTestKit.Builder(nodes)
+              .setConfigProp("offsets.topic.replication.factor", "1")
+              .setConfigProp("transaction.state.log.replication.factor", "1")
+              .setConfigProp("transaction.state.log.min.isr", "1")
+              .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              .setConfigProp("num.partitions", "6")
+              .setConfigProp("auto.create.topics.enable", "false")
+              .setConfigProp("message.max.bytes", "8388608")
+              .setDeleteOnClose(false);
       if (security != null) {
-        security.brokerConfig(nodes.brokerListenerName().value(), nodes.controllerListenerName().value())
+        security
+            .brokerConfig(
+                nodes.brokerListenerName().value(), nodes.controllerListenerName().value())
             .forEach(builder::setConfigProp);
       }
       bindLoopback(builder, nodes);
@@ -198,22 +259,28 @@ public final class EmbeddedBroker implements AutoCloseable {
       cluster.waitForReadyBrokers();
       port = Integer.parseInt(bootstrapServers().replaceAll(".*:", ""));
     } catch (Exception e) {
-      throw new IllegalStateException("the embedded Kafka broker failed to start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the embedded Kafka broker failed to start: " + e.getMessage(), e);
     }
-    log.info("Kafka broker ready at {} ({}) in {} ms (data in {})", bootstrapServers(),
+    log.info(
+        "Kafka broker ready at {} ({}) in {} ms (data in {})",
+        bootstrapServers(),
         security == null ? SecurityProtocol.PLAINTEXT : security.protocol(),
-        (System.nanoTime() - t0) / 1_000_000, dataDir);
+        (System.nanoTime() - t0) / 1_000_000,
+        dataDir);
   }
 
   /**
-   * The test kit binds every listener to a fresh ephemeral port on all interfaces (port 0 on the wildcard address,
-   * bound before the broker starts, whatever {@code listeners} says), and has no option for either. Hand its
-   * socket manager sockets of ours, bound as it binds its own but on 127.0.0.1, under the listeners' names: the
-   * broker listens on loopback only, and after a restart on a kept data directory on the same client port
-   * (clients keep the address they were given, and would never reconnect to another port).
+   * The test kit binds every listener to a fresh ephemeral port on all interfaces (port 0 on the
+   * wildcard address, bound before the broker starts, whatever {@code listeners} says), and has no
+   * option for either. Hand its socket manager sockets of ours, bound as it binds its own but on
+   * 127.0.0.1, under the listeners' names: the broker listens on loopback only, and after a restart
+   * on a kept data directory on the same client port (clients keep the address they were given, and
+   * would never reconnect to another port).
    */
   @SuppressWarnings("unchecked")
-  private void bindLoopback(KafkaClusterTestKit.Builder builder, TestKitNodes nodes) throws Exception {
+  private void bindLoopback(KafkaClusterTestKit.Builder builder, TestKitNodes nodes)
+      throws Exception {
     Field managerField = KafkaClusterTestKit.Builder.class.getDeclaredField("socketFactoryManager");
     managerField.setAccessible(true);
     Object manager = managerField.get(builder);
@@ -224,8 +291,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     for (int id : nodes.controllerNodes().keySet()) {
       String listener = nodes.controllerListenerName().value();
-      ServerSocketChannel channel = ServerSocketFactory.INSTANCE.openServerSocket(listener,
-          new InetSocketAddress(loopback, 0), -1, -1);
+      ServerSocketChannel channel =
+          ServerSocketFactory.INSTANCE.openServerSocket(
+              listener, new InetSocketAddress(loopback, 0), -1, -1);
       synchronized (manager) {
         sockets.computeIfAbsent(id, k -> new HashMap<>()).put(listener, channel);
       }
@@ -236,12 +304,18 @@ public final class EmbeddedBroker implements AutoCloseable {
     long deadline = System.currentTimeMillis() + 10_000;
     while (channel == null) {
       try {
-        channel = ServerSocketFactory.INSTANCE.openServerSocket(listener,
-            new InetSocketAddress(loopback, Math.max(port, 0)), -1, -1);
+        channel =
+            ServerSocketFactory.INSTANCE.openServerSocket(
+                listener, new InetSocketAddress(loopback, Math.max(port, 0)), -1, -1);
       } catch (IOException e) {
         if (System.currentTimeMillis() > deadline) {
-          throw new IllegalStateException("cannot restart the broker on its port " + port + " (" + e.getMessage()
-              + "): another process took it; clients connected before the restart will not reconnect", e);
+          throw new IllegalStateException(
+              "cannot restart the broker on its port "
+                  + port
+                  + " ("
+                  + e.getMessage()
+                  + "): another process took it; clients connected before the restart will not reconnect",
+              e);
         }
         Thread.sleep(200);
       }

@@ -3,13 +3,15 @@ package org.wsol.cli.bench;
 import java.util.Arrays;
 import java.util.Collection;
 
-/** The arithmetic of the pipeline benchmark, apart from any timing so that it can be tested exactly. */
+/**
+ * The arithmetic of the pipeline benchmark, apart from any timing so that it can be tested exactly.
+ */
 final class BenchMath {
   private BenchMath() {}
 
   /**
-   * Nearest-rank percentile: the smallest value with at least {@code p}% of the values at or below it
-   * (p50 of 1..10 is 5, p99 of 1..100 is 99). NaN for no values.
+   * Nearest-rank percentile: the smallest value with at least {@code p}% of the values at or below
+   * it (p50 of 1..10 is 5, p99 of 1..100 is 99). NaN for no values.
    */
   static double percentile(Collection<? extends Number> values, double p) {
     if (p <= 0 || p > 100) {
@@ -43,8 +45,8 @@ final class BenchMath {
   }
 
   /**
-   * What one machine can do when every stage shares its cores: each stage alone used the whole machine, so
-   * an image costs the sum of the stages' times per image, {@code 1 / sum(1 / rate)}.
+   * What one machine can do when every stage shares its cores: each stage alone used the whole
+   * machine, so an image costs the sum of the stages' times per image, {@code 1 / sum(1 / rate)}.
    */
   static double sharedMachineBound(double... stageRates) {
     double secondsPerImage = 0;
@@ -54,15 +56,18 @@ final class BenchMath {
     return 1 / secondsPerImage;
   }
 
-  /** Speed-up from {@code fewer} to {@code more} workers: rate ratio; 2.0 from 1 to 2 is perfect scaling. */
+  /**
+   * Speed-up from {@code fewer} to {@code more} workers: rate ratio; 2.0 from 1 to 2 is perfect
+   * scaling.
+   */
   static double scaling(double rateFewer, double rateMore) {
     return rateMore / rateFewer;
   }
 
   /**
-   * Scaling that {@code more} processes would reach with as many cores each as {@code fewer} had, from the CPU
-   * seconds each image costs with fewer and with more processes (the extra cost of more JVMs, rebalancing and
-   * contention shows in {@code cpuMore}).
+   * Scaling that {@code more} processes would reach with as many cores each as {@code fewer} had,
+   * from the CPU seconds each image costs with fewer and with more processes (the extra cost of
+   * more JVMs, rebalancing and contention shows in {@code cpuMore}).
    */
   static double scalingWithCoreEach(double cpuFewer, int fewer, double cpuMore, int more) {
     return (double) more / fewer * cpuFewer / cpuMore;
@@ -73,7 +78,10 @@ final class BenchMath {
     return scaling(rateFewer, rateMore) / ((double) more / fewer);
   }
 
-  /** Workers (partitions, processes) needed for {@code target} items/s at {@code perWorker} each, rounded up. */
+  /**
+   * Workers (partitions, processes) needed for {@code target} items/s at {@code perWorker} each,
+   * rounded up.
+   */
   static int workersFor(double target, double perWorker) {
     if (perWorker <= 0) {
       throw new IllegalArgumentException("rate per worker must be positive, got " + perWorker);

@@ -6,7 +6,9 @@ import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.imgproc.Imgproc;
 
-/** OpenCV's grabCut as the reference for the segmenter benchmark: one thread, repeatable k-means. */
+/**
+ * OpenCV's grabCut as the reference for the segmenter benchmark: one thread, repeatable k-means.
+ */
 final class OpenCvGrabCut {
   private static boolean loaded;
 
@@ -41,8 +43,8 @@ final class OpenCvGrabCut {
   }
 
   /**
-   * One grabCut iteration from the seed mask (GC_INIT_WITH_MASK), its k-means seeded by
-   * {@code setRNGSeed(rngSeed)} so that runs repeat. The mask is overwritten with the result.
+   * One grabCut iteration from the seed mask (GC_INIT_WITH_MASK), its k-means seeded by {@code
+   * setRNGSeed(rngSeed)} so that runs repeat. The mask is overwritten with the result.
    */
   static void grabCut(Mat bgr, Mat mask, int rngSeed) {
     Core.setRNGSeed(rngSeed);

@@ -16,11 +16,11 @@ import org.opencv.core.Mat;
 import org.wsol.common.image.RgbImages;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.GraphCutSegmenter;
 import org.wsol.segmenter.graphcut.GridGraph;
-import org.wsol.segmenter.graphcut.MassBoxSeeds;
 import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.graphcut.MassBoxSeeds;
+import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.SegmenterParams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,43 +30,73 @@ import picocli.CommandLine.Option;
  * thread each, in the same run. Seeds come from real saliency maps: the bundled CNN (single crop,
  * top-1 class) computes them at the start, on the photo resized to each benchmark size.
  */
-@Command(name = "segmenter", mixinStandardHelpOptions = true,
-    description = {"GraphCut speed and agreement: ours with each max-flow solver vs OpenCV grabCut (1 iteration, 1 thread).",
-        "Both sides get the same seeds; ours runs with segmenter.maxflow bk and ibfs in the same run.",
-        "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
-        "time over ours (default solver) at the size where we gain least, the IoU the mean over all images and sizes."})
+@Command(
+    name = "segmenter",
+    mixinStandardHelpOptions = true,
+    description = {
+      "GraphCut speed and agreement: ours with each max-flow solver vs OpenCV grabCut (1 iteration, 1 thread).",
+      "Both sides get the same seeds; ours runs with segmenter.maxflow bk and ibfs in the same run.",
+      "Last line: 'segmenter speedup vs opencv: <ratio> (mean IoU <iou>)', the ratio being OpenCV's median",
+      "time over ours (default solver) at the size where we gain least, the IoU the mean over all images and sizes."
+    })
 public class SegmenterBench implements Callable<Integer> {
-  @Option(names = "--photos", paramLabel = "DIR", description = "JPEG/PNG photos (default: samples/photos of this checkout)")
+  @Option(
+      names = "--photos",
+      paramLabel = "DIR",
+      description = "JPEG/PNG photos (default: samples/photos of this checkout)")
   Path photos;
 
-  @Option(names = "--sizes", split = ",", defaultValue = "224x224,500x375", paramLabel = "WxH",
+  @Option(
+      names = "--sizes",
+      split = ",",
+      defaultValue = "224x224,500x375",
+      paramLabel = "WxH",
       description = "image sizes to run at (default ${DEFAULT-VALUE})")
   List<String> sizes;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "untimed rounds over all images first (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "untimed rounds over all images first (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "timed rounds; an image's time is its median over them (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "timed rounds; an image's time is its median over them (default ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--save-maps", paramLabel = "DIR",
-      description = "also write each image and saliency map as <photo>-<W>x<H>.png and <photo>-<W>x<H>.saliency.png (16-bit, scaled to the map's maximum)")
+  @Option(
+      names = "--save-maps",
+      paramLabel = "DIR",
+      description =
+          "also write each image and saliency map as <photo>-<W>x<H>.png and <photo>-<W>x<H>.saliency.png (16-bit, scaled to the map's maximum)")
   Path saveMaps;
 
-  @Option(names = "--seeds", defaultValue = "quantiles", paramLabel = "RULE",
-      description = "quantiles (foreground above the 95% saliency quantile, background below 30%, GC_PR_BGD between) or"
-          + " mass-box (the cam-rect workload: GrabCut from the rectangle around the map's mass, GC_PR_FGD inside;"
-          + " colour models as grabCut's rectangle initialisation); default ${DEFAULT-VALUE}")
+  @Option(
+      names = "--seeds",
+      defaultValue = "quantiles",
+      paramLabel = "RULE",
+      description =
+          "quantiles (foreground above the 95% saliency quantile, background below 30%, GC_PR_BGD between) or"
+              + " mass-box (the cam-rect workload: GrabCut from the rectangle around the map's mass, GC_PR_FGD inside;"
+              + " colour models as grabCut's rectangle initialisation); default ${DEFAULT-VALUE}")
   String seedRule;
 
-  @Option(names = {"-v", "--verbose"}, description = "print per-image times and IoU")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "print per-image times and IoU")
   boolean verbose;
 
-  @Option(names = "--cpu-time",
-      description = "time with the thread's CPU clock instead of the wall clock (steadier on a busy machine; leaves out our garbage collection, which runs on other threads)")
+  @Option(
+      names = "--cpu-time",
+      description =
+          "time with the thread's CPU clock instead of the wall clock (steadier on a busy machine; leaves out our garbage collection, which runs on other threads)")
   boolean cpuTime;
 
-  private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+  private final java.lang.management.ThreadMXBean threads =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   private long now() {
     return cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
@@ -77,11 +107,16 @@ public class SegmenterBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (warmup < 0 || rounds < 1) throw new IllegalArgumentException("need --warmup >= 0 and --rounds >= 1");
+    if (warmup < 0 || rounds < 1)
+      throw new IllegalArgumentException("need --warmup >= 0 and --rounds >= 1");
     if (!seedRule.equals("quantiles") && !seedRule.equals("mass-box")) {
-      throw new IllegalArgumentException("--seeds is '" + seedRule + "': use quantiles or mass-box");
+      throw new IllegalArgumentException(
+          "--seeds is '" + seedRule + "': use quantiles or mass-box");
     }
-    Path dir = photos != null ? photos : Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
+    Path dir =
+        photos != null
+            ? photos
+            : Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
     List<Path> files = photoFiles(dir);
     int[][] dims = sizes.stream().map(SegmenterBench::parseSize).toArray(int[][]::new);
 
@@ -89,20 +124,34 @@ public class SegmenterBench implements Callable<Integer> {
     List<List<Case>> cases = saliencyCases(files, dims);
 
     boolean rect = seedRule.equals("mass-box");
-    SegmenterParams base = SegmenterParams.DEFAULTS.withColourModels(
-        rect ? SegmenterParams.ColourModels.RECT : SegmenterParams.ColourModels.GRABCUT);
+    SegmenterParams base =
+        SegmenterParams.DEFAULTS.withColourModels(
+            rect ? SegmenterParams.ColourModels.RECT : SegmenterParams.ColourModels.GRABCUT);
     GridGraph.Solver[] solvers = GridGraph.Solver.values();
     GraphCutSegmenter[] ours = new GraphCutSegmenter[solvers.length];
-    for (int k = 0; k < solvers.length; k++) ours[k] = new GraphCutSegmenter(base.withMaxFlow(solvers[k]));
+    for (int k = 0; k < solvers.length; k++)
+      ours[k] = new GraphCutSegmenter(base.withMaxFlow(solvers[k]));
     int def = SegmenterParams.DEFAULTS.maxFlow().ordinal();
 
-    System.out.printf(Locale.ROOT, "%d photos from %s; seeds %s; %d warm-up + %d timed rounds; 1 thread; %s ms per image%n",
-        files.size(), dir, rect ? "mass-box (cam-rect: rectangle, GC_PR_FGD inside)" : "quantiles (95%/30%, GC_PR_BGD between)",
-        warmup, rounds, cpuTime ? "thread CPU" : "wall-clock");
-    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-9s %3s | %9s %7s", "size", "n", "opencv med", "p90"));
+    System.out.printf(
+        Locale.ROOT,
+        "%d photos from %s; seeds %s; %d warm-up + %d timed rounds; 1 thread; %s ms per image%n",
+        files.size(),
+        dir,
+        rect
+            ? "mass-box (cam-rect: rectangle, GC_PR_FGD inside)"
+            : "quantiles (95%/30%, GC_PR_BGD between)",
+        warmup,
+        rounds,
+        cpuTime ? "thread CPU" : "wall-clock");
+    StringBuilder head =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%-9s %3s | %9s %7s", "size", "n", "opencv med", "p90"));
     for (GridGraph.Solver s : solvers) {
       String name = s.name().toLowerCase(Locale.ROOT);
-      head.append(String.format(Locale.ROOT, " | %9s %7s %7s %8s", name + " med", "p90", "ratio", "mean IoU"));
+      head.append(
+          String.format(
+              Locale.ROOT, " | %9s %7s %7s %8s", name + " med", "p90", "ratio", "mean IoU"));
     }
     System.out.println(head);
     double worst = Double.POSITIVE_INFINITY, iouSum = 0;
@@ -140,13 +189,27 @@ public class SegmenterBench implements Callable<Integer> {
       }
       double[] cv = medians(tCv);
       Case c0 = cs.get(0);
-      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-9s %3d | %9.1f %7.1f", c0.w + "x" + c0.h, n,
-          quantile(cv, 0.5), quantile(cv, 0.9)));
+      StringBuilder row =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%-9s %3d | %9.1f %7.1f",
+                  c0.w + "x" + c0.h,
+                  n,
+                  quantile(cv, 0.5),
+                  quantile(cv, 0.9)));
       for (int k = 0; k < m; k++) {
         double[] us = medians(tOurs[k]);
         double ratio = quantile(cv, 0.5) / quantile(us, 0.5);
         double meanIou = Arrays.stream(iou[k]).average().orElse(Double.NaN);
-        row.append(String.format(Locale.ROOT, " | %9.1f %7.1f %6.2fx %8.4f", quantile(us, 0.5), quantile(us, 0.9), ratio, meanIou));
+        row.append(
+            String.format(
+                Locale.ROOT,
+                " | %9.1f %7.1f %6.2fx %8.4f",
+                quantile(us, 0.5),
+                quantile(us, 0.9),
+                ratio,
+                meanIou));
         if (k == def) {
           worst = Math.min(worst, ratio);
           iouSum += Arrays.stream(iou[k]).sum();
@@ -154,25 +217,47 @@ public class SegmenterBench implements Callable<Integer> {
         }
         if (verbose) {
           double per = 1e6 * n * rounds;
-          System.out.printf(Locale.ROOT, "  %s %s: colour models %.1f ms, unaries+pairwise+graph %.1f ms, max-flow %.1f ms (means, wall clock)%n",
-              c0.w + "x" + c0.h, solvers[k], parts[k][0] / per, parts[k][1] / per, parts[k][2] / per);
+          System.out.printf(
+              Locale.ROOT,
+              "  %s %s: colour models %.1f ms, unaries+pairwise+graph %.1f ms, max-flow %.1f ms (means, wall clock)%n",
+              c0.w + "x" + c0.h,
+              solvers[k],
+              parts[k][0] / per,
+              parts[k][1] / per,
+              parts[k][2] / per);
           for (int i = 0; i < n; i++) {
-            System.out.printf(Locale.ROOT, "    %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n", cs.get(i).name, cv[i], us[i], cv[i] / us[i], iou[k][i]);
+            System.out.printf(
+                Locale.ROOT,
+                "    %-32s %8.1f %8.1f  %5.2fx  IoU %.4f%n",
+                cs.get(i).name,
+                cv[i],
+                us[i],
+                cv[i] / us[i],
+                iou[k][i]);
           }
         }
       }
       System.out.println(row);
     }
-    System.out.println("ratio = OpenCV's median / ours; IoU = our mask against OpenCV's. Colour models as OpenCV's ("
-        + (rect ? "rect" : "grabcut") + "); the default max-flow is " + solvers[def].name().toLowerCase(Locale.ROOT) + ".");
-    System.out.printf(Locale.ROOT, "segmenter speedup vs opencv: %.2f (mean IoU %.4f)%n", worst, iouSum / iouN);
+    System.out.println(
+        "ratio = OpenCV's median / ours; IoU = our mask against OpenCV's. Colour models as OpenCV's ("
+            + (rect ? "rect" : "grabcut")
+            + "); the default max-flow is "
+            + solvers[def].name().toLowerCase(Locale.ROOT)
+            + ".");
+    System.out.printf(
+        Locale.ROOT, "segmenter speedup vs opencv: %.2f (mean IoU %.4f)%n", worst, iouSum / iouN);
     return 0;
   }
 
-  /** Our seeds with the undecided pixels as GC_PR_FGD: what grabCut's rectangle initialisation marks inside it. */
+  /**
+   * Our seeds with the undecided pixels as GC_PR_FGD: what grabCut's rectangle initialisation marks
+   * inside it.
+   */
   private static byte[] probableForeground(byte[] seeds) {
     byte[] m = seeds.clone();
-    for (int i = 0; i < m.length; i++) if (m[i] == GraphCutSegmenter.UNDECIDED) m[i] = 3; // GC_PR_FGD
+    for (int i = 0; i < m.length; i++)
+      if (m[i] == GraphCutSegmenter.UNDECIDED) m[i] = 3; // GC_PR_FGD
     return m;
   }
 
@@ -180,7 +265,8 @@ public class SegmenterBench implements Callable<Integer> {
     List<BufferedImage> originals = new ArrayList<>();
     for (Path f : files) {
       BufferedImage img = ImageIO.read(f.toFile());
-      if (img == null) throw new IllegalArgumentException("cannot decode " + f + " (need JPEG or PNG)");
+      if (img == null)
+        throw new IllegalArgumentException("cannot decode " + f + " (need JPEG or PNG)");
       originals.add(RgbImages.toRgb(img));
     }
     List<List<Case>> out = new ArrayList<>();
@@ -189,13 +275,16 @@ public class SegmenterBench implements Callable<Integer> {
       for (int[] d : dims) {
         int w = d[0], h = d[1];
         model.workingShortSide(Math.min(w, h));
-        List<BufferedImage> resized = originals.stream().map(o -> RgbImages.resize(o, w, h)).toList();
-        List<SaliencyModel.ImageSaliency> maps = model.compute(resized, 1, SaliencyModel.Mode.SINGLE_CROP);
+        List<BufferedImage> resized =
+            originals.stream().map(o -> RgbImages.resize(o, w, h)).toList();
+        List<SaliencyModel.ImageSaliency> maps =
+            model.compute(resized, 1, SaliencyModel.Mode.SINGLE_CROP);
         List<Case> cs = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
           SaliencyModel.ImageSaliency s = maps.get(i);
           if (s.width() != w || s.height() != h) {
-            throw new IllegalStateException("working image is " + s.width() + "x" + s.height() + ", expected " + w + "x" + h);
+            throw new IllegalStateException(
+                "working image is " + s.width() + "x" + s.height() + ", expected " + w + "x" + h);
           }
           float[] map = s.classes().get(0).map();
           String name = stem(files.get(i)) + "-" + w + "x" + h;
@@ -205,7 +294,10 @@ public class SegmenterBench implements Callable<Integer> {
         out.add(cs);
       }
     }
-    System.err.printf(Locale.ROOT, "saliency maps (bundled CNN, single crop, top-1 class): %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    System.err.printf(
+        Locale.ROOT,
+        "saliency maps (bundled CNN, single crop, top-1 class): %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
     return out;
   }
 
@@ -213,7 +305,8 @@ public class SegmenterBench implements Callable<Integer> {
     if (!seedRule.equals("mass-box")) return Localizer.seeds(w, h, map, 0.95, 0.30);
     PixelBox box = MassBoxSeeds.massBox(map, w, h, MassBoxSeeds.TAIL);
     if (box == null) throw new IllegalStateException("a saliency map without positive mass");
-    return MassBoxSeeds.seeds(map, w, h, MassBoxSeeds.widen(box, w, h, MassBoxSeeds.MARGIN), MassBoxSeeds.CORE);
+    return MassBoxSeeds.seeds(
+        map, w, h, MassBoxSeeds.widen(box, w, h, MassBoxSeeds.MARGIN), MassBoxSeeds.CORE);
   }
 
   private void save(String name, BufferedImage img, float[] map, int w, int h) throws IOException {
@@ -233,11 +326,19 @@ public class SegmenterBench implements Callable<Integer> {
 
   static List<Path> photoFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no photo folder " + dir + ": run from the repository (./wsol) or give --photos DIR");
+      throw new IllegalArgumentException(
+          "no photo folder " + dir + ": run from the repository (./wsol) or give --photos DIR");
     }
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)"))
-          .sorted().toList();
+      List<Path> files =
+          s.filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .toLowerCase(Locale.ROOT)
+                          .matches(".*\\.(jpe?g|png)"))
+              .sorted()
+              .toList();
       if (files.isEmpty()) throw new IllegalArgumentException("no .jpg or .png photos in " + dir);
       return files;
     }
@@ -251,7 +352,8 @@ public class SegmenterBench implements Callable<Integer> {
     } catch (RuntimeException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("size '" + s + "' is not WxH with both sides >= 2, e.g. 224x224");
+    throw new IllegalArgumentException(
+        "size '" + s + "' is not WxH with both sides >= 2, e.g. 224x224");
   }
 
   private static String stem(Path p) {

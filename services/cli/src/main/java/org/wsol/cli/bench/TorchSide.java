@@ -33,7 +33,8 @@ final class TorchSide implements AutoCloseable {
   private TorchSide(Process process) {
     this.process = process;
     this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
   }
 
   static TorchSide start(String python, Path model, int threads, int interop) throws IOException {
@@ -44,9 +45,15 @@ final class TorchSide implements AutoCloseable {
     script.toFile().deleteOnExit();
     Process p;
     try {
-      p = new ProcessBuilder(python, script.toString(), model.toString(), Integer.toString(threads),
-          Integer.toString(interop))
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      p =
+          new ProcessBuilder(
+                  python,
+                  script.toString(),
+                  model.toString(),
+                  Integer.toString(threads),
+                  Integer.toString(interop))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
     } catch (IOException e) {
       TorchSide none = new TorchSide(new ProcessBuilder("true").start());
       none.error = "cannot run " + python + " (" + e.getMessage() + ")";
@@ -64,19 +71,26 @@ final class TorchSide implements AutoCloseable {
     return t;
   }
 
-  /** Seconds per repeat for all passes together; saveGrad: where the first rank's output goes (or null). */
+  /**
+   * Seconds per repeat for all passes together; saveGrad: where the first rank's output goes (or
+   * null).
+   */
   double[] run(List<Pass> passes, String method, int topK, int repeats, Path saveGrad) {
     ObjectNode req = JSON.createObjectNode();
     var list = req.putArray("passes");
     for (Pass p : passes) {
-      list.addObject().put("input", p.input().toString()).put("images", p.images()).put("crops", p.crops());
+      list.addObject()
+          .put("input", p.input().toString())
+          .put("images", p.images())
+          .put("crops", p.crops());
     }
     req.put("method", method).put("top_k", topK).put("repeats", repeats);
     req.put("save_grad", saveGrad == null ? null : saveGrad.toString());
     in.println(req.toString());
     JsonNode ans = readLine();
     if (ans == null || !ans.has("times")) {
-      throw new IllegalStateException("the PyTorch side stopped (see its error above); rerun with --no-torch");
+      throw new IllegalStateException(
+          "the PyTorch side stopped (see its error above); rerun with --no-torch");
     }
     double[] t = new double[ans.get("times").size()];
     for (int i = 0; i < t.length; i++) {

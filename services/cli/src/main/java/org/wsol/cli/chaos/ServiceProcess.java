@@ -1,8 +1,5 @@
 package org.wsol.cli.chaos;
 
-import org.wsol.cli.Main;
-import org.wsol.cli.SettingsOptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,18 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.wsol.cli.Main;
+import org.wsol.cli.SettingsOptions;
 import org.wsol.common.config.Settings;
 
 /**
- * A wsol command in a JVM of its own, on this JVM's class path, its output in a log file. The chaos command
- * and the fault tests start services this way so that they can kill one (SIGKILL) like a crashed machine.
+ * A wsol command in a JVM of its own, on this JVM's class path, its output in a log file. The chaos
+ * command and the fault tests start services this way so that they can kill one (SIGKILL) like a
+ * crashed machine.
  */
 public final class ServiceProcess implements AutoCloseable {
-  /** Children still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never orphaned. */
-  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * Children still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never
+   * orphaned.
+   */
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-children"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-children"));
   }
 
   private final String name;
@@ -38,10 +43,11 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Command-line arguments for a service process: the broker, this command's --config and --set values, on top of
-   * {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
+   * Command-line arguments for a service process: the broker, this command's --config and --set
+   * values, on top of {@code defaults} (free ports, single-crop saliency, ... as the caller needs).
    */
-  public static List<String> serviceArgs(String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
+  public static List<String> serviceArgs(
+      String bootstrap, SettingsOptions config, java.util.Map<String, String> defaults) {
     java.util.Map<String, String> sets = new java.util.LinkedHashMap<>(defaults);
     sets.putAll(config.sets);
     List<String> args = new java.util.ArrayList<>(List.of("-b", bootstrap));
@@ -53,7 +59,8 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /** Starts {@code wsol <args>} with the given JVM options (e.g. -Xmx256m). */
-  public static ServiceProcess start(String name, List<String> jvmOptions, List<String> args, Path log) {
+  public static ServiceProcess start(
+      String name, List<String> jvmOptions, List<String> args, Path log) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -67,7 +74,8 @@ public final class ServiceProcess implements AutoCloseable {
     cmd.addAll(secretsToEnvironment(args, env));
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
       LIVE.add(p);
@@ -79,9 +87,10 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * {@code args} without the {@code --set KEY=VALUE} pairs whose key is a secret ({@link Settings#isSecret}); those go
-   * to {@code env} as {@code WSOL_KEY} instead, which the child reads the same way, so that no password shows in a
-   * process listing. (The environment ranks below a --config file: a secret set both ways takes the file's value.)
+   * {@code args} without the {@code --set KEY=VALUE} pairs whose key is a secret ({@link
+   * Settings#isSecret}); those go to {@code env} as {@code WSOL_KEY} instead, which the child reads
+   * the same way, so that no password shows in a process listing. (The environment ranks below a
+   * --config file: a secret set both ways takes the file's value.)
    */
   static List<String> secretsToEnvironment(List<String> args, java.util.Map<String, String> env) {
     List<String> out = new ArrayList<>();
@@ -91,8 +100,11 @@ public final class ServiceProcess implements AutoCloseable {
       if ((a.equals("--set") || a.equals("-s")) && eq > 0) {
         String key = args.get(i + 1).substring(0, eq);
         String var = "WSOL_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
-        // Only keys that the environment gives back unchanged (lower case, no '_') can travel there.
-        if (Settings.isSecret(key) && key.equals(key.toLowerCase(java.util.Locale.ROOT)) && !key.contains("_")) {
+        // Only keys that the environment gives back unchanged (lower case, no '_') can travel
+        // there.
+        if (Settings.isSecret(key)
+            && key.equals(key.toLowerCase(java.util.Locale.ROOT))
+            && !key.contains("_")) {
           env.put(var, args.get(i + 1).substring(eq + 1));
           i++;
           continue;
@@ -119,16 +131,27 @@ public final class ServiceProcess implements AutoCloseable {
     return log;
   }
 
-  /** Waits for a line of output containing {@code text}; fails early, with the log's tail, if the process ends. */
-  public ServiceProcess awaitOutput(String text, Duration timeout) throws TimeoutException, InterruptedException {
+  /**
+   * Waits for a line of output containing {@code text}; fails early, with the log's tail, if the
+   * process ends.
+   */
+  public ServiceProcess awaitOutput(String text, Duration timeout)
+      throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!output().contains(text)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with status " + process.exitValue() + " before '" + text
-            + "':\n" + tail());
+        throw new IllegalStateException(
+            name
+                + " exited with status "
+                + process.exitValue()
+                + " before '"
+                + text
+                + "':\n"
+                + tail());
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException(name + " did not print '" + text + "' within " + timeout + ":\n" + tail());
+        throw new TimeoutException(
+            name + " did not print '" + text + "' within " + timeout + ":\n" + tail());
       }
       Thread.sleep(100);
     }
@@ -148,7 +171,10 @@ public final class ServiceProcess implements AutoCloseable {
     return out.length() <= 4000 ? out : out.substring(out.length() - 4000);
   }
 
-  /** Waits for the process to end: its exit status, or -1 when it is still running after {@code timeout}. */
+  /**
+   * Waits for the process to end: its exit status, or -1 when it is still running after {@code
+   * timeout}.
+   */
   public int waitFor(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }

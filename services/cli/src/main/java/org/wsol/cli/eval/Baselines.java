@@ -6,12 +6,15 @@ import org.wsol.segmenter.graphcut.GraphCutSegmenter;
 import org.wsol.segmenter.graphcut.Localizer;
 
 /**
- * The two baselines the localisation table compares GraphCut with, computed on the same saliency maps: the
- * box of the largest thresholded region of the map, and a class-agnostic centred box.
+ * The two baselines the localisation table compares GraphCut with, computed on the same saliency
+ * maps: the box of the largest thresholded region of the map, and a class-agnostic centred box.
  */
 public final class Baselines {
-  /** Saliency quantile of the thresholded-region baseline (the same as GraphCut's foreground seeds). */
+  /**
+   * Saliency quantile of the thresholded-region baseline (the same as GraphCut's foreground seeds).
+   */
   public static final double THRESHOLD_QUANTILE = 0.95;
+
   /** Share of the image area the centred box covers. */
   public static final double CENTRE_AREA = 0.5;
 
@@ -19,11 +22,13 @@ public final class Baselines {
 
   /**
    * Box (original pixels) of the largest 8-connected region of map pixels at or above the map's
-   * {@code quantile}, with the quantile and plateau rules of GraphCut's seeds; null when no pixel qualifies.
+   * {@code quantile}, with the quantile and plateau rules of GraphCut's seeds; null when no pixel
+   * qualifies.
    *
    * @param map row-major {@code w x h} map in working pixels
    */
-  public static Box thresholdBox(float[] map, int w, int h, double quantile, int originalWidth, int originalHeight) {
+  public static Box thresholdBox(
+      float[] map, int w, int h, double quantile, int originalWidth, int originalHeight) {
     // The background quantile only decides background seeds, which this baseline ignores.
     byte[] seeds = Localizer.seeds(w, h, map, quantile, Math.min(quantile, 0.30));
     boolean[] mask = new boolean[seeds.length];
@@ -38,7 +43,10 @@ public final class Baselines {
     return new Box(o.x0(), o.y0(), o.x1(), o.y1());
   }
 
-  /** A box centred in the image, with the image's aspect ratio, covering {@code areaShare} of its area. */
+  /**
+   * A box centred in the image, with the image's aspect ratio, covering {@code areaShare} of its
+   * area.
+   */
   public static Box centreBox(int width, int height, double areaShare) {
     double side = Math.sqrt(areaShare);
     int bw = Math.max(1, (int) Math.round(width * side));

@@ -4,9 +4,9 @@ import org.wsol.schema.Box;
 import org.wsol.segmenter.graphcut.ConnectedComponents;
 
 /**
- * Zhou et al.'s box rule for class activation maps ("Learning Deep Features for Discriminative Localization",
- * CVPR 2016): keep the pixels at or above 20% of the map's maximum, take the largest 8-connected component, and
- * draw its box.
+ * Zhou et al.'s box rule for class activation maps ("Learning Deep Features for Discriminative
+ * Localization", CVPR 2016): keep the pixels at or above 20% of the map's maximum, take the largest
+ * 8-connected component, and draw its box.
  */
 public final class CamRule {
   /** Share of the map's maximum the rule thresholds at. */

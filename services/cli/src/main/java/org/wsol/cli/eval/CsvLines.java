@@ -11,25 +11,35 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The dataset CSV files (boxes.csv, images.csv) read so that whatever they hold, a wrong file ends in an
- * {@link IllegalArgumentException} naming the file, the line and what was expected (found by fuzzing: empty files,
- * numbers that are not, bytes that are not UTF-8, names without a file name all escaped as bare JDK exceptions).
+ * The dataset CSV files (boxes.csv, images.csv) read so that whatever they hold, a wrong file ends
+ * in an {@link IllegalArgumentException} naming the file, the line and what was expected (found by
+ * fuzzing: empty files, numbers that are not, bytes that are not UTF-8, names without a file name
+ * all escaped as bare JDK exceptions).
  */
 public final class CsvLines {
   private CsvLines() {}
 
-  /** The lines of {@code csv}, header included; refuses a file that is not UTF-8 text or has no header line. */
+  /**
+   * The lines of {@code csv}, header included; refuses a file that is not UTF-8 text or has no
+   * header line.
+   */
   public static List<String> read(Path csv, String header) throws IOException {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(csv))).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(Files.readAllBytes(csv)))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException(csv + " is not UTF-8 text: expected CSV lines " + header);
     }
     List<String> lines = text.lines().toList();
     if (lines.isEmpty()) {
-      throw new IllegalArgumentException(csv + " is empty: expected a header line " + header + ", then one line per row");
+      throw new IllegalArgumentException(
+          csv + " is empty: expected a header line " + header + ", then one line per row");
     }
     return lines;
   }
@@ -39,8 +49,15 @@ public final class CsvLines {
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(csv + " line " + line + ": " + column + " is '" + value.trim()
-          + "', expected a whole number");
+      throw new IllegalArgumentException(
+          csv
+              + " line "
+              + line
+              + ": "
+              + column
+              + " is '"
+              + value.trim()
+              + "', expected a whole number");
     }
   }
 
@@ -49,12 +66,18 @@ public final class CsvLines {
     try {
       Path p = Path.of(name.trim());
       if (name.isBlank() || p.getFileName() == null || p.isAbsolute()) {
-        throw new IllegalArgumentException(csv + " line " + line + ": image '" + name.trim()
-            + "' is not a file name relative to the dataset folder");
+        throw new IllegalArgumentException(
+            csv
+                + " line "
+                + line
+                + ": image '"
+                + name.trim()
+                + "' is not a file name relative to the dataset folder");
       }
       return p;
     } catch (InvalidPathException e) {
-      throw new IllegalArgumentException(csv + " line " + line + ": image '" + name.trim() + "' is not a valid file name");
+      throw new IllegalArgumentException(
+          csv + " line " + line + ": image '" + name.trim() + "' is not a valid file name");
     }
   }
 }

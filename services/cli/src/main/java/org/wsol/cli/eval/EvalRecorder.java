@@ -12,9 +12,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.wsol.cli.eval.Baselines;
-import org.wsol.cli.eval.CamRule;
-import org.wsol.cli.eval.ThresholdSweep;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
@@ -25,19 +22,30 @@ import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Reads the saliency and boxes topics of an eval's pipeline pass: the maps (to re-segment them in other modes), the
- * baselines and measures drawn on each map, and the stages' times.
+ * Reads the saliency and boxes topics of an eval's pipeline pass: the maps (to re-segment them in
+ * other modes), the baselines and measures drawn on each map, and the stages' times.
  */
 public final class EvalRecorder implements Runnable, AutoCloseable {
   public static final class PerImage {
     public final Map<Integer, Box> thresholdBoxes = new ConcurrentHashMap<>();
-    /** Zhou et al.'s 20% box of each rank's map (when the recorder draws it: on class activation maps). */
+
+    /**
+     * Zhou et al.'s 20% box of each rank's map (when the recorder draws it: on class activation
+     * maps).
+     */
     public final Map<Integer, Box> camRuleBoxes = new ConcurrentHashMap<>();
-    /** Each rank's map swept over Choe et al.'s thresholds against the true boxes (when the recorder sweeps). */
+
+    /**
+     * Each rank's map swept over Choe et al.'s thresholds against the true boxes (when the recorder
+     * sweeps).
+     */
     public final Map<Integer, ThresholdSweep.Curve> curves = new ConcurrentHashMap<>();
+
     public final Map<Integer, Float> segmentMs = new ConcurrentHashMap<>();
+
     /** The maps by rank, to re-segment them in other modes. */
     public final Map<Integer, SaliencyTensor> tensors = new ConcurrentHashMap<>();
+
     public volatile double saliencyMs;
   }
 
@@ -51,8 +59,8 @@ public final class EvalRecorder implements Runnable, AutoCloseable {
   private volatile boolean running = true;
 
   /**
-   * @param truth the true boxes by image id, in the pixels of the image sent (the maps are swept against them;
-   *     empty: no sweep)
+   * @param truth the true boxes by image id, in the pixels of the image sent (the maps are swept
+   *     against them; empty: no sweep)
    * @param camRule whether to draw Zhou et al.'s 20% box on each map
    */
   public EvalRecorder(Settings s, Map<String, GroundTruth> truth, boolean camRule) {
@@ -81,8 +89,14 @@ public final class EvalRecorder implements Runnable, AutoCloseable {
           float[] map = org.wsol.common.image.SaliencyMaps.decode(t);
           int w = t.getMapWidth();
           int h = t.getMapHeight();
-          Box b = Baselines.thresholdBox(map, w, h, Baselines.THRESHOLD_QUANTILE, t.getOriginalWidth(),
-              t.getOriginalHeight());
+          Box b =
+              Baselines.thresholdBox(
+                  map,
+                  w,
+                  h,
+                  Baselines.THRESHOLD_QUANTILE,
+                  t.getOriginalWidth(),
+                  t.getOriginalHeight());
           if (b != null) {
             p.thresholdBoxes.put(t.getRank(), b);
           }
@@ -94,16 +108,20 @@ public final class EvalRecorder implements Runnable, AutoCloseable {
           }
           GroundTruth gt = truth.get(t.getImageId());
           if (gt != null) {
-            p.curves.put(t.getRank(), ThresholdSweep.sweep(map, w, h, t.getOriginalWidth(), t.getOriginalHeight(),
-                gt.getBoxes()));
+            p.curves.put(
+                t.getRank(),
+                ThresholdSweep.sweep(
+                    map, w, h, t.getOriginalWidth(), t.getOriginalHeight(), gt.getBoxes()));
           }
           // Last, so that a complete set of tensors means its measures are in.
           p.saliencyMs = t.getSaliencyMs();
           p.tensors.put(t.getRank(), t);
         } else {
           BoxResult b = boxes.deserialize(r.topic(), r.value());
-          images.computeIfAbsent(b.getImageId(), k -> new PerImage()).segmentMs.put(b.getBox().getRank(),
-              b.getSegmentMs());
+          images
+              .computeIfAbsent(b.getImageId(), k -> new PerImage())
+              .segmentMs
+              .put(b.getBox().getRank(), b.getSegmentMs());
         }
       }
     }
@@ -113,7 +131,9 @@ public final class EvalRecorder implements Runnable, AutoCloseable {
   public boolean hasAll(Iterable<LocalizationResult> results) {
     for (LocalizationResult r : results) {
       PerImage p = images.get(r.getImageId());
-      if (p == null || p.segmentMs.size() < r.getBoxes().size() || p.tensors.size() < r.getBoxes().size()
+      if (p == null
+          || p.segmentMs.size() < r.getBoxes().size()
+          || p.tensors.size() < r.getBoxes().size()
           || p.saliencyMs == 0) {
         return false;
       }

@@ -16,35 +16,71 @@ import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.LocalizationScore;
 
 /**
- * Localisation quality of a set of results in the literature's terms (ILSVRC top-1/top-5 localisation error,
- * GT-known localisation accuracy), for the pipeline's boxes, for other localisation modes run on the same maps,
- * and for two baselines on the same maps, each with a 95% bootstrap interval over images. Plain Java: the scoring
- * itself is the results service's {@link Scoring}, applied to every method's boxes alike.
+ * Localisation quality of a set of results in the literature's terms (ILSVRC top-1/top-5
+ * localisation error, GT-known localisation accuracy), for the pipeline's boxes, for other
+ * localisation modes run on the same maps, and for two baselines on the same maps, each with a 95%
+ * bootstrap interval over images. Plain Java: the scoring itself is the results service's {@link
+ * Scoring}, applied to every method's boxes alike.
  */
 public final class Evaluation {
   /**
-   * What the pipeline produced for one image; {@code result} null when none came. {@code modeBoxes}: for each
-   * further mode, its box per rank (on the same maps, or on its own maps for a mode that needs other ones);
-   * {@code modeSegmentMs}: each mode's segmenting time of the image's maps, measured alike for all modes (in-process,
-   * one thread); {@code modeSaliencyMs}: the saliency time of the maps a mode segments, where they are not the
-   * pipeline's ({@code saliencyMs}); {@code camRuleBoxes}: Zhou et al.'s 20% box of each rank's class activation
-   * map; {@code curves}: each rank's map of the pipeline swept over Choe et al.'s thresholds.
+   * What the pipeline produced for one image; {@code result} null when none came. {@code
+   * modeBoxes}: for each further mode, its box per rank (on the same maps, or on its own maps for a
+   * mode that needs other ones); {@code modeSegmentMs}: each mode's segmenting time of the image's
+   * maps, measured alike for all modes (in-process, one thread); {@code modeSaliencyMs}: the
+   * saliency time of the maps a mode segments, where they are not the pipeline's ({@code
+   * saliencyMs}); {@code camRuleBoxes}: Zhou et al.'s 20% box of each rank's class activation map;
+   * {@code curves}: each rank's map of the pipeline swept over Choe et al.'s thresholds.
    */
-  public record Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
-      double saliencyMs, double segmentMs, int segmentedMaps, Map<String, Map<Integer, Box>> modeBoxes,
-      Map<String, Double> modeSegmentMs, Map<String, Double> modeSaliencyMs, Map<Integer, Box> camRuleBoxes,
+  public record Input(
+      String image,
+      GroundTruth truth,
+      LocalizationResult result,
+      Map<Integer, Box> thresholdBoxes,
+      double saliencyMs,
+      double segmentMs,
+      int segmentedMaps,
+      Map<String, Map<Integer, Box>> modeBoxes,
+      Map<String, Double> modeSegmentMs,
+      Map<String, Double> modeSaliencyMs,
+      Map<Integer, Box> camRuleBoxes,
       Map<Integer, ThresholdSweep.Curve> curves) {
-    public Input(String image, GroundTruth truth, LocalizationResult result, Map<Integer, Box> thresholdBoxes,
-        double saliencyMs, double segmentMs, int segmentedMaps) {
-      this(image, truth, result, thresholdBoxes, saliencyMs, segmentMs, segmentedMaps, Map.of(), Map.of(), Map.of(),
-          Map.of(), Map.of());
+    public Input(
+        String image,
+        GroundTruth truth,
+        LocalizationResult result,
+        Map<Integer, Box> thresholdBoxes,
+        double saliencyMs,
+        double segmentMs,
+        int segmentedMaps) {
+      this(
+          image,
+          truth,
+          result,
+          thresholdBoxes,
+          saliencyMs,
+          segmentMs,
+          segmentedMaps,
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          Map.of());
     }
   }
 
   /** One image, scored. Scores are null when the image has no result. */
-  public record Row(Input in, int top1Class, String top1Label, boolean top1Cls, boolean top5Cls,
-      LocalizationScore method, LocalizationScore threshold, LocalizationScore centre,
-      Map<String, LocalizationScore> modes, LocalizationScore camRule) {
+  public record Row(
+      Input in,
+      int top1Class,
+      String top1Label,
+      boolean top1Cls,
+      boolean top5Cls,
+      LocalizationScore method,
+      LocalizationScore threshold,
+      LocalizationScore centre,
+      Map<String, LocalizationScore> modes,
+      LocalizationScore camRule) {
     boolean gtKnown(LocalizationScore s) {
       return s != null && s.getGtKnownIou() >= Scoring.IOU_THRESHOLD;
     }
@@ -57,12 +93,18 @@ public final class Evaluation {
   private final List<String> otherModes;
   private final Map<String, String> descriptions;
   private final List<Row> rows = new ArrayList<>();
-  /** Modes whose boxes come from maps of their own (another saliency.method), not the pipeline's. */
+
+  /**
+   * Modes whose boxes come from maps of their own (another saliency.method), not the pipeline's.
+   */
   private java.util.Set<String> ownMaps = java.util.Set.of();
+
   /** The saliency.method of the pipeline's maps (the MaxBoxAcc rows'). */
   String maps = "";
+
   /** Where the CAM row's maps come from; null: no CAM row. */
   String camRuleSource;
+
   private MaxBoxAcc.Best maxBoxAcc;
   private int maxBoxAccRows = -1;
 
@@ -76,7 +118,8 @@ public final class Evaluation {
    * @param otherModes modes re-run on the same maps (their boxes come in {@link Input#modeBoxes()})
    * @param descriptions one line per mode for the table
    */
-  public Evaluation(String pipelineMode, List<String> otherModes, Map<String, String> descriptions) {
+  public Evaluation(
+      String pipelineMode, List<String> otherModes, Map<String, String> descriptions) {
     this.pipelineMode = pipelineMode;
     this.otherModes = List.copyOf(otherModes);
     this.descriptions = Map.copyOf(descriptions);
@@ -91,24 +134,36 @@ public final class Evaluation {
     } else {
       int trueClass = in.truth().getClassIndex();
       ClassBox top1 = r.getBoxes().stream().filter(b -> b.getRank() == 1).findFirst().orElse(null);
-      boolean top5 = r.getBoxes().stream().anyMatch(b -> b.getRank() >= 1 && b.getClassIndex() == trueClass);
-      Box centre = Baselines.centreBox(r.getOriginalWidth(), r.getOriginalHeight(), Baselines.CENTRE_AREA);
+      boolean top5 =
+          r.getBoxes().stream().anyMatch(b -> b.getRank() >= 1 && b.getClassIndex() == trueClass);
+      Box centre =
+          Baselines.centreBox(r.getOriginalWidth(), r.getOriginalHeight(), Baselines.CENTRE_AREA);
       for (String m : otherModes) {
         Map<Integer, Box> boxes = in.modeBoxes().getOrDefault(m, Map.of());
         modes.put(m, Scoring.score(withBoxes(r.getBoxes(), boxes::get), in.truth()));
       }
-      row = new Row(in, top1 == null ? -1 : top1.getClassIndex(), top1 == null ? "" : top1.getClassLabel(),
-          top1 != null && top1.getClassIndex() == trueClass, top5,
-          Scoring.score(r.getBoxes(), in.truth()),
-          Scoring.score(withBoxes(r.getBoxes(), rank -> in.thresholdBoxes().get(rank)), in.truth()),
-          Scoring.score(withBoxes(r.getBoxes(), rank -> centre), in.truth()), modes,
-          Scoring.score(withBoxes(r.getBoxes(), rank -> in.camRuleBoxes().get(rank)), in.truth()));
+      row =
+          new Row(
+              in,
+              top1 == null ? -1 : top1.getClassIndex(),
+              top1 == null ? "" : top1.getClassLabel(),
+              top1 != null && top1.getClassIndex() == trueClass,
+              top5,
+              Scoring.score(r.getBoxes(), in.truth()),
+              Scoring.score(
+                  withBoxes(r.getBoxes(), rank -> in.thresholdBoxes().get(rank)), in.truth()),
+              Scoring.score(withBoxes(r.getBoxes(), rank -> centre), in.truth()),
+              modes,
+              Scoring.score(
+                  withBoxes(r.getBoxes(), rank -> in.camRuleBoxes().get(rank)), in.truth()));
     }
     rows.add(row);
     return row;
   }
 
-  /** The same classes and ranks with another method's boxes, so that all methods are scored alike. */
+  /**
+   * The same classes and ranks with another method's boxes, so that all methods are scored alike.
+   */
   static List<ClassBox> withBoxes(List<ClassBox> boxes, IntFunction<Box> boxOfRank) {
     List<ClassBox> out = new ArrayList<>(boxes.size());
     for (ClassBox b : boxes) {
@@ -117,15 +172,19 @@ public final class Evaluation {
     return out;
   }
 
-  /** Declares the modes whose boxes were drawn on maps of their own (see {@link Input#modeSaliencyMs()}). */
+  /**
+   * Declares the modes whose boxes were drawn on maps of their own (see {@link
+   * Input#modeSaliencyMs()}).
+   */
   public Evaluation withOwnMaps(java.util.Set<String> modes) {
     this.ownMaps = java.util.Set.copyOf(modes);
     return this;
   }
 
   /**
-   * Declares the measures drawn on the maps: {@code maps} names the pipeline's maps (swept in {@link Input#curves()})
-   * and {@code camRuleSource} says where the CAM row's maps come from (null: no CAM row).
+   * Declares the measures drawn on the maps: {@code maps} names the pipeline's maps (swept in
+   * {@link Input#curves()}) and {@code camRuleSource} says where the CAM row's maps come from
+   * (null: no CAM row).
    */
   public Evaluation withMeasures(String maps, String camRuleSource) {
     this.maps = maps;
@@ -144,8 +203,15 @@ public final class Evaluation {
   /** The pipeline's GraphCut boxes (the summary line's method). */
   public Method pipeline() {
     String d = descriptions.getOrDefault(pipelineMode, "");
-    return new Method("graphcut", pipelineMode.isEmpty() ? "GraphCut on the class saliency map (this pipeline)"
-        : "GraphCut, mode " + pipelineMode + " (the pipeline's boxes)" + (d.isEmpty() ? "" : ": " + d), Row::method);
+    return new Method(
+        "graphcut",
+        pipelineMode.isEmpty()
+            ? "GraphCut on the class saliency map (this pipeline)"
+            : "GraphCut, mode "
+                + pipelineMode
+                + " (the pipeline's boxes)"
+                + (d.isEmpty() ? "" : ": " + d),
+        Row::method);
   }
 
   /** Every row of the table, in order: the pipeline's mode, the other modes, the two baselines. */
@@ -154,29 +220,50 @@ public final class Evaluation {
     out.add(pipeline());
     for (String m : otherModes) {
       String d = descriptions.getOrDefault(m, "");
-      String maps = ownMaps.contains(m) ? " (its own maps, a second pass of the pipeline)" : " (same maps)";
-      out.add(new Method(m, "GraphCut, mode " + m + maps + (d.isEmpty() ? "" : ": " + d),
-          r -> r.modes().get(m)));
+      String maps =
+          ownMaps.contains(m) ? " (its own maps, a second pass of the pipeline)" : " (same maps)";
+      out.add(
+          new Method(
+              m,
+              "GraphCut, mode " + m + maps + (d.isEmpty() ? "" : ": " + d),
+              r -> r.modes().get(m)));
     }
-    out.add(new Method("threshold", "baseline: largest 8-connected region above the 95% saliency quantile",
-        Row::threshold));
+    out.add(
+        new Method(
+            "threshold",
+            "baseline: largest 8-connected region above the 95% saliency quantile",
+            Row::threshold));
     if (camRuleSource != null) {
-      out.add(new Method("cam20", "literature: CAM with Zhou et al. 2016's rule (pixels at or above 20% of the map's "
-          + "maximum, box of the largest 8-connected component), on class activation maps (" + camRuleSource + ")",
-          Row::camRule));
+      out.add(
+          new Method(
+              "cam20",
+              "literature: CAM with Zhou et al. 2016's rule (pixels at or above 20% of the map's "
+                  + "maximum, box of the largest 8-connected component), on class activation maps ("
+                  + camRuleSource
+                  + ")",
+              Row::camRule));
     }
     if (hasCurves()) {
-      out.add(new Method("maxboxacc", String.format(Locale.ROOT, "upper bound, peeks at the true boxes: MaxBoxAcc "
-          + "(Choe et al. 2020), box of the largest component at the one threshold of the normalised %s maps that is "
-          + "best for the whole dataset at IoU 0.5 (t = %.2f)", maps, ThresholdSweep.threshold(
-          maxBoxAcc().thresholdIndex())), this::maxBoxAccScore));
+      out.add(
+          new Method(
+              "maxboxacc",
+              String.format(
+                  Locale.ROOT,
+                  "upper bound, peeks at the true boxes: MaxBoxAcc "
+                      + "(Choe et al. 2020), box of the largest component at the one threshold of the normalised %s maps that is "
+                      + "best for the whole dataset at IoU 0.5 (t = %.2f)",
+                  maps,
+                  ThresholdSweep.threshold(maxBoxAcc().thresholdIndex())),
+              this::maxBoxAccScore));
     }
     out.add(centre());
     return out;
   }
 
   Method centre() {
-    return new Method("centre", "baseline: centred box, 50% of the image area, the image's aspect ratio",
+    return new Method(
+        "centre",
+        "baseline: centred box, 50% of the image area, the image's aspect ratio",
         Row::centre);
   }
 
@@ -184,11 +271,16 @@ public final class Evaluation {
     return rows.stream().anyMatch(r -> !r.in().curves().isEmpty());
   }
 
-  /** The curves of the true class's maps (rank 0), zeros for an image without one (counted as wrong). */
+  /**
+   * The curves of the true class's maps (rank 0), zeros for an image without one (counted as
+   * wrong).
+   */
   List<ThresholdSweep.Curve> gtKnownCurves() {
-    ThresholdSweep.Curve none = new ThresholdSweep.Curve(new float[ThresholdSweep.STEPS],
-        new float[ThresholdSweep.STEPS]);
-    return rows.stream().map(r -> r.in().result() == null ? none : r.in().curves().getOrDefault(0, none)).toList();
+    ThresholdSweep.Curve none =
+        new ThresholdSweep.Curve(new float[ThresholdSweep.STEPS], new float[ThresholdSweep.STEPS]);
+    return rows.stream()
+        .map(r -> r.in().result() == null ? none : r.in().curves().getOrDefault(0, none))
+        .toList();
   }
 
   /** MaxBoxAcc's threshold over the images added so far. */
@@ -206,8 +298,9 @@ public final class Evaluation {
   }
 
   /**
-   * An image scored with the largest component's box at MaxBoxAcc's threshold, for every rank (top-1 and top-5
-   * with the predicted classes' maps, GT-known with the true class's), like {@link Scoring#score}.
+   * An image scored with the largest component's box at MaxBoxAcc's threshold, for every rank
+   * (top-1 and top-5 with the predicted classes' maps, GT-known with the true class's), like {@link
+   * Scoring#score}.
    */
   LocalizationScore maxBoxAccScore(Row r) {
     LocalizationResult res = r.in().result();
@@ -230,8 +323,12 @@ public final class Evaluation {
         top5 |= iou >= Scoring.IOU_THRESHOLD;
       }
     }
-    return LocalizationScore.newBuilder().setTop1Iou((float) top1).setTop1Correct(top1 >= Scoring.IOU_THRESHOLD)
-        .setTop5Correct(top5).setGtKnownIou((float) gtKnown).build();
+    return LocalizationScore.newBuilder()
+        .setTop1Iou((float) top1)
+        .setTop1Correct(top1 >= Scoring.IOU_THRESHOLD)
+        .setTop5Correct(top5)
+        .setGtKnownIou((float) gtKnown)
+        .build();
   }
 
   /** Share of images for which {@code right} holds (missing results count as wrong). */
@@ -259,13 +356,30 @@ public final class Evaluation {
     return r -> r.gtKnown(m.score().apply(r));
   }
 
-  public double top1ClsAcc() { return share(Row::top1Cls); }
-  public double top5ClsAcc() { return share(Row::top5Cls); }
-  public double top1LocErr(Method m) { return 1 - share(top1Right(m)); }
-  public double top5LocErr(Method m) { return 1 - share(top5Right(m)); }
-  public double gtKnownLocAcc(Method m) { return share(gtKnownRight(m)); }
+  public double top1ClsAcc() {
+    return share(Row::top1Cls);
+  }
 
-  /** GT-known box accuracy at IoU level {@code iou}: the share of images whose true class's box reaches it. */
+  public double top5ClsAcc() {
+    return share(Row::top5Cls);
+  }
+
+  public double top1LocErr(Method m) {
+    return 1 - share(top1Right(m));
+  }
+
+  public double top5LocErr(Method m) {
+    return 1 - share(top5Right(m));
+  }
+
+  public double gtKnownLocAcc(Method m) {
+    return share(gtKnownRight(m));
+  }
+
+  /**
+   * GT-known box accuracy at IoU level {@code iou}: the share of images whose true class's box
+   * reaches it.
+   */
   public double boxAcc(Method m, double iou) {
     return share(r -> m.score().apply(r) != null && m.score().apply(r).getGtKnownIou() >= iou);
   }
@@ -306,13 +420,16 @@ public final class Evaluation {
   /** Mean saliency time per image of the maps a mode segments. */
   public double meanModeSaliencyMs(String mode) {
     return ownMaps.contains(mode)
-        ? mean(r -> r.in().modeSaliencyMs().get(mode), r -> r.in().modeSaliencyMs().getOrDefault(mode, 0.0) > 0)
+        ? mean(
+            r -> r.in().modeSaliencyMs().get(mode),
+            r -> r.in().modeSaliencyMs().getOrDefault(mode, 0.0) > 0)
         : meanSaliencyMs();
   }
 
   /** A mode's mean segmenting time per image, measured in-process alike for every mode. */
   public double meanModeSegmentMs(String mode) {
-    return mean(r -> r.in().modeSegmentMs().get(mode), r -> r.in().modeSegmentMs().containsKey(mode));
+    return mean(
+        r -> r.in().modeSegmentMs().get(mode), r -> r.in().modeSegmentMs().containsKey(mode));
   }
 
   public double meanLatencyMs() {
@@ -320,7 +437,9 @@ public final class Evaluation {
   }
 
   public long missing() {
-    return rows.stream().filter(r -> r.in().result() == null || !r.in().result().getComplete()).count();
+    return rows.stream()
+        .filter(r -> r.in().result() == null || !r.in().result().getComplete())
+        .count();
   }
 
   /** The table in Markdown (see {@link EvalReport}). */
@@ -355,22 +474,31 @@ public final class Evaluation {
   /** The machine-readable summary: the command's last line. */
   public String summaryLine() {
     Method m = pipeline();
-    return String.format(Locale.ROOT, "top5_loc_err=%.4f top1_loc_err=%.4f gtknown_loc=%.4f n=%d",
-        top5LocErr(m), top1LocErr(m), gtKnownLocAcc(m), n());
+    return String.format(
+        Locale.ROOT,
+        "top5_loc_err=%.4f top1_loc_err=%.4f gtknown_loc=%.4f n=%d",
+        top5LocErr(m),
+        top1LocErr(m),
+        gtKnownLocAcc(m),
+        n());
   }
 
   /**
-   * The pipeline's mode against the centred box, machine-readable, in points: differences of top-1 and top-5
-   * localisation error (negative: the mode is better) and of GT-known accuracy (positive: better), each with its
-   * paired 95% bootstrap interval, as in the table of paired differences.
+   * The pipeline's mode against the centred box, machine-readable, in points: differences of top-1
+   * and top-5 localisation error (negative: the mode is better) and of GT-known accuracy (positive:
+   * better), each with its paired 95% bootstrap interval, as in the table of paired differences.
    */
   public String vsCentreLine() {
     Method m = pipeline();
     Method c = centre();
-    return String.format(Locale.ROOT, "vs_centre_box top1=%s top5=%s gtknown=%s",
+    return String.format(
+        Locale.ROOT,
+        "vs_centre_box top1=%s top5=%s gtknown=%s",
         point(top1LocErr(m) - top1LocErr(c), errorDifference(top1Right(m), top1Right(c))),
         point(top5LocErr(m) - top5LocErr(c), errorDifference(top5Right(m), top5Right(c))),
-        point(gtKnownLocAcc(m) - gtKnownLocAcc(c), accuracyDifference(gtKnownRight(m), gtKnownRight(c))));
+        point(
+            gtKnownLocAcc(m) - gtKnownLocAcc(c),
+            accuracyDifference(gtKnownRight(m), gtKnownRight(c))));
   }
 
   /** Paired interval of accuracy(a) - accuracy(b) on the same resampled images. */
@@ -379,6 +507,7 @@ public final class Evaluation {
   }
 
   static String point(double v, Bootstrap.Interval i) {
-    return String.format(Locale.ROOT, "%+.1f [%+.1f,%+.1f]", 100 * v, 100 * i.low(), 100 * i.high());
+    return String.format(
+        Locale.ROOT, "%+.1f [%+.1f,%+.1f]", 100 * v, 100 * i.low(), 100 * i.high());
   }
 }

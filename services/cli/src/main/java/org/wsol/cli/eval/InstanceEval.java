@@ -10,29 +10,41 @@ import org.wsol.results.aggregate.Scoring;
 import org.wsol.schema.Box;
 
 /**
- * Per-object boxes measured on the images that hold several sizeable objects: those whose true boxes include two or
- * more of at least {@link #MIN_BOX_SHARE} of the image. Instance recall: the share of those sizeable true boxes that
- * some instance matches (IoU ≥ 0.5); instance precision: the share of instances that match some true box of the
- * image (any size). The instances are the true class's (rank 0, as GT-known). Plain Java, no pipeline.
+ * Per-object boxes measured on the images that hold several sizeable objects: those whose true
+ * boxes include two or more of at least {@link #MIN_BOX_SHARE} of the image. Instance recall: the
+ * share of those sizeable true boxes that some instance matches (IoU ≥ 0.5); instance precision:
+ * the share of instances that match some true box of the image (any size). The instances are the
+ * true class's (rank 0, as GT-known). Plain Java, no pipeline.
  */
 public final class InstanceEval {
   /** A true box counts as a sizeable object from this share of the image. */
   public static final double MIN_BOX_SHARE = 0.05;
+
   /** Score thresholds of the curve: 0, 0.05, ..., 0.95. */
   public static final int STEPS = 20;
 
-  /** An instance candidate of one idea: its box (original pixels) and score (map peak over map maximum). */
+  /**
+   * An instance candidate of one idea: its box (original pixels) and score (map peak over map
+   * maximum).
+   */
   public record Candidate(Box box, float score) {}
 
   /**
-   * One image with several sizeable objects: all its true boxes, the sizeable ones, the main box (rank 0), the
-   * instances the pipeline reported (rank 0), and each idea's candidates at every score (re-run on the same map).
+   * One image with several sizeable objects: all its true boxes, the sizeable ones, the main box
+   * (rank 0), the instances the pipeline reported (rank 0), and each idea's candidates at every
+   * score (re-run on the same map).
    */
-  public record Image(String id, List<Box> truth, List<Box> sizeable, Box mainBox, List<Box> pipelineInstances,
+  public record Image(
+      String id,
+      List<Box> truth,
+      List<Box> sizeable,
+      Box mainBox,
+      List<Box> pipelineInstances,
       Map<String, List<Candidate>> ideas) {}
 
   /** Counts over images: true boxes and those matched, instances and those matching. */
-  public record Tally(int boxes, int matchedBoxes, int instances, int matchingInstances, int images) {
+  public record Tally(
+      int boxes, int matchedBoxes, int instances, int matchingInstances, int images) {
     public double recall() {
       return boxes == 0 ? Double.NaN : (double) matchedBoxes / boxes;
     }
@@ -48,7 +60,8 @@ public final class InstanceEval {
   public static List<Box> sizeable(List<Box> truth, int w, int h) {
     List<Box> out = new ArrayList<>();
     for (Box b : truth) {
-      if ((double) (b.getXMax() - b.getXMin()) * (b.getYMax() - b.getYMin()) >= MIN_BOX_SHARE * w * h) {
+      if ((double) (b.getXMax() - b.getXMin()) * (b.getYMax() - b.getYMin())
+          >= MIN_BOX_SHARE * w * h) {
         out.add(b);
       }
     }
@@ -106,8 +119,12 @@ public final class InstanceEval {
 
   /** One idea's candidates that reach score {@code minScore}. */
   public Tally idea(String idea, double minScore) {
-    return tally(im -> im.ideas().getOrDefault(idea, List.of()).stream().filter(c -> c.score() >= minScore)
-        .map(Candidate::box).toList());
+    return tally(
+        im ->
+            im.ideas().getOrDefault(idea, List.of()).stream()
+                .filter(c -> c.score() >= minScore)
+                .map(Candidate::box)
+                .toList());
   }
 
   /** The ideas measured, in the order they came. */
@@ -122,11 +139,18 @@ public final class InstanceEval {
   /** The machine-readable line of the pipeline's instances. */
   public String line() {
     Tally t = pipeline();
-    return String.format(Locale.ROOT, "instances recall=%s precision=%s boxes=%d images=%d", fraction(t.recall()),
-        fraction(t.precision()), t.boxes(), t.images());
+    return String.format(
+        Locale.ROOT,
+        "instances recall=%s precision=%s boxes=%d images=%d",
+        fraction(t.recall()),
+        fraction(t.precision()),
+        t.boxes(),
+        t.images());
   }
 
-  /** The curve: one line per idea and threshold, and the main box and pipeline as their own rows. */
+  /**
+   * The curve: one line per idea and threshold, and the main box and pipeline as their own rows.
+   */
   public String curveCsv() {
     StringBuilder b = new StringBuilder("idea,min_score,recall,precision,instances,boxes,images\n");
     Tally m = mainBox();
@@ -140,12 +164,21 @@ public final class InstanceEval {
     return b.toString();
   }
 
-  /** A short Markdown section: the baseline, the pipeline, and each idea at its best threshold and a few others. */
+  /**
+   * A short Markdown section: the baseline, the pipeline, and each idea at its best threshold and a
+   * few others.
+   */
   public String markdown(String pipelineRule) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "### Instances: %d images with two or more true boxes of at least 5%% of the "
-        + "image (%d such boxes), the true class's map%n%n", images(), mainBox().boxes()));
-    b.append("| instances from | min score | recall | precision | instances |\n|---|---:|---:|---:|---:|\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "### Instances: %d images with two or more true boxes of at least 5%% of the "
+                + "image (%d such boxes), the true class's map%n%n",
+            images(),
+            mainBox().boxes()));
+    b.append(
+        "| instances from | min score | recall | precision | instances |\n|---|---:|---:|---:|---:|\n");
     b.append(mdRow("main box alone (baseline)", "—", mainBox()));
     b.append(mdRow("the pipeline (" + pipelineRule + ")", "—", pipeline()));
     for (String idea : ideas()) {
@@ -153,19 +186,34 @@ public final class InstanceEval {
         b.append(mdRow(idea, String.format(Locale.ROOT, "%.2f", t), idea(idea, t)));
       }
     }
-    b.append("\nRecall: the share of those true boxes that some instance matches (IoU ≥ 0.5); precision: the share of "
-        + "instances that match some true box of the image. Score: the map's peak inside the instance over the map's "
-        + "maximum. Every threshold: instances-curve.csv.\n");
+    b.append(
+        "\nRecall: the share of those true boxes that some instance matches (IoU ≥ 0.5); precision: the share of "
+            + "instances that match some true box of the image. Score: the map's peak inside the instance over the map's "
+            + "maximum. Every threshold: instances-curve.csv.\n");
     return b.toString();
   }
 
   private static String row(String idea, double t, Tally x) {
-    return String.format(Locale.ROOT, "%s,%.2f,%s,%s,%d,%d,%d%n", idea, t, fraction(x.recall()),
-        fraction(x.precision()), x.instances(), x.boxes(), x.images());
+    return String.format(
+        Locale.ROOT,
+        "%s,%.2f,%s,%s,%d,%d,%d%n",
+        idea,
+        t,
+        fraction(x.recall()),
+        fraction(x.precision()),
+        x.instances(),
+        x.boxes(),
+        x.images());
   }
 
   private static String mdRow(String what, String t, Tally x) {
-    return String.format(Locale.ROOT, "| %s | %s | %s | %s | %d |%n", what, t, pct(x.recall()), pct(x.precision()),
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %s | %s | %d |%n",
+        what,
+        t,
+        pct(x.recall()),
+        pct(x.precision()),
         x.instances());
   }
 

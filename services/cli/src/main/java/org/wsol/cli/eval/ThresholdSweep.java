@@ -5,27 +5,33 @@ import org.wsol.results.aggregate.Scoring;
 import org.wsol.schema.Box;
 
 /**
- * One saliency map thresholded at every level of Choe et al.'s sweep ("Evaluating Weakly Supervised Object
- * Localization Methods Right", CVPR 2020, and their wsolevaluation code): for each threshold, the IoU with the true
- * boxes of the box of the largest component (MaxBoxAcc) and the best IoU over the boxes of all components
- * (MaxBoxAccV2's multi-contour rule). {@link MaxBoxAcc} then picks thresholds over a whole dataset.
+ * One saliency map thresholded at every level of Choe et al.'s sweep ("Evaluating Weakly Supervised
+ * Object Localization Methods Right", CVPR 2020, and their wsolevaluation code): for each
+ * threshold, the IoU with the true boxes of the box of the largest component (MaxBoxAcc) and the
+ * best IoU over the boxes of all components (MaxBoxAccV2's multi-contour rule). {@link MaxBoxAcc}
+ * then picks thresholds over a whole dataset.
  *
- * <p>As in wsolevaluation, the map is min-max normalised to [0, 1] (a constant map becomes all 0), quantised to
- * bytes ({@code (int) (v * 255)}), and the foreground at threshold {@code t = i / 100} (i = 0..99) is the pixels whose
- * byte is strictly above {@code (int) (t * max byte)}. Two differences, both on purpose: components are 8-connected
- * pixel sets and "largest" is by pixel count, where wsolevaluation takes OpenCV's contours (with RETR_TREE, holes'
- * contours too, whose boxes lie inside their component's) and the largest by polygon area; and a component's box is
- * its exact half-open pixel box, where wsolevaluation's is one pixel wider (x + w kept as an inclusive end). Boxes are
- * scaled from the map's pixels to the image's like {@link Baselines#thresholdBox}.
+ * <p>As in wsolevaluation, the map is min-max normalised to [0, 1] (a constant map becomes all 0),
+ * quantised to bytes ({@code (int) (v * 255)}), and the foreground at threshold {@code t = i / 100}
+ * (i = 0..99) is the pixels whose byte is strictly above {@code (int) (t * max byte)}. Two
+ * differences, both on purpose: components are 8-connected pixel sets and "largest" is by pixel
+ * count, where wsolevaluation takes OpenCV's contours (with RETR_TREE, holes' contours too, whose
+ * boxes lie inside their component's) and the largest by polygon area; and a component's box is its
+ * exact half-open pixel box, where wsolevaluation's is one pixel wider (x + w kept as an inclusive
+ * end). Boxes are scaled from the map's pixels to the image's like {@link Baselines#thresholdBox}.
  *
- * <p>All 100 thresholds cost one pass: pixels are added from the highest byte down into a union-find whose roots keep
- * their component's size, first pixel and box, and the components are read at each threshold.
+ * <p>All 100 thresholds cost one pass: pixels are added from the highest byte down into a
+ * union-find whose roots keep their component's size, first pixel and box, and the components are
+ * read at each threshold.
  */
 public final class ThresholdSweep {
   /** Number of thresholds: 0, 0.01, ..., 0.99 ({@code np.arange(0, 1, 0.01)}). */
   public static final int STEPS = 100;
 
-  /** Per threshold index i (threshold i / 100): the largest component's IoU and the best component's IoU. */
+  /**
+   * Per threshold index i (threshold i / 100): the largest component's IoU and the best component's
+   * IoU.
+   */
   public record Curve(float[] largestIou, float[] bestIou) {}
 
   private ThresholdSweep() {}
@@ -35,7 +41,10 @@ public final class ThresholdSweep {
     return i * (1.0 / STEPS);
   }
 
-  /** The map min-max normalised and quantised to 0..255 the way wsolevaluation does; all 0 when constant. */
+  /**
+   * The map min-max normalised and quantised to 0..255 the way wsolevaluation does; all 0 when
+   * constant.
+   */
   static int[] quantise(float[] map) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
@@ -55,8 +64,8 @@ public final class ThresholdSweep {
   }
 
   /**
-   * Sweeps a map of {@code w x h} whose boxes are scaled to an image of {@code ow x oh} and scored against
-   * {@code truth} (the image's pixels).
+   * Sweeps a map of {@code w x h} whose boxes are scaled to an image of {@code ow x oh} and scored
+   * against {@code truth} (the image's pixels).
    */
   public static Curve sweep(float[] map, int w, int h, int ow, int oh, List<Box> truth) {
     int n = w * h;
@@ -149,7 +158,8 @@ public final class ThresholdSweep {
       }
       rootCount = kept;
       best[i] = (float) bestIou;
-      largest[i] = big < 0 ? 0f : (float) scaledIou(x0[big], y0[big], x1[big], y1[big], w, h, ow, oh, truth);
+      largest[i] =
+          big < 0 ? 0f : (float) scaledIou(x0[big], y0[big], x1[big], y1[big], w, h, ow, oh, truth);
     }
     return new Curve(largest, best);
   }
@@ -162,9 +172,14 @@ public final class ThresholdSweep {
     return p;
   }
 
-  /** Best IoU with the true boxes of a map box scaled to the image like {@link Baselines#thresholdBox}. */
-  static double scaledIou(int bx0, int by0, int bx1, int by1, int w, int h, int ow, int oh, List<Box> truth) {
-    org.wsol.segmenter.graphcut.PixelBox s = new org.wsol.segmenter.graphcut.PixelBox(bx0, by0, bx1, by1).scale(w, h, ow, oh);
+  /**
+   * Best IoU with the true boxes of a map box scaled to the image like {@link
+   * Baselines#thresholdBox}.
+   */
+  static double scaledIou(
+      int bx0, int by0, int bx1, int by1, int w, int h, int ow, int oh, List<Box> truth) {
+    org.wsol.segmenter.graphcut.PixelBox s =
+        new org.wsol.segmenter.graphcut.PixelBox(bx0, by0, bx1, by1).scale(w, h, ow, oh);
     return Scoring.bestIou(new Box(s.x0(), s.y0(), s.x1(), s.y1()), truth);
   }
 }

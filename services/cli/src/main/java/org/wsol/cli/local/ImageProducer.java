@@ -36,8 +36,11 @@ public final class ImageProducer implements AutoCloseable {
     Properties p = settings.producer();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.maxRecordBytes(settings));
-    this.producer = new KafkaProducer<>(p, new StringSerializer(),
-        WireFormat.from(settings).serde(ImageEvent.class).serializer());
+    this.producer =
+        new KafkaProducer<>(
+            p,
+            new StringSerializer(),
+            WireFormat.from(settings).serde(ImageEvent.class).serializer());
     this.topic = Topics.from(settings).images();
   }
 
@@ -73,8 +76,8 @@ public final class ImageProducer implements AutoCloseable {
   }
 
   /**
-   * Ground truth from a CSV with header {@code image,class_idx,xmin,ymin,xmax,ymax} (one row per box; the
-   * ImageNet dev set's boxes.csv format), keyed by image id (file name without extension).
+   * Ground truth from a CSV with header {@code image,class_idx,xmin,ymin,xmax,ymax} (one row per
+   * box; the ImageNet dev set's boxes.csv format), keyed by image id (file name without extension).
    */
   public static Map<String, GroundTruth> readGroundTruth(Path csv) throws IOException {
     Map<String, GroundTruth> out = new HashMap<>();
@@ -90,28 +93,47 @@ public final class ImageProducer implements AutoCloseable {
       }
       String id = idOf(CsvLines.imagePath(f[0], csv, i + 1));
       int cls = CsvLines.integer(f[1], csv, i + 1, "class_idx");
-      Box box = new Box(CsvLines.integer(f[2], csv, i + 1, "xmin"), CsvLines.integer(f[3], csv, i + 1, "ymin"),
-          CsvLines.integer(f[4], csv, i + 1, "xmax"), CsvLines.integer(f[5], csv, i + 1, "ymax"));
+      Box box =
+          new Box(
+              CsvLines.integer(f[2], csv, i + 1, "xmin"),
+              CsvLines.integer(f[3], csv, i + 1, "ymin"),
+              CsvLines.integer(f[4], csv, i + 1, "xmax"),
+              CsvLines.integer(f[5], csv, i + 1, "ymax"));
       out.computeIfAbsent(id, k -> new GroundTruth(cls, new ArrayList<>())).getBoxes().add(box);
     }
     return out;
   }
 
-  public Future<RecordMetadata> sendFile(String id, Path file, int topK, GroundTruth truth) throws IOException {
+  public Future<RecordMetadata> sendFile(String id, Path file, int topK, GroundTruth truth)
+      throws IOException {
     return sendBytes(id, Files.readAllBytes(file), file.getFileName().toString(), topK, truth);
   }
 
   /** Sends an encoded image held in memory, named {@code sourceName}. */
-  public Future<RecordMetadata> sendBytes(String id, byte[] image, String sourceName, int topK, GroundTruth truth) {
-    ImageEvent e = ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image))
-        .setTopK(topK).setGroundTruth(truth).setProducedAt(Instant.now())
-        .setSourceName(sourceName).build();
+  public Future<RecordMetadata> sendBytes(
+      String id, byte[] image, String sourceName, int topK, GroundTruth truth) {
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setId(id)
+            .setImageBytes(ByteBuffer.wrap(image))
+            .setTopK(topK)
+            .setGroundTruth(truth)
+            .setProducedAt(Instant.now())
+            .setSourceName(sourceName)
+            .build();
     return producer.send(new ProducerRecord<>(topic, id, e));
   }
 
   public Future<RecordMetadata> sendUri(String id, String uri, int topK, GroundTruth truth) {
-    ImageEvent e = ImageEvent.newBuilder().setId(id).setImageUri(uri).setTopK(topK).setGroundTruth(truth)
-        .setProducedAt(Instant.now()).setSourceName(uri).build();
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setId(id)
+            .setImageUri(uri)
+            .setTopK(topK)
+            .setGroundTruth(truth)
+            .setProducedAt(Instant.now())
+            .setSourceName(uri)
+            .build();
     return producer.send(new ProducerRecord<>(topic, id, e));
   }
 

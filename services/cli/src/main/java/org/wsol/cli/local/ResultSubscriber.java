@@ -21,15 +21,15 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Settings;
-import org.wsol.common.image.SaliencyMaps;
 import org.wsol.common.image.RgbImages;
+import org.wsol.common.image.SaliencyMaps;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Reads finished results (and, to draw pictures, the rank-1 saliency records of the same images) with a
- * throw-away consumer group, so every subscriber sees every result.
+ * Reads finished results (and, to draw pictures, the rank-1 saliency records of the same images)
+ * with a throw-away consumer group, so every subscriber sees every result.
  */
 public final class ResultSubscriber implements AutoCloseable {
   private static final int PICTURE_CACHE = 2_000;
@@ -39,12 +39,13 @@ public final class ResultSubscriber implements AutoCloseable {
   private final Deserializer<SaliencyTensor> saliency;
   private final Path pictures;
   private final Set<String> only;
-  private final Map<String, SaliencyTensor> topClass = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, SaliencyTensor> e) {
-      return size() > PICTURE_CACHE;
-    }
-  };
+  private final Map<String, SaliencyTensor> topClass =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, SaliencyTensor> e) {
+          return size() > PICTURE_CACHE;
+        }
+      };
   private final Map<String, LocalizationResult> waitingForPicture = new LinkedHashMap<>();
   private volatile boolean running = true;
 
@@ -64,7 +65,9 @@ public final class ResultSubscriber implements AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-subscribe-" + UUID.randomUUID());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the results service writes in transactions
+    c.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed"); // the results service writes in transactions
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     List<String> subscribed = new ArrayList<>(List.of(topics.results()));
@@ -74,7 +77,10 @@ public final class ResultSubscriber implements AutoCloseable {
     consumer.subscribe(subscribed);
   }
 
-  /** Polls until {@link #stop()} or until {@code onResult} has seen {@code limit} results (0: no limit). */
+  /**
+   * Polls until {@link #stop()} or until {@code onResult} has seen {@code limit} results (0: no
+   * limit).
+   */
   public void run(Consumer<LocalizationResult> onResult, int limit) throws Exception {
     int seen = 0;
     while (running && (limit == 0 || seen < limit)) {
@@ -109,9 +115,12 @@ public final class ResultSubscriber implements AutoCloseable {
   }
 
   private void drawPicture(LocalizationResult res, SaliencyTensor t) throws Exception {
-    BufferedImage working = RgbImages.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, Integer.MAX_VALUE);
+    BufferedImage working =
+        RgbImages.decode(SaliencyMaps.workingImageBytes(t), Integer.MAX_VALUE, Integer.MAX_VALUE);
     float[] map = SaliencyMaps.decode(t);
-    BufferedImage pic = Pictures.draw(working, map, res.getBoxes(), res.getOriginalWidth(), res.getOriginalHeight());
+    BufferedImage pic =
+        Pictures.draw(
+            working, map, res.getBoxes(), res.getOriginalWidth(), res.getOriginalHeight());
     Files.createDirectories(pictures);
     ImageIO.write(pic, "png", pictures.resolve(safe(res.getImageId()) + ".png").toFile());
   }
@@ -123,7 +132,8 @@ public final class ResultSubscriber implements AutoCloseable {
 
   /** "rejected by saliency: why", for a person. */
   public static String rejection(LocalizationResult r) {
-    return r.getRejection() == null ? "rejected"
+    return r.getRejection() == null
+        ? "rejected"
         : "rejected by " + r.getRejection().getStage() + ": " + r.getRejection().getReason();
   }
 
@@ -139,5 +149,4 @@ public final class ResultSubscriber implements AutoCloseable {
   public void close() {
     consumer.close();
   }
-
 }

@@ -39,7 +39,8 @@ class BenchMathTest {
     assertEquals(1.9, BenchMath.scaling(2.0, 3.8), 1e-12);
     assertEquals(0.95, BenchMath.efficiency(2.0, 1, 3.8, 2), 1e-12);
     assertEquals(0.5, BenchMath.efficiency(2.0, 2, 2.0, 4), 1e-12);
-    // Two processes at 0.136 CPU s per image where one needed 0.126: with a core each, 2 x 0.126 / 0.136.
+    // Two processes at 0.136 CPU s per image where one needed 0.126: with a core each, 2 x 0.126 /
+    // 0.136.
     assertEquals(2 * 0.126 / 0.136, BenchMath.scalingWithCoreEach(0.126, 1, 0.136, 2), 1e-12);
     assertEquals(2.0, BenchMath.scalingWithCoreEach(0.1, 2, 0.1, 4), 1e-12);
   }

@@ -1,7 +1,5 @@
 package org.wsol.cli.bench;
 
-import org.wsol.cli.BenchCommand;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.wsol.cli.BenchCommand;
 import picocli.CommandLine;
 
-/** The bench's smallest run, with no usable Python: it says so, prints the default mode's DJL figures, and ends with the ratio line. */
+/**
+ * The bench's smallest run, with no usable Python: it says so, prints the default mode's DJL
+ * figures, and ends with the ratio line.
+ */
 class SaliencyBenchTest {
   @Test
   void withoutPyTorchItPrintsDjlFiguresAndSaysSoOnTheLastLine() {
@@ -20,8 +22,20 @@ class SaliencyBenchTest {
     int rc;
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc = new CommandLine(new BenchCommand()).execute("saliency", "--photos", "../saliency/src/test/resources/photos",
-          "--batches", "2", "--max-crops-per-pass", "32", "--repeats", "1", "--python", "/nonexistent/python3");
+      rc =
+          new CommandLine(new BenchCommand())
+              .execute(
+                  "saliency",
+                  "--photos",
+                  "../saliency/src/test/resources/photos",
+                  "--batches",
+                  "2",
+                  "--max-crops-per-pass",
+                  "32",
+                  "--repeats",
+                  "1",
+                  "--python",
+                  "/nonexistent/python3");
     } finally {
       System.setOut(stdout);
     }
@@ -30,9 +44,14 @@ class SaliencyBenchTest {
     assertEquals(0, rc);
     assertTrue(out.contains("PyTorch: not measured: cannot run /nonexistent/python3"), out);
     // The default mode's work (its name, input size, views, top-k): one pass of 2 images.
-    assertTrue(out.matches("(?s).*\\n\\S+ \\d+ (view|10-crop) top-\\d+\\s+2\\s+1\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d.*"), out);
+    assertTrue(
+        out.matches(
+            "(?s).*\\n\\S+ \\d+ (view|10-crop) top-\\d+\\s+2\\s+1\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d.*"),
+        out);
     String[] lines = out.strip().split("\n");
-    assertTrue(lines[lines.length - 1].matches("saliency djl/pytorch time ratio: n/a \\(PyTorch not measured\\) on (cpu|gpu\\d+)"),
+    assertTrue(
+        lines[lines.length - 1].matches(
+            "saliency djl/pytorch time ratio: n/a \\(PyTorch not measured\\) on (cpu|gpu\\d+)"),
         lines[lines.length - 1]);
   }
 

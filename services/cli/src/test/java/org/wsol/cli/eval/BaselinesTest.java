@@ -9,7 +9,8 @@ import org.wsol.schema.Box;
 class BaselinesTest {
   @Test
   void thresholdBoxIsTheLargestRegionAboveTheQuantileInOriginalPixels() {
-    // 20x20 map, 95% quantile = sorted[floor(0.95 * 399)] = the 21st largest value: a 4x3 blob (12 px) and a 3x3
+    // 20x20 map, 95% quantile = sorted[floor(0.95 * 399)] = the 21st largest value: a 4x3 blob (12
+    // px) and a 3x3
     // blob (9 px) make up the 21 largest, so both are above it and the first is the larger.
     int w = 20;
     int h = 20;
@@ -17,7 +18,7 @@ class BaselinesTest {
     for (int i = 0; i < map.length; i++) {
       map[i] = (i % 7) * 0.01f; // low, varied background
     }
-    fill(map, w, 2, 3, 6, 6, 5f);   // x 2..5, y 3..5: 12 pixels
+    fill(map, w, 2, 3, 6, 6, 5f); // x 2..5, y 3..5: 12 pixels
     fill(map, w, 14, 10, 17, 13, 4f); // x 14..16, y 10..12: 9 pixels
     Box b = Baselines.thresholdBox(map, w, h, 0.95, 40, 60);
     // Working box [2,6) x [3,6) scaled x2 horizontally, x3 vertically.

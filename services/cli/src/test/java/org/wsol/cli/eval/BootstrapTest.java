@@ -56,6 +56,7 @@ class BootstrapTest {
     }
     Bootstrap.Interval d = Bootstrap.difference(b, a, 1000, 3);
     assertTrue(d.low() > 0 && d.low() <= 10 / 29.0 && d.high() >= 10 / 29.0, d.toString());
-    assertThrows(IllegalArgumentException.class, () -> Bootstrap.difference(a, new boolean[3], 10, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Bootstrap.difference(a, new boolean[3], 10, 1));
   }
 }

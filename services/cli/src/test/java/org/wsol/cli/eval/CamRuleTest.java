@@ -9,8 +9,10 @@ import org.wsol.schema.Box;
 class CamRuleTest {
   @Test
   void keepsPixelsAtTwentyPercentOfTheMaximumAndBoxesTheLargestComponent() {
-    // 10x10, max 10 so the cut is 2.0: a 3x3 peak of 10 at [1,4)^2 and a 4x4 plateau of exactly 2.0 at [6,10)^2
-    // (kept: at or above the cut) on a background of 1.9 (dropped). The plateau (16 px) beats the peak (9 px).
+    // 10x10, max 10 so the cut is 2.0: a 3x3 peak of 10 at [1,4)^2 and a 4x4 plateau of exactly 2.0
+    // at [6,10)^2
+    // (kept: at or above the cut) on a background of 1.9 (dropped). The plateau (16 px) beats the
+    // peak (9 px).
     float[] map = filled(10, 1.9f);
     rect(map, 10, 1, 1, 4, 4, 10f);
     rect(map, 10, 6, 6, 10, 10, 2f);

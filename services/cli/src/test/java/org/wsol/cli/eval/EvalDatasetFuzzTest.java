@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A dataset folder from outside ({@code ./wsol eval --dataset DIR}): any images.csv and boxes.csv. Reading it gives
- * items that each have their image and its ground truth, or an {@link IllegalArgumentException} that names the file
- * and line at fault; anything else (a bare NumberFormatException, an index out of bounds) is a finding.
+ * A dataset folder from outside ({@code ./wsol eval --dataset DIR}): any images.csv and boxes.csv.
+ * Reading it gives items that each have their image and its ground truth, or an {@link
+ * IllegalArgumentException} that names the file and line at fault; anything else (a bare
+ * NumberFormatException, an index out of bounds) is a finding.
  */
 class EvalDatasetFuzzTest {
   static final Path DIR = dataset();
@@ -50,7 +51,8 @@ class EvalDatasetFuzzTest {
       }
     } catch (IllegalArgumentException e) {
       String m = e.getMessage();
-      assertTrue(m != null && (m.contains(" line ") || m.contains(DIR.toString())),
+      assertTrue(
+          m != null && (m.contains(" line ") || m.contains(DIR.toString())),
           "the error names the file and line at fault: " + e);
     }
   }

@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Dataset folders, good and wrong; each wrong one is a finding of EvalDatasetFuzzTest, kept as a plain test. */
+/**
+ * Dataset folders, good and wrong; each wrong one is a finding of EvalDatasetFuzzTest, kept as a
+ * plain test.
+ */
 class EvalDatasetTest {
   @TempDir Path dir;
 
@@ -29,7 +32,9 @@ class EvalDatasetTest {
   void aGoodFolderReadsWithItsBoxes() throws Exception {
     Files.createDirectories(dir.resolve("images"));
     Files.write(dir.resolve("images").resolve("a.jpg"), new byte[] {1});
-    Files.writeString(dir.resolve("boxes.csv"), "image,class_idx,xmin,ymin,xmax,ymax\na.jpg,3,1,2,30,40\na.jpg,3,5,5,9,9\n");
+    Files.writeString(
+        dir.resolve("boxes.csv"),
+        "image,class_idx,xmin,ymin,xmax,ymax\na.jpg,3,1,2,30,40\na.jpg,3,5,5,9,9\n");
     List<EvalDataset.Item> items = EvalDataset.read(dir);
     assertEquals(1, items.size());
     assertEquals("a", items.get(0).id());
@@ -41,7 +46,8 @@ class EvalDatasetTest {
   void anEmptyBoxesFileSaysWhatItShouldHold() throws Exception {
     // Was: IllegalArgumentException "fromIndex(1) > toIndex(0)" (the fuzzer's empty input).
     String m = refused("", null);
-    assertTrue(m.contains("boxes.csv is empty") && m.contains("image,class_idx,xmin,ymin,xmax,ymax"), m);
+    assertTrue(
+        m.contains("boxes.csv is empty") && m.contains("image,class_idx,xmin,ymin,xmax,ymax"), m);
   }
 
   @Test
@@ -49,7 +55,10 @@ class EvalDatasetTest {
     // Was: NumberFormatException 'For input string: "x"', with no file or line.
     String m = refused("image,class_idx,xmin,ymin,xmax,ymax\na.jpg,3,1,2,x,40\n", null);
     assertTrue(m.contains("boxes.csv line 2: xmax is 'x', expected a whole number"), m);
-    m = refused("image,class_idx,xmin,ymin,xmax,ymax\na.jpg,3,1,2,30,40\n", "image,class_idx\na.jpg,three\n");
+    m =
+        refused(
+            "image,class_idx,xmin,ymin,xmax,ymax\na.jpg,3,1,2,30,40\n",
+            "image,class_idx\na.jpg,three\n");
     assertTrue(m.contains("images.csv line 2: class_idx is 'three'"), m);
   }
 
@@ -57,8 +66,10 @@ class EvalDatasetTest {
   void bytesThatAreNotUtf8AreRefusedAsText() throws Exception {
     // Was: java.nio.charset.MalformedInputException "Input length = 1" (an IOException).
     Files.createDirectories(dir);
-    Files.write(dir.resolve("boxes.csv"), "image,class_idx\n\u00ff".getBytes(StandardCharsets.ISO_8859_1));
-    String m = assertThrows(IllegalArgumentException.class, () -> EvalDataset.read(dir)).getMessage();
+    Files.write(
+        dir.resolve("boxes.csv"), "image,class_idx\n\u00ff".getBytes(StandardCharsets.ISO_8859_1));
+    String m =
+        assertThrows(IllegalArgumentException.class, () -> EvalDataset.read(dir)).getMessage();
     assertTrue(m.contains("boxes.csv is not UTF-8 text"), m);
   }
 

@@ -48,9 +48,11 @@ class OffCentreCropTest {
 
   @Test
   void boxesAreClippedToTheCropAndThoseOutsideItDropped() {
-    // 100x100: box A (0,0,40,10) area 400, box B (90,0,100,10) area 100, union 500. Top-left [0,70)^2 keeps A
+    // 100x100: box A (0,0,40,10) area 400, box B (90,0,100,10) area 100, union 500. Top-left
+    // [0,70)^2 keeps A
     // whole (400, exactly 80%); top-right [30,100) x [0,70) keeps 100 of A and all of B: 200.
-    Crop c = OffCentreCrop.choose(100, 100, List.of(new Box(0, 0, 40, 10), new Box(90, 0, 100, 10)));
+    Crop c =
+        OffCentreCrop.choose(100, 100, List.of(new Box(0, 0, 40, 10), new Box(90, 0, 100, 10)));
     assertEquals(Corner.TOP_LEFT, c.corner());
     assertEquals(500, c.unionArea());
     assertEquals(400, c.keptArea());
@@ -66,7 +68,8 @@ class OffCentreCropTest {
   @Test
   void anImageWhoseBestCropKeepsUnderEightyPercentIsLeftOut() {
     // As above with B one pixel wider: union 510, the best crop (top-left) keeps 400 = 78.4%.
-    Crop c = OffCentreCrop.choose(100, 100, List.of(new Box(0, 0, 40, 10), new Box(89, 0, 100, 10)));
+    Crop c =
+        OffCentreCrop.choose(100, 100, List.of(new Box(0, 0, 40, 10), new Box(89, 0, 100, 10)));
     assertEquals(Corner.TOP_LEFT, c.corner());
     assertEquals(510, c.unionArea());
     assertEquals(400, c.keptArea());

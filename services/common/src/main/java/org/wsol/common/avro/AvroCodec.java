@@ -18,9 +18,10 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro single-object encoding (C3 01 + 8-byte schema fingerprint + binary body) for one generated record type.
- * The fingerprint names the writer's schema, so a reader on a newer schema resolves older records: every
- * schema the project ever published for this record is loaded from {@code avro-history/} on the classpath.
+ * Avro single-object encoding (C3 01 + 8-byte schema fingerprint + binary body) for one generated
+ * record type. The fingerprint names the writer's schema, so a reader on a newer schema resolves
+ * older records: every schema the project ever published for this record is loaded from {@code
+ * avro-history/} on the classpath.
  */
 public final class AvroCodec<T extends SpecificRecord> {
   private final Schema schema;
@@ -50,7 +51,9 @@ public final class AvroCodec<T extends SpecificRecord> {
     }
   }
 
-  /** @throws WireFormatException when the bytes are not a record of this type in a known schema */
+  /**
+   * @throws WireFormatException when the bytes are not a record of this type in a known schema
+   */
   public T decode(byte[] bytes) {
     if (bytes == null) {
       throw new WireFormatException("empty record: expected an Avro " + schema.getName());
@@ -59,18 +62,28 @@ public final class AvroCodec<T extends SpecificRecord> {
       return decoder.decode(bytes);
     } catch (BadHeaderException e) {
       throw new WireFormatException(
-          "not an Avro single-object record (" + bytes.length + " bytes, expected " + schema.getName() + "): " + e.getMessage(), e);
+          "not an Avro single-object record ("
+              + bytes.length
+              + " bytes, expected "
+              + schema.getName()
+              + "): "
+              + e.getMessage(),
+          e);
     } catch (MissingSchemaException e) {
       throw new WireFormatException(
-          "written with an unknown schema (expected " + schema.getName() + " or an ancestor in schemas/avro-history): " + e.getMessage(), e);
+          "written with an unknown schema (expected "
+              + schema.getName()
+              + " or an ancestor in schemas/avro-history): "
+              + e.getMessage(),
+          e);
     } catch (IOException | RuntimeException e) {
       throw new WireFormatException("corrupt " + schema.getName() + " record: " + e, e);
     }
   }
 
   /**
-   * Schemas published earlier for {@code fullName}: every {@code avro-history/index.txt} on the classpath
-   * lists files beside it, one per line.
+   * Schemas published earlier for {@code fullName}: every {@code avro-history/index.txt} on the
+   * classpath lists files beside it, one per line.
    */
   static List<Schema> historicalSchemas(String fullName) {
     List<Schema> out = new ArrayList<>();

@@ -21,10 +21,11 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The Confluent wire format: magic byte 0, the writer schema's 4-byte big-endian registry id, Avro binary.
- * Writers register their schema under the subject {@code <topic>-value} (Confluent's TopicNameStrategy), so
- * any Confluent-compatible client reads our topics; readers fetch the writer schema by id and resolve it to
- * the generated class's schema, so schema evolution is the registry's job in this mode.
+ * The Confluent wire format: magic byte 0, the writer schema's 4-byte big-endian registry id, Avro
+ * binary. Writers register their schema under the subject {@code <topic>-value} (Confluent's
+ * TopicNameStrategy), so any Confluent-compatible client reads our topics; readers fetch the writer
+ * schema by id and resolve it to the generated class's schema, so schema evolution is the
+ * registry's job in this mode.
  */
 public final class RegistryWireFormat implements WireFormat {
   static final byte MAGIC = 0;
@@ -73,23 +74,39 @@ public final class RegistryWireFormat implements WireFormat {
         return null;
       }
       if (bytes.length < 5 || bytes[0] != MAGIC) {
-        throw new WireFormatException("not a schema-registry record (" + bytes.length + " bytes, first byte "
-            + (bytes.length == 0 ? "none" : String.format("0x%02X", bytes[0])) + ", expected 0x00 + 4-byte schema id"
-            + " then an Avro " + schema.getName() + "); was it written with wire.format=single-object?");
+        throw new WireFormatException(
+            "not a schema-registry record ("
+                + bytes.length
+                + " bytes, first byte "
+                + (bytes.length == 0 ? "none" : String.format("0x%02X", bytes[0]))
+                + ", expected 0x00 + 4-byte schema id"
+                + " then an Avro "
+                + schema.getName()
+                + "); was it written with wire.format=single-object?");
       }
       int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-      DatumReader<T> reader = readers.computeIfAbsent(id, k -> {
-        Schema writer = registry.schema(id);
-        if (!writer.getFullName().equals(schema.getFullName())) {
-          throw new WireFormatException("schema id " + id + " is " + writer.getFullName() + ", expected "
-              + schema.getFullName());
-        }
-        return new SpecificDatumReader<>(writer, schema, model);
-      });
+      DatumReader<T> reader =
+          readers.computeIfAbsent(
+              id,
+              k -> {
+                Schema writer = registry.schema(id);
+                if (!writer.getFullName().equals(schema.getFullName())) {
+                  throw new WireFormatException(
+                      "schema id "
+                          + id
+                          + " is "
+                          + writer.getFullName()
+                          + ", expected "
+                          + schema.getFullName());
+                }
+                return new SpecificDatumReader<>(writer, schema, model);
+              });
       try {
-        return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        return reader.read(
+            null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
       } catch (IOException | RuntimeException e) {
-        throw new WireFormatException("corrupt " + schema.getName() + " record (schema id " + id + "): " + e, e);
+        throw new WireFormatException(
+            "corrupt " + schema.getName() + " record (schema id " + id + "): " + e, e);
       }
     };
   }

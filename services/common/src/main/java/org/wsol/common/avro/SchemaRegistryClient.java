@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * The two calls of the Confluent Schema Registry REST API that a serde needs: register a schema under a
- * subject (returns its id; idempotent), and fetch a schema by id. Answers are cached for the life of the
- * process, since an id never changes meaning. Works with Confluent's registry, Apicurio's
- * {@code /apis/ccompat/v7}, Karapace and Redpanda.
+ * The two calls of the Confluent Schema Registry REST API that a serde needs: register a schema
+ * under a subject (returns its id; idempotent), and fetch a schema by id. Answers are cached for
+ * the life of the process, since an id never changes meaning. Works with Confluent's registry,
+ * Apicurio's {@code /apis/ccompat/v7}, Karapace and Redpanda.
  */
 public final class SchemaRegistryClient {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -32,8 +32,9 @@ public final class SchemaRegistryClient {
 
   public SchemaRegistryClient(String baseUrl) {
     if (baseUrl == null || baseUrl.isBlank()) {
-      throw new IllegalArgumentException("wire.format=registry needs schema.registry.url, e.g. "
-          + "http://registry:8080/apis/ccompat/v7 (Apicurio) or http://schema-registry:8081 (Confluent)");
+      throw new IllegalArgumentException(
+          "wire.format=registry needs schema.registry.url, e.g. "
+              + "http://registry:8080/apis/ccompat/v7 (Apicurio) or http://schema-registry:8081 (Confluent)");
     }
     this.baseUrl = baseUrl.replaceAll("/+$", "");
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -43,28 +44,41 @@ public final class SchemaRegistryClient {
     return baseUrl;
   }
 
-  /** The id of {@code schema} under {@code subject}, registering it when the registry does not have it. */
+  /**
+   * The id of {@code schema} under {@code subject}, registering it when the registry does not have
+   * it.
+   */
   public int register(String subject, Schema schema) {
     String body = schema.toString();
-    return ids.computeIfAbsent(subject + '\n' + body, k -> {
-      String payload = JSON.createObjectNode().put("schema", body).toString();
-      JsonNode answer = call(HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
-          .header("Content-Type", CONTENT_TYPE)
-          .POST(HttpRequest.BodyPublishers.ofString(payload)), "register " + schema.getFullName() + " as " + subject);
-      return answer.path("id").asInt();
-    });
+    return ids.computeIfAbsent(
+        subject + '\n' + body,
+        k -> {
+          String payload = JSON.createObjectNode().put("schema", body).toString();
+          JsonNode answer =
+              call(
+                  HttpRequest.newBuilder(uri("/subjects/" + encode(subject) + "/versions"))
+                      .header("Content-Type", CONTENT_TYPE)
+                      .POST(HttpRequest.BodyPublishers.ofString(payload)),
+                  "register " + schema.getFullName() + " as " + subject);
+          return answer.path("id").asInt();
+        });
   }
 
   /** The schema registered with {@code id}. */
   public Schema schema(int id) {
-    return schemas.computeIfAbsent(id, k -> {
-      JsonNode answer = call(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET(), "fetch schema id " + id);
-      return new Schema.Parser().parse(answer.path("schema").asText());
-    });
+    return schemas.computeIfAbsent(
+        id,
+        k -> {
+          JsonNode answer =
+              call(
+                  HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET(), "fetch schema id " + id);
+          return new Schema.Parser().parse(answer.path("schema").asText());
+        });
   }
 
   private JsonNode call(HttpRequest.Builder request, String what) {
-    HttpRequest req = request.header("Accept", CONTENT_TYPE).timeout(Duration.ofSeconds(10)).build();
+    HttpRequest req =
+        request.header("Accept", CONTENT_TYPE).timeout(Duration.ofSeconds(10)).build();
     IOException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
@@ -73,9 +87,17 @@ public final class SchemaRegistryClient {
           return JSON.readTree(r.body());
         }
         if (r.statusCode() / 100 == 4) {
-          // The registry understood and refused (unknown id, incompatible schema): retrying will not help.
-          throw new WireFormatException("schema registry " + baseUrl + " refused to " + what + ": HTTP "
-              + r.statusCode() + " " + r.body());
+          // The registry understood and refused (unknown id, incompatible schema): retrying will
+          // not help.
+          throw new WireFormatException(
+              "schema registry "
+                  + baseUrl
+                  + " refused to "
+                  + what
+                  + ": HTTP "
+                  + r.statusCode()
+                  + " "
+                  + r.body());
         }
         last = new IOException("HTTP " + r.statusCode() + " " + r.body());
       } catch (IOException e) {
@@ -91,8 +113,15 @@ public final class SchemaRegistryClient {
         break;
       }
     }
-    throw new RegistryUnavailableException("schema registry " + baseUrl + " unreachable (" + what + "): " + last
-        + "; check schema.registry.url and that the registry is up", last);
+    throw new RegistryUnavailableException(
+        "schema registry "
+            + baseUrl
+            + " unreachable ("
+            + what
+            + "): "
+            + last
+            + "; check schema.registry.url and that the registry is up",
+        last);
   }
 
   private URI uri(String path) {
@@ -104,8 +133,8 @@ public final class SchemaRegistryClient {
   }
 
   /**
-   * The registry could not be asked; unlike a {@link WireFormatException} this says nothing about the record,
-   * so a consumer must not dead-letter it but stop and replay it later.
+   * The registry could not be asked; unlike a {@link WireFormatException} this says nothing about
+   * the record, so a consumer must not dead-letter it but stop and replay it later.
    */
   public static final class RegistryUnavailableException extends RuntimeException {
     public RegistryUnavailableException(String message, Throwable cause) {

@@ -20,31 +20,39 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
- * Layered configuration: built-in defaults &lt; properties file &lt; environment &lt; command-line flags.
+ * Layered configuration: built-in defaults &lt; properties file &lt; environment &lt; command-line
+ * flags.
  *
- * <p>Environment variables {@code WSOL_FOO_BAR} set {@code foo.bar}. Any key under {@code kafka.} is passed to
- * every Kafka client as it is (minus the prefix), so TLS and SASL settings need no code:
- * {@code kafka.security.protocol=SASL_SSL} or {@code WSOL_KAFKA_SECURITY_PROTOCOL=SASL_SSL}.
- * {@code kafka.producer.*}, {@code kafka.consumer.*} and {@code kafka.streams.*} reach only that kind of client.
+ * <p>Environment variables {@code WSOL_FOO_BAR} set {@code foo.bar}. Any key under {@code kafka.}
+ * is passed to every Kafka client as it is (minus the prefix), so TLS and SASL settings need no
+ * code: {@code kafka.security.protocol=SASL_SSL} or {@code WSOL_KAFKA_SECURITY_PROTOCOL=SASL_SSL}.
+ * {@code kafka.producer.*}, {@code kafka.consumer.*} and {@code kafka.streams.*} reach only that
+ * kind of client.
  *
- * <p>Secret values (passwords, private keys, JAAS configurations, credentials: see {@link #isSecret}) are never
- * shown: {@link #redacted()}, {@link #toString()} and error messages print {@value #HIDDEN} in their place, as
- * Kafka's own configuration logging does.
+ * <p>Secret values (passwords, private keys, JAAS configurations, credentials: see {@link
+ * #isSecret}) are never shown: {@link #redacted()}, {@link #toString()} and error messages print
+ * {@value #HIDDEN} in their place, as Kafka's own configuration logging does.
  */
 public final class Settings {
   public static final String KAFKA_PREFIX = "kafka.";
+
   /** What is shown instead of a secret value (Kafka's own word for its PASSWORD settings). */
   public static final String HIDDEN = "[hidden]";
+
   /**
-   * Key endings that mark a secret, beyond Kafka's PASSWORD settings: any password or passphrase, secrets, private
-   * keys ({@code ssl.keystore.key}), JAAS configurations (they hold passwords), a registry's
-   * {@code basic.auth.user.info}, credentials and tokens.
+   * Key endings that mark a secret, beyond Kafka's PASSWORD settings: any password or passphrase,
+   * secrets, private keys ({@code ssl.keystore.key}), JAAS configurations (they hold passwords), a
+   * registry's {@code basic.auth.user.info}, credentials and tokens.
    */
-  private static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i).*(password|passwd|passphrase|secret|jaas\\.config|user\\.info|credentials?|token|api\\.key|private\\.key|"
-      + "(^|\\.)key|certificate\\.chain|certificates)$");
+  private static final Pattern SECRET_KEY =
+      Pattern.compile(
+          "(?i).*(password|passwd|passphrase|secret|jaas\\.config|user\\.info|credentials?|token|api\\.key|private\\.key|"
+              + "(^|\\.)key|certificate\\.chain|certificates)$");
+
   /** {@code scheme://user:password@host...}: the user information of a URL, e.g. a registry's. */
-  private static final Pattern URL_USER_INFO = Pattern.compile("(?i)^([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(?i)^([a-z][a-z0-9+.-]*://)[^/@\\s]+@");
+
   private final Map<String, String> values;
 
   private Settings(Map<String, String> values) {
@@ -56,7 +64,8 @@ public final class Settings {
   }
 
   /**
-   * @param file a properties file, or null for {@code $WSOL_CONFIG}, else {@code ./wsol.properties} when present
+   * @param file a properties file, or null for {@code $WSOL_CONFIG}, else {@code ./wsol.properties}
+   *     when present
    * @param env the process environment
    * @param flags values given on the command line (highest precedence)
    */
@@ -71,21 +80,24 @@ public final class Settings {
     }
     if (source != null) {
       if (!Files.isRegularFile(source)) {
-        throw new IllegalArgumentException("config file " + source + " not found: pass an existing file to --config");
+        throw new IllegalArgumentException(
+            "config file " + source + " not found: pass an existing file to --config");
       }
       Properties p = new Properties();
       try (Reader r = Files.newBufferedReader(source)) {
         p.load(r);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read config file " + source + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot read config file " + source + ": " + e.getMessage(), e);
       }
       p.stringPropertyNames().forEach(k -> merged.put(k, p.getProperty(k).trim()));
     }
-    env.forEach((k, v) -> {
-      if (k.startsWith("WSOL_") && !k.equals("WSOL_CONFIG") && !k.equals("WSOL_JAVA_OPTS")) {
-        merged.put(k.substring(5).toLowerCase().replace('_', '.'), v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith("WSOL_") && !k.equals("WSOL_CONFIG") && !k.equals("WSOL_JAVA_OPTS")) {
+            merged.put(k.substring(5).toLowerCase().replace('_', '.'), v);
+          }
+        });
     merged.putAll(flags);
     return new Settings(merged);
   }
@@ -105,8 +117,14 @@ public final class Settings {
   public String get(String key) {
     String v = values.get(key);
     if (v == null) {
-      throw new IllegalArgumentException("setting '" + key + "' is required: set it in wsol.properties, as WSOL_"
-          + key.toUpperCase().replace('.', '_') + ", or with --set " + key + "=...");
+      throw new IllegalArgumentException(
+          "setting '"
+              + key
+              + "' is required: set it in wsol.properties, as WSOL_"
+              + key.toUpperCase().replace('.', '_')
+              + ", or with --set "
+              + key
+              + "=...");
     }
     return v;
   }
@@ -120,7 +138,8 @@ public final class Settings {
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
+      throw new IllegalArgumentException(
+          "setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
     }
   }
 
@@ -129,7 +148,8 @@ public final class Settings {
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
+      throw new IllegalArgumentException(
+          "setting '" + key + "' must be an integer, got '" + shown(key, v) + "'");
     }
   }
 
@@ -138,24 +158,31 @@ public final class Settings {
     try {
       return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + shown(key, v) + "'");
+      throw new IllegalArgumentException(
+          "setting '" + key + "' must be a number, got '" + shown(key, v) + "'");
     }
   }
 
   public boolean getBoolean(String key) {
     String v = get(key).trim().toLowerCase();
     if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + shown(key, v) + "'");
+      throw new IllegalArgumentException(
+          "setting '" + key + "' must be true or false, got '" + shown(key, v) + "'");
     }
     return v.equals("true");
   }
 
-  /** Every value as it is, secrets included: for code that passes them on, never for printing (see {@link #redacted()}). */
+  /**
+   * Every value as it is, secrets included: for code that passes them on, never for printing (see
+   * {@link #redacted()}).
+   */
   public Map<String, String> asMap() {
     return values;
   }
 
-  /** Every value as it may be shown: secrets as {@value #HIDDEN}, the user information of URLs too. */
+  /**
+   * Every value as it may be shown: secrets as {@value #HIDDEN}, the user information of URLs too.
+   */
   public Map<String, String> redacted() {
     Map<String, String> m = new TreeMap<>();
     values.forEach((k, v) -> m.put(k, shown(k, v)));
@@ -163,16 +190,21 @@ public final class Settings {
   }
 
   /**
-   * Whether {@code key}'s value is a secret: a PASSWORD setting of Kafka's producer, consumer or admin client
-   * (under {@code kafka.}, {@code kafka.producer.} ...; also {@code listener.name.*} forms), or a key that ends
-   * like one (password, passphrase, secret, key, jaas.config, user.info, credentials, token, certificates).
+   * Whether {@code key}'s value is a secret: a PASSWORD setting of Kafka's producer, consumer or
+   * admin client (under {@code kafka.}, {@code kafka.producer.} ...; also {@code listener.name.*}
+   * forms), or a key that ends like one (password, passphrase, secret, key, jaas.config, user.info,
+   * credentials, token, certificates).
    */
   public static boolean isSecret(String key) {
-    return SECRET_KEY.matcher(key).matches() || KafkaPasswords.NAMES.stream().anyMatch(
-        name -> key.equals(name) || key.endsWith("." + name));
+    return SECRET_KEY.matcher(key).matches()
+        || KafkaPasswords.NAMES.stream()
+            .anyMatch(name -> key.equals(name) || key.endsWith("." + name));
   }
 
-  /** {@code value} as it may be printed for {@code key}: {@value #HIDDEN} for secrets, URLs without user information. */
+  /**
+   * {@code value} as it may be printed for {@code key}: {@value #HIDDEN} for secrets, URLs without
+   * user information.
+   */
   public static String shown(String key, String value) {
     if (value == null) {
       return null;
@@ -188,18 +220,30 @@ public final class Settings {
     return "Settings" + redacted();
   }
 
-  /** The names of Kafka's PASSWORD client settings (Kafka masks them in its own logs), read once when first needed. */
+  /**
+   * The names of Kafka's PASSWORD client settings (Kafka masks them in its own logs), read once
+   * when first needed.
+   */
   private static final class KafkaPasswords {
     static final Set<String> NAMES = new TreeSet<>();
 
     static {
-      for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(), AdminClientConfig.configDef())) {
-        def.configKeys().values().stream().filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> NAMES.add(k.name));
+      for (ConfigDef def :
+          List.of(
+              ProducerConfig.configDef(),
+              ConsumerConfig.configDef(),
+              AdminClientConfig.configDef())) {
+        def.configKeys().values().stream()
+            .filter(k -> k.type == ConfigDef.Type.PASSWORD)
+            .forEach(k -> NAMES.add(k.name));
       }
     }
   }
 
-  /** Properties for every Kafka client: bootstrap servers and each {@code kafka.*} key, prefix removed. */
+  /**
+   * Properties for every Kafka client: bootstrap servers and each {@code kafka.*} key, prefix
+   * removed.
+   */
   public Properties kafka() {
     return kafka(null);
   }
@@ -222,21 +266,22 @@ public final class Settings {
   private Properties kafka(String role) {
     Properties p = new Properties();
     p.put("bootstrap.servers", get("bootstrap.servers"));
-    values.forEach((k, v) -> {
-      if (!k.startsWith(KAFKA_PREFIX)) {
-        return;
-      }
-      String rest = k.substring(KAFKA_PREFIX.length());
-      int dot = rest.indexOf('.');
-      String head = dot < 0 ? "" : rest.substring(0, dot);
-      if (head.equals("producer") || head.equals("consumer") || head.equals("streams")) {
-        if (head.equals(role)) {
-          p.put(rest.substring(dot + 1), v);
-        }
-      } else {
-        p.put(rest, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (!k.startsWith(KAFKA_PREFIX)) {
+            return;
+          }
+          String rest = k.substring(KAFKA_PREFIX.length());
+          int dot = rest.indexOf('.');
+          String head = dot < 0 ? "" : rest.substring(0, dot);
+          if (head.equals("producer") || head.equals("consumer") || head.equals("streams")) {
+            if (head.equals(role)) {
+              p.put(rest.substring(dot + 1), v);
+            }
+          } else {
+            p.put(rest, v);
+          }
+        });
     return p;
   }
 }

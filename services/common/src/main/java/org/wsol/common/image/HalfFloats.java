@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Saliency maps travel as IEEE 754 half floats, little-endian: half the bytes, precision to spare for a map.
- * Written out because {@code Float.floatToFloat16} arrived only in Java 20.
+ * Saliency maps travel as IEEE 754 half floats, little-endian: half the bytes, precision to spare
+ * for a map. Written out because {@code Float.floatToFloat16} arrived only in Java 20.
  */
 public final class HalfFloats {
   private HalfFloats() {}
@@ -21,8 +21,14 @@ public final class HalfFloats {
   public static float[] decode(ByteBuffer data, int count) {
     ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     if (b.remaining() != count * 2) {
-      throw new IllegalArgumentException("map holds " + b.remaining() + " bytes, expected " + count * 2
-          + " for " + count + " half floats");
+      throw new IllegalArgumentException(
+          "map holds "
+              + b.remaining()
+              + " bytes, expected "
+              + count * 2
+              + " for "
+              + count
+              + " half floats");
     }
     float[] out = new float[count];
     for (int i = 0; i < count; i++) {

@@ -3,9 +3,10 @@ package org.wsol.common.image;
 import java.util.Arrays;
 
 /**
- * How a saliency map is shown, the same in the PNGs and on the live page: normalised to its 99th percentile (so
- * that a few extreme values do not wash the rest out), coloured on a black-red-yellow-white ramp, and laid over
- * the photo with an opacity that grows with the square root of the value.
+ * How a saliency map is shown, the same in the PNGs and on the live page: normalised to its 99th
+ * percentile (so that a few extreme values do not wash the rest out), coloured on a
+ * black-red-yellow-white ramp, and laid over the photo with an opacity that grows with the square
+ * root of the value.
  */
 public final class HeatMap {
   /** The quantile a map is normalised to. */
@@ -23,7 +24,10 @@ public final class HeatMap {
     return s[Math.min(s.length - 1, (int) (q * (s.length - 1)))];
   }
 
-  /** The map as 0..1 levels, divided by its {@link #NORMALISE_AT} quantile and clipped (all 0 for a flat map). */
+  /**
+   * The map as 0..1 levels, divided by its {@link #NORMALISE_AT} quantile and clipped (all 0 for a
+   * flat map).
+   */
   public static float[] normalise(float[] map) {
     float top = percentile(map, NORMALISE_AT);
     float[] out = new float[map == null ? 0 : map.length];

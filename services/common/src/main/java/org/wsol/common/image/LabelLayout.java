@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where each box's label goes so that no two labels overlap: the same rule in the PNGs ({@code subscribe --draw},
- * the demo) and the live page (its JavaScript is a line-by-line port, {@code live/labels.js}).
+ * Where each box's label goes so that no two labels overlap: the same rule in the PNGs ({@code
+ * subscribe --draw}, the demo) and the live page (its JavaScript is a line-by-line port, {@code
+ * live/labels.js}).
  *
- * <p>Labels are placed in priority order (rank 1 first). Each tries, in turn, the spots a reader expects: above the
- * box's top-left corner, inside it, below the bottom-left corner, inside that, then the same on the right-hand
- * side, every spot pushed inside the picture. When all of those are taken (boxes that share a corner), the label
- * goes to the free spot nearest the box's top-left corner among those that touch a placed label or the picture's
- * edge: a free spot exists exactly when one of those is free, so a label is dropped (and named only in the
- * legend) only when the picture has no room for it at all.
+ * <p>Labels are placed in priority order (rank 1 first). Each tries, in turn, the spots a reader
+ * expects: above the box's top-left corner, inside it, below the bottom-left corner, inside that,
+ * then the same on the right-hand side, every spot pushed inside the picture. When all of those are
+ * taken (boxes that share a corner), the label goes to the free spot nearest the box's top-left
+ * corner among those that touch a placed label or the picture's edge: a free spot exists exactly
+ * when one of those is free, so a label is dropped (and named only in the legend) only when the
+ * picture has no room for it at all.
  */
 public final class LabelLayout {
   private LabelLayout() {}
@@ -35,13 +37,14 @@ public final class LabelLayout {
   /**
    * @param boxes each label's box, in the picture's pixels (in priority order)
    * @param widths each label's width; {@code height} is every label's height
-   * @return each label's rectangle, inside {@code [0, pictureWidth] x [0, pictureHeight]} and overlapping no other
-   *     label, or null where there was no room
+   * @return each label's rectangle, inside {@code [0, pictureWidth] x [0, pictureHeight]} and
+   *     overlapping no other label, or null where there was no room
    */
-  public static List<Rect> place(List<Rect> boxes, double[] widths, double height, double pictureWidth,
-      double pictureHeight) {
+  public static List<Rect> place(
+      List<Rect> boxes, double[] widths, double height, double pictureWidth, double pictureHeight) {
     if (widths.length != boxes.size()) {
-      throw new IllegalArgumentException(boxes.size() + " boxes but " + widths.length + " label widths");
+      throw new IllegalArgumentException(
+          boxes.size() + " boxes but " + widths.length + " label widths");
     }
     List<Rect> placed = new ArrayList<>();
     List<Rect> out = new ArrayList<>();
@@ -55,7 +58,8 @@ public final class LabelLayout {
     return out;
   }
 
-  private static Rect spotFor(Rect box, double w, double h, double pw, double ph, List<Rect> placed) {
+  private static Rect spotFor(
+      Rect box, double w, double h, double pw, double ph, List<Rect> placed) {
     if (w > pw || h > ph) {
       return null;
     }
@@ -71,9 +75,12 @@ public final class LabelLayout {
         return r;
       }
     }
-    // Every free spot can slide left and up until it touches a placed label or the edge: try those positions.
-    List<Double> xs = new ArrayList<>(List.of(0.0, pw - w, clamp(left, pw - w), clamp(right, pw - w)));
-    List<Double> ys = new ArrayList<>(List.of(0.0, ph - h, clamp(box.y() - h, ph - h), clamp(box.y(), ph - h)));
+    // Every free spot can slide left and up until it touches a placed label or the edge: try those
+    // positions.
+    List<Double> xs =
+        new ArrayList<>(List.of(0.0, pw - w, clamp(left, pw - w), clamp(right, pw - w)));
+    List<Double> ys =
+        new ArrayList<>(List.of(0.0, ph - h, clamp(box.y() - h, ph - h), clamp(box.y(), ph - h)));
     for (Rect p : placed) {
       xs.add(p.right());
       xs.add(p.x() - w);

@@ -19,30 +19,52 @@ public final class RgbImages {
   private RgbImages() {}
 
   /**
-   * Decodes an encoded image to RGB. Refuses, with a reason a person can act on: empty input, more than
-   * {@code maxBytes}, an unknown format, a header declaring more than {@code maxPixels} (checked before any
-   * pixel is decoded, so a decompression bomb costs nothing), and corrupt or truncated data.
+   * Decodes an encoded image to RGB. Refuses, with a reason a person can act on: empty input, more
+   * than {@code maxBytes}, an unknown format, a header declaring more than {@code maxPixels}
+   * (checked before any pixel is decoded, so a decompression bomb costs nothing), and corrupt or
+   * truncated data.
    */
   public static BufferedImage decode(byte[] bytes, long maxBytes, long maxPixels) {
-    return decode(bytes, maxBytes, (w, h) -> {
-      if (w <= 0 || h <= 0 || w * h > maxPixels) {
-        throw new BadRecordException("image declares " + w + "x" + h + " pixels, over image.max.pixels="
-            + maxPixels + ": refused before decoding");
-      }
-    });
+    return decode(
+        bytes,
+        maxBytes,
+        (w, h) -> {
+          if (w <= 0 || h <= 0 || w * h > maxPixels) {
+            throw new BadRecordException(
+                "image declares "
+                    + w
+                    + "x"
+                    + h
+                    + " pixels, over image.max.pixels="
+                    + maxPixels
+                    + ": refused before decoding");
+          }
+        });
   }
 
   /**
-   * Decodes an image that must be exactly {@code width x height} (a working image travelling with its map);
-   * any other declared size is refused before decoding, with both sizes in the reason.
+   * Decodes an image that must be exactly {@code width x height} (a working image travelling with
+   * its map); any other declared size is refused before decoding, with both sizes in the reason.
    */
   public static BufferedImage decodeExactly(byte[] bytes, int width, int height, String what) {
-    return decode(bytes, Integer.MAX_VALUE, (w, h) -> {
-      if (w != width || h != height) {
-        throw new BadRecordException(what + " is " + w + "x" + h + " but must be " + width + "x" + height
-            + ": they must align pixel for pixel");
-      }
-    });
+    return decode(
+        bytes,
+        Integer.MAX_VALUE,
+        (w, h) -> {
+          if (w != width || h != height) {
+            throw new BadRecordException(
+                what
+                    + " is "
+                    + w
+                    + "x"
+                    + h
+                    + " but must be "
+                    + width
+                    + "x"
+                    + height
+                    + ": they must align pixel for pixel");
+          }
+        });
   }
 
   private interface SizeCheck {
@@ -54,26 +76,34 @@ public final class RgbImages {
       throw new BadRecordException("empty image: the record carries no image bytes");
     }
     if (bytes.length > maxBytes) {
-      throw new BadRecordException("image of " + bytes.length + " bytes exceeds image.max.bytes=" + maxBytes
-          + ": send a smaller image, raise the limit, or send a URI");
+      throw new BadRecordException(
+          "image of "
+              + bytes.length
+              + " bytes exceeds image.max.bytes="
+              + maxBytes
+              + ": send a smaller image, raise the limit, or send a URI");
     }
     // In memory: ImageIO.createImageInputStream would copy every image to a temporary file first.
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new BadRecordException("unsupported or unrecognised image format (" + bytes.length
-            + " bytes): send JPEG, PNG, BMP or GIF");
+        throw new BadRecordException(
+            "unsupported or unrecognised image format ("
+                + bytes.length
+                + " bytes): send JPEG, PNG, BMP or GIF");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
         sizeCheck.check(reader.getWidth(0), reader.getHeight(0));
-        // Decoders patch over truncated data with grey and only warn (JPEG: "Premature end of JPEG file").
+        // Decoders patch over truncated data with grey and only warn (JPEG: "Premature end of JPEG
+        // file").
         java.util.List<String> warnings = new java.util.ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         BufferedImage img = reader.read(0);
         if (!warnings.isEmpty()) {
-          throw new BadRecordException("corrupt or truncated image: " + String.join("; ", warnings));
+          throw new BadRecordException(
+              "corrupt or truncated image: " + String.join("; ", warnings));
         }
         return toRgb(img);
       } finally {
@@ -91,7 +121,8 @@ public final class RgbImages {
     if (img.getType() == BufferedImage.TYPE_INT_RGB) {
       return img;
     }
-    BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+    BufferedImage rgb =
+        new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = rgb.createGraphics();
     g.drawImage(img, 0, 0, java.awt.Color.WHITE, null);
     g.dispose();
@@ -102,7 +133,8 @@ public final class RgbImages {
   public static BufferedImage resize(BufferedImage img, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.drawImage(img, 0, 0, w, h, null);
     g.dispose();
@@ -127,7 +159,9 @@ public final class RgbImages {
     return img;
   }
 
-  /** JPEG at the given quality (0..1); the working images travel like this, a quarter of PNG's size. */
+  /**
+   * JPEG at the given quality (0..1); the working images travel like this, a quarter of PNG's size.
+   */
   public static byte[] jpeg(BufferedImage img, float quality) {
     javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     try (ByteArrayOutputStream out = new ByteArrayOutputStream();

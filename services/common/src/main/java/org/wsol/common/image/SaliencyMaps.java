@@ -11,12 +11,23 @@ public final class SaliencyMaps {
   private SaliencyMaps() {}
 
   public static float[] decode(SaliencyTensor t) {
-    long pixels = (long) t.getMapWidth() * t.getMapHeight(); // long: a forged shape must not wrap to a small count
+    long pixels =
+        (long) t.getMapWidth()
+            * t.getMapHeight(); // long: a forged shape must not wrap to a small count
     int bytesPer = t.getMapDtype() == MapDtype.FLOAT16 ? 2 : 4;
     ByteBuffer data = t.getMapData();
     if (t.getMapWidth() <= 0 || t.getMapHeight() <= 0 || data.remaining() != pixels * bytesPer) {
-      throw new BadRecordException("map_data holds " + data.remaining() + " bytes, but a " + t.getMapWidth() + "x"
-          + t.getMapHeight() + " " + t.getMapDtype() + " map needs " + pixels * bytesPer);
+      throw new BadRecordException(
+          "map_data holds "
+              + data.remaining()
+              + " bytes, but a "
+              + t.getMapWidth()
+              + "x"
+              + t.getMapHeight()
+              + " "
+              + t.getMapDtype()
+              + " map needs "
+              + pixels * bytesPer);
     }
     int count = (int) pixels;
     if (t.getMapDtype() == MapDtype.FLOAT16) {

@@ -3,13 +3,16 @@ package org.wsol.common.kafka;
 import java.util.List;
 
 /**
- * One processing step of the pipeline, free of Kafka: takes decoded inputs, returns for each input either
- * its outputs or the reason it failed. {@link StageRunner} does the consuming, producing and committing.
+ * One processing step of the pipeline, free of Kafka: takes decoded inputs, returns for each input
+ * either its outputs or the reason it failed. {@link StageRunner} does the consuming, producing and
+ * committing.
  */
 public interface Stage<I, O> {
   String name();
 
-  /** @return one outcome per input, in order */
+  /**
+   * @return one outcome per input, in order
+   */
   List<Outcome<O>> process(List<I> inputs);
 
   /** The outputs of one input, or why it failed. */

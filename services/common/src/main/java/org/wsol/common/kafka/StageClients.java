@@ -7,9 +7,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Makes a {@link StageRunner}'s Kafka clients from their settings. {@link #KAFKA} makes plain ones; the
- * reliability tests pass clients that fail where they choose (a crash between produce and commit, a broker
- * that cannot be reached), so that the runner's commit rule is tested deterministically, not by chance.
+ * Makes a {@link StageRunner}'s Kafka clients from their settings. {@link #KAFKA} makes plain ones;
+ * the reliability tests pass clients that fail where they choose (a crash between produce and
+ * commit, a broker that cannot be reached), so that the runner's commit rule is tested
+ * deterministically, not by chance.
  */
 public interface StageClients {
   StageClients KAFKA = new StageClients() {};

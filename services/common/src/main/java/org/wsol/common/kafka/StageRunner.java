@@ -1,5 +1,11 @@
 package org.wsol.common.kafka;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,12 +31,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -45,13 +45,15 @@ import org.wsol.common.config.Settings;
 import org.wsol.schema.DeadLetter;
 
 /**
- * Runs a {@link Stage} as a member of a consumer group: poll, decode, process, produce, flush, commit.
+ * Runs a {@link Stage} as a member of a consumer group: poll, decode, process, produce, flush,
+ * commit.
  *
- * <p>At-least-once: offsets are committed only after the outputs of every polled record (or its dead letter)
- * are acknowledged by the broker, so a crash replays records rather than losing them; the results service
- * aggregates idempotently, so a replay never doubles a box. Records are read as raw bytes so that one that
- * does not decode still reaches the dead-letter topic with its original bytes. Backpressure comes free:
- * the next poll happens only after this one's records are done, and {@code max.poll.records} bounds it.
+ * <p>At-least-once: offsets are committed only after the outputs of every polled record (or its
+ * dead letter) are acknowledged by the broker, so a crash replays records rather than losing them;
+ * the results service aggregates idempotently, so a replay never doubles a box. Records are read as
+ * raw bytes so that one that does not decode still reaches the dead-letter topic with its original
+ * bytes. Backpressure comes free: the next poll happens only after this one's records are done, and
+ * {@code max.poll.records} bounds it.
  */
 public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
@@ -85,14 +87,43 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private int threads = 1;
   private ExecutorService pool;
 
-  public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
-      Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize) {
-    this(settings, stage, inputType, outputType, outputKey, inputTopic, outputTopic, groupId, batchSize, StageClients.KAFKA);
+  public StageRunner(
+      Settings settings,
+      Stage<I, O> stage,
+      Class<I> inputType,
+      Class<O> outputType,
+      Function<O, String> outputKey,
+      String inputTopic,
+      String outputTopic,
+      String groupId,
+      int batchSize) {
+    this(
+        settings,
+        stage,
+        inputType,
+        outputType,
+        outputKey,
+        inputTopic,
+        outputTopic,
+        groupId,
+        batchSize,
+        StageClients.KAFKA);
   }
 
-  /** As the other constructor, with the Kafka clients made by {@code clients} (tests inject faults there). */
-  public StageRunner(Settings settings, Stage<I, O> stage, Class<I> inputType, Class<O> outputType,
-      Function<O, String> outputKey, String inputTopic, String outputTopic, String groupId, int batchSize,
+  /**
+   * As the other constructor, with the Kafka clients made by {@code clients} (tests inject faults
+   * there).
+   */
+  public StageRunner(
+      Settings settings,
+      Stage<I, O> stage,
+      Class<I> inputType,
+      Class<O> outputType,
+      Function<O, String> outputKey,
+      String inputTopic,
+      String outputTopic,
+      String groupId,
+      int batchSize,
       StageClients clients) {
     this.stage = stage;
     this.outputKey = outputKey;
@@ -114,24 +145,50 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.CLIENT_ID_CONFIG, worker + "-out");
-    // A dead letter carries the failed input whole, so this producer must take the largest input (a 1.7 MB
+    // A dead letter carries the failed input whole, so this producer must take the largest input (a
+    // 1.7 MB
     // ImageNet JPEG once stopped the saliency service: its dead letter exceeded the default 1 MB).
     int maxBytes = Topics.maxRecordBytes(settings);
     p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxBytes);
     this.producer = clients.producer(p);
-    this.deadLetters = new DeadLetters(producer, wire.serde(DeadLetter.class).serializer(),
-        settings.get("topic.dead.letter"), stage.name(), worker,
-        Integer.parseInt(p.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1048576).toString()));
+    this.deadLetters =
+        new DeadLetters(
+            producer,
+            wire.serde(DeadLetter.class).serializer(),
+            settings.get("topic.dead.letter"),
+            stage.name(),
+            worker,
+            Integer.parseInt(
+                p.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1048576).toString()));
 
     String name = stage.name();
-    this.recordsIn = Counter.builder("wsol_records_in").tag("stage", name).description("records consumed").register(meters);
-    this.recordsOut = Counter.builder("wsol_records_out").tag("stage", name).description("records produced").register(meters);
-    this.deadLettered = Counter.builder("wsol_records_dead_lettered").tag("stage", name)
-        .description("records sent to the dead-letter topic").register(meters);
-    this.processTime = Timer.builder("wsol_process").tag("stage", name).description("time of one stage call (a batch)")
-        .publishPercentileHistogram().register(meters);
-    this.batchSizes = DistributionSummary.builder("wsol_batch_size").tag("stage", name)
-        .description("inputs per stage call").publishPercentileHistogram().register(meters);
+    this.recordsIn =
+        Counter.builder("wsol_records_in")
+            .tag("stage", name)
+            .description("records consumed")
+            .register(meters);
+    this.recordsOut =
+        Counter.builder("wsol_records_out")
+            .tag("stage", name)
+            .description("records produced")
+            .register(meters);
+    this.deadLettered =
+        Counter.builder("wsol_records_dead_lettered")
+            .tag("stage", name)
+            .description("records sent to the dead-letter topic")
+            .register(meters);
+    this.processTime =
+        Timer.builder("wsol_process")
+            .tag("stage", name)
+            .description("time of one stage call (a batch)")
+            .publishPercentileHistogram()
+            .register(meters);
+    this.batchSizes =
+        DistributionSummary.builder("wsol_batch_size")
+            .tag("stage", name)
+            .description("inputs per stage call")
+            .publishPercentileHistogram()
+            .register(meters);
   }
 
   /**
@@ -146,12 +203,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   /**
-   * Ready = the loop is running, has polled within the last 30 s, and the consumer holds a connection to a
-   * broker. Read by the health endpoint from another thread, so the loop publishes these facts itself
-   * (KafkaConsumer may only be touched from its own thread).
+   * Ready = the loop is running, has polled within the last 30 s, and the consumer holds a
+   * connection to a broker. Read by the health endpoint from another thread, so the loop publishes
+   * these facts itself (KafkaConsumer may only be touched from its own thread).
    */
   public boolean isReady() {
-    return stopped.getCount() > 0 && running.get() && connected
+    return stopped.getCount() > 0
+        && running.get()
+        && connected
         && System.nanoTime() - lastPollNanos < Duration.ofSeconds(30).toNanos();
   }
 
@@ -165,14 +224,18 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   /**
-   * After a poll returns fewer than batchSize records, keep polling up to this long for more, so that a
-   * trickle of records still fills batches (throughput) at a bounded latency cost. Zero: no wait.
+   * After a poll returns fewer than batchSize records, keep polling up to this long for more, so
+   * that a trickle of records still fills batches (throughput) at a bounded latency cost. Zero: no
+   * wait.
    */
   public StageRunner<I, O> linger(Duration linger) {
     return linger(linger, Long.MAX_VALUE);
   }
 
-  /** As {@link #linger(Duration)}, but gathering also stops once the records' values reach {@code maxBytes}. */
+  /**
+   * As {@link #linger(Duration)}, but gathering also stops once the records' values reach {@code
+   * maxBytes}.
+   */
   public StageRunner<I, O> linger(Duration linger, long maxBytes) {
     this.linger = linger;
     this.lingerMaxBytes = maxBytes;
@@ -180,9 +243,10 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   /**
-   * Runs the stage calls of one poll (its chunks of batchSize records) on {@code threads} pool threads inside
-   * this one consumer. Decoding, producing and committing stay on the consumer's thread, in record order, and
-   * the commit still waits for every output and dead letter of the poll. Call before {@link #run()}; 1 = no pool.
+   * Runs the stage calls of one poll (its chunks of batchSize records) on {@code threads} pool
+   * threads inside this one consumer. Decoding, producing and committing stay on the consumer's
+   * thread, in record order, and the commit still waits for every output and dead letter of the
+   * poll. Call before {@link #run()}; 1 = no pool.
    */
   public StageRunner<I, O> threads(int threads) {
     if (threads < 1) {
@@ -213,13 +277,22 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     consumer.subscribe(List.of(inputTopic));
     if (threads > 1) {
       java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-      pool = Executors.newFixedThreadPool(threads, r -> {
-        Thread t = new Thread(r, stage.name() + "-pool-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+      pool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, stage.name() + "-pool-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
     }
-    log.info("{} consuming {} -> {} as {} on {} thread(s)", stage.name(), inputTopic, outputTopic, worker, threads);
+    log.info(
+        "{} consuming {} -> {} as {} on {} thread(s)",
+        stage.name(),
+        inputTopic,
+        outputTopic,
+        worker,
+        threads);
     try {
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -232,7 +305,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         records.forEach(all::add);
         long deadline = System.nanoTime() + linger.toNanos();
         long bytes = valueBytes(all);
-        // A byte cap as well as a count: large images must not pile up in the heap while a batch fills.
+        // A byte cap as well as a count: large images must not pile up in the heap while a batch
+        // fills.
         while (all.size() < batchSize && bytes < lingerMaxBytes && running.get()) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
@@ -254,7 +328,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
             emit(d, compute(d), sends);
           }
         } else {
-          // The pool only runs the stage; outputs are produced here, in record order, once all are computed.
+          // The pool only runs the stage; outputs are produced here, in record order, once all are
+          // computed.
           List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
           for (Decoded<I> d : chunks) {
             results.add(pool.submit(() -> compute(d)));
@@ -264,8 +339,10 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
             try {
               outcomes = results.get(i).get();
             } catch (ExecutionException e) {
-              // compute() turns a stage's exceptions into outcomes; what escapes it is an Error: stop uncommitted
-              throw new IllegalStateException("a " + stage.name() + " pool thread failed", e.getCause());
+              // compute() turns a stage's exceptions into outcomes; what escapes it is an Error:
+              // stop uncommitted
+              throw new IllegalStateException(
+                  "a " + stage.name() + " pool thread failed", e.getCause());
             }
             emit(chunks.get(i), outcomes, sends);
           }
@@ -277,11 +354,15 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         try {
           consumer.commitSync(nextOffsets(all));
         } catch (CommitFailedException | RebalanceInProgressException e) {
-          // The group rebalanced under us (a member died or joined). The outputs are already acknowledged,
-          // so nothing is lost: whoever owns these partitions now replays from the last commit, and the
+          // The group rebalanced under us (a member died or joined). The outputs are already
+          // acknowledged,
+          // so nothing is lost: whoever owns these partitions now replays from the last commit, and
+          // the
           // results service counts a replayed box once. Carry on; the next poll rejoins the group.
-          log.info("{}: commit skipped during a rebalance ({}); the new owner replays these records",
-              stage.name(), e.getClass().getSimpleName());
+          log.info(
+              "{}: commit skipped during a rebalance ({}); the new owner replays these records",
+              stage.name(),
+              e.getClass().getSimpleName());
         }
       }
     } catch (WakeupException e) {
@@ -291,13 +372,20 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SchemaRegistryClient.RegistryUnavailableException e) {
-      log.error("{}: {}; stopping without committing so the records are replayed", stage.name(), e.getMessage());
+      log.error(
+          "{}: {}; stopping without committing so the records are replayed",
+          stage.name(),
+          e.getMessage());
     } catch (ExecutionException e) {
-      log.error("{}: a produce failed; stopping without committing so the records are replayed: {}",
-          stage.name(), e.getCause().toString());
+      log.error(
+          "{}: a produce failed; stopping without committing so the records are replayed: {}",
+          stage.name(),
+          e.getCause().toString());
     } catch (RuntimeException e) {
-      log.error("{}: stopped by an unexpected error; records since the last commit will be replayed",
-          stage.name(), e);
+      log.error(
+          "{}: stopped by an unexpected error; records since the last commit will be replayed",
+          stage.name(),
+          e);
     } finally {
       try {
         consumer.close(Duration.ofSeconds(5));
@@ -309,14 +397,21 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         pool.shutdownNow();
       }
       stopped.countDown();
-      log.info("{} stopped after {} records ({} dead-lettered)", stage.name(), processed.get(), failed.get());
+      log.info(
+          "{} stopped after {} records ({} dead-lettered)",
+          stage.name(),
+          processed.get(),
+          failed.get());
     }
   }
 
-  /** A chunk's records that decoded, and their inputs; those that did not are already dead-lettered. */
+  /**
+   * A chunk's records that decoded, and their inputs; those that did not are already dead-lettered.
+   */
   private record Decoded<I>(List<ConsumerRecord<byte[], byte[]>> good, List<I> inputs) {}
 
-  private Decoded<I> decode(List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
+  private Decoded<I> decode(
+      List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
     List<ConsumerRecord<byte[], byte[]>> good = new ArrayList<>();
     List<I> inputs = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : chunk) {
@@ -324,7 +419,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         inputs.add(inputDeserializer.deserialize(r.topic(), r.value()));
         good.add(r);
       } catch (SchemaRegistryClient.RegistryUnavailableException e) {
-        throw e; // nothing wrong with the record: stop uncommitted, so that it is replayed, not dead-lettered
+        throw e; // nothing wrong with the record: stop uncommitted, so that it is replayed, not
+        // dead-lettered
       } catch (RuntimeException e) {
         failed.incrementAndGet();
         deadLettered.increment();
@@ -361,7 +457,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   /** Produces a chunk's outputs or dead letters; on the consumer's thread only. */
-  private void emit(Decoded<I> d, List<Stage.Outcome<O>> outcomes, List<Future<RecordMetadata>> sends) {
+  private void emit(
+      Decoded<I> d, List<Stage.Outcome<O>> outcomes, List<Future<RecordMetadata>> sends) {
     List<ConsumerRecord<byte[], byte[]>> good = d.good();
     for (int i = 0; i < good.size(); i++) {
       ConsumerRecord<byte[], byte[]> r = good.get(i);
@@ -374,8 +471,12 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       }
       for (O out : outcome.outputs()) {
         String key = outputKey.apply(out);
-        sends.add(producer.send(new ProducerRecord<>(outputTopic, key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            outputSerializer.serialize(outputTopic, out))));
+        sends.add(
+            producer.send(
+                new ProducerRecord<>(
+                    outputTopic,
+                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    outputSerializer.serialize(outputTopic, out))));
         recordsOut.increment();
       }
       processed.incrementAndGet();
@@ -391,8 +492,10 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   private static double brokerConnections(KafkaConsumer<?, ?> consumer) {
-    for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
-      if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+    for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e :
+        consumer.metrics().entrySet()) {
+      if (e.getKey().name().equals("connection-count")
+          && e.getKey().group().equals("consumer-metrics")
           && e.getValue().metricValue() instanceof Number n) {
         return n.doubleValue();
       }
@@ -400,10 +503,13 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     return 0;
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<byte[], byte[]>> records) {
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      List<ConsumerRecord<byte[], byte[]>> records) {
     Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      m.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+      m.merge(
+          new TopicPartition(r.topic(), r.partition()),
+          new OffsetAndMetadata(r.offset() + 1),
           (a, b) -> a.offset() >= b.offset() ? a : b);
     }
     return m;

@@ -14,11 +14,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.wsol.common.config.Settings;
 
 /** Topic names from the settings, and their creation when missing. */
-public record Topics(String images, String saliency, String boxes, String results, String deadLetter) {
+public record Topics(
+    String images, String saliency, String boxes, String results, String deadLetter) {
 
   public static Topics from(Settings s) {
-    return new Topics(s.get("topic.images"), s.get("topic.saliency"), s.get("topic.boxes"),
-        s.get("topic.results"), s.get("topic.dead.letter"));
+    return new Topics(
+        s.get("topic.images"),
+        s.get("topic.saliency"),
+        s.get("topic.boxes"),
+        s.get("topic.results"),
+        s.get("topic.dead.letter"));
   }
 
   public List<String> all() {
@@ -26,12 +31,14 @@ public record Topics(String images, String saliency, String boxes, String result
   }
 
   /**
-   * The largest record the pipeline writes on purpose: an image event of up to {@code image.max.bytes}, or a dead
-   * letter carrying one, plus room for the envelope. Producers of images and dead letters allow it, and the topics
-   * that hold them are created to accept it (a broker's default is 1 MB).
+   * The largest record the pipeline writes on purpose: an image event of up to {@code
+   * image.max.bytes}, or a dead letter carrying one, plus room for the envelope. Producers of
+   * images and dead letters allow it, and the topics that hold them are created to accept it (a
+   * broker's default is 1 MB).
    */
   public static int maxRecordBytes(Settings s) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1_048_576, s.getLong("image.max.bytes") + 65_536));
+    return (int)
+        Math.min(Integer.MAX_VALUE, Math.max(1_048_576, s.getLong("image.max.bytes") + 65_536));
   }
 
   /** What to check when a Kafka client could not talk to the broker, by what went wrong. */
@@ -48,11 +55,15 @@ public record Topics(String images, String saliency, String boxes, String result
         + "kafka.security.protocol and the kafka.ssl.* / kafka.sasl.* settings (README, Security)";
   }
 
-  /** Creates the pipeline's topics that do not exist yet; results is compacted (latest result per image). */
+  /**
+   * Creates the pipeline's topics that do not exist yet; results is compacted (latest result per
+   * image).
+   */
   public void ensureExist(Settings s) {
     int partitions = s.getInt("topic.partitions");
     String rf = s.get("topic.replication.factor", "").trim();
-    java.util.Optional<Short> replicas = rf.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Short.parseShort(rf));
+    java.util.Optional<Short> replicas =
+        rf.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Short.parseShort(rf));
     try (Admin admin = Admin.create(s.kafka())) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
@@ -60,9 +71,11 @@ public record Topics(String images, String saliency, String boxes, String result
         if (!existing.contains(t)) {
           NewTopic nt = new NewTopic(t, java.util.Optional.of(partitions), replicas);
           if (t.equals(results)) {
-            nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            nt.configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
           } else if (t.equals(images) || t.equals(deadLetter)) {
-            nt.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes(s))));
+            nt.configs(
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes(s))));
           }
           missing.add(nt);
         }
@@ -72,8 +85,15 @@ public record Topics(String images, String saliency, String boxes, String result
       }
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create topics on " + s.get("bootstrap.servers") + ": "
-            + e.getCause().getMessage() + " (" + connectionHint(e.getCause()) + ")", e);
+        throw new IllegalStateException(
+            "cannot create topics on "
+                + s.get("bootstrap.servers")
+                + ": "
+                + e.getCause().getMessage()
+                + " ("
+                + connectionHint(e.getCause())
+                + ")",
+            e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

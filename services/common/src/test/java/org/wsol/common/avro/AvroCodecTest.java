@@ -24,16 +24,22 @@ class AvroCodecTest {
   private final AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
 
   private static Schema oldSchema() throws Exception {
-    try (InputStream in = AvroCodecTest.class.getResourceAsStream("/avro-history/ImageEvent.v0-test.avsc")) {
+    try (InputStream in =
+        AvroCodecTest.class.getResourceAsStream("/avro-history/ImageEvent.v0-test.avsc")) {
       return new Schema.Parser().parse(in);
     }
   }
 
   @Test
   void roundTripsWithFingerprintHeader() {
-    ImageEvent e = ImageEvent.newBuilder().setId("a").setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-        .setTopK(3).setProducedAt(Instant.ofEpochMilli(1234))
-        .setGroundTruth(new GroundTruth(7, List.of(new Box(1, 2, 3, 4)))).build();
+    ImageEvent e =
+        ImageEvent.newBuilder()
+            .setId("a")
+            .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+            .setTopK(3)
+            .setProducedAt(Instant.ofEpochMilli(1234))
+            .setGroundTruth(new GroundTruth(7, List.of(new Box(1, 2, 3, 4))))
+            .build();
     byte[] bytes = codec.encode(e);
     assertEquals((byte) 0xC3, bytes[0]);
     assertEquals((byte) 0x01, bytes[1]);
@@ -49,7 +55,8 @@ class AvroCodecTest {
     r.put("image_bytes", ByteBuffer.wrap(new byte[] {9, 8}));
     r.put("image_uri", null);
     r.put("produced_at", 42L);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(r).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(r).array();
 
     ImageEvent read = codec.decode(bytes);
     assertEquals("old-1", read.getId());
@@ -62,20 +69,25 @@ class AvroCodecTest {
 
   @Test
   void currentSchemaCanReadTheOldOne() throws Exception {
-    assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
-        SchemaCompatibility.checkReaderWriterCompatibility(ImageEvent.getClassSchema(), oldSchema()).getType());
+    assertEquals(
+        SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(ImageEvent.getClassSchema(), oldSchema())
+            .getType());
   }
 
   @Test
   void refusesBytesThatAreNotAvro() {
-    WireFormatException e = assertThrows(WireFormatException.class, () -> codec.decode("hello".getBytes()));
+    WireFormatException e =
+        assertThrows(WireFormatException.class, () -> codec.decode("hello".getBytes()));
     assertTrue(e.getMessage().contains("not an Avro single-object record"), e.getMessage());
   }
 
   @Test
   void refusesUnknownWriterSchema() {
-    Schema other = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"ImageEvent\",\"namespace\":\"org.wsol.schema\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
+    Schema other =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"ImageEvent\",\"namespace\":\"org.wsol.schema\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
     GenericRecord r = new GenericData.Record(other);
     r.put("x", 1);
     byte[] bytes;

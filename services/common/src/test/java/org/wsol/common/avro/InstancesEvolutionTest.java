@@ -23,13 +23,14 @@ import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.ResultState;
 
 /**
- * ClassBox gained instances (one box per object): BoxResult v1 -> v2, LocalizationResult and ResultState v2 -> v3.
- * A new reader reads records written before (no instances), and a reader still on the old schemas reads new records
- * (it sees the main box and nothing else).
+ * ClassBox gained instances (one box per object): BoxResult v1 -> v2, LocalizationResult and
+ * ResultState v2 -> v3. A new reader reads records written before (no instances), and a reader
+ * still on the old schemas reads new records (it sees the main box and nothing else).
  */
 class InstancesEvolutionTest {
   static Schema published(String file) throws Exception {
-    try (InputStream in = InstancesEvolutionTest.class.getResourceAsStream("/avro-history/" + file)) {
+    try (InputStream in =
+        InstancesEvolutionTest.class.getResourceAsStream("/avro-history/" + file)) {
       return new Schema.Parser().parse(in);
     }
   }
@@ -52,27 +53,44 @@ class InstancesEvolutionTest {
   }
 
   static ClassBox newClassBox() {
-    return ClassBox.newBuilder().setClassIndex(207).setClassLabel("golden retriever").setRank(1).setScore(12.5f)
-        .setBox(new Box(10, 20, 300, 200)).setMaskArea(4_000).setWorker("w1")
-        .setInstances(List.of(new Instance(new Box(10, 20, 140, 200), 1f, 0.6f),
-            new Instance(new Box(170, 30, 300, 190), 0.7f, 0.4f)))
+    return ClassBox.newBuilder()
+        .setClassIndex(207)
+        .setClassLabel("golden retriever")
+        .setRank(1)
+        .setScore(12.5f)
+        .setBox(new Box(10, 20, 300, 200))
+        .setMaskArea(4_000)
+        .setWorker("w1")
+        .setInstances(
+            List.of(
+                new Instance(new Box(10, 20, 140, 200), 1f, 0.6f),
+                new Instance(new Box(170, 30, 300, 190), 0.7f, 0.4f)))
         .build();
   }
 
   @Test
   void theSchemasAreCompatibleBothWays() throws Exception {
-    for (String[] pair : new String[][] {{"BoxResult.v1.avsc", "BoxResult"},
-        {"LocalizationResult.v2.avsc", "LocalizationResult"}, {"ResultState.v2.avsc", "ResultState"}}) {
+    for (String[] pair :
+        new String[][] {
+          {"BoxResult.v1.avsc", "BoxResult"},
+          {"LocalizationResult.v2.avsc", "LocalizationResult"},
+          {"ResultState.v2.avsc", "ResultState"}
+        }) {
       Schema old = published(pair[0]);
-      Schema now = switch (pair[1]) {
-        case "BoxResult" -> BoxResult.getClassSchema();
-        case "LocalizationResult" -> LocalizationResult.getClassSchema();
-        default -> ResultState.getClassSchema();
-      };
-      assertEquals(SchemaCompatibilityType.COMPATIBLE,
-          SchemaCompatibility.checkReaderWriterCompatibility(now, old).getType(), pair[1] + ": new reader, old writer");
-      assertEquals(SchemaCompatibilityType.COMPATIBLE,
-          SchemaCompatibility.checkReaderWriterCompatibility(old, now).getType(), pair[1] + ": old reader, new writer");
+      Schema now =
+          switch (pair[1]) {
+            case "BoxResult" -> BoxResult.getClassSchema();
+            case "LocalizationResult" -> LocalizationResult.getClassSchema();
+            default -> ResultState.getClassSchema();
+          };
+      assertEquals(
+          SchemaCompatibilityType.COMPATIBLE,
+          SchemaCompatibility.checkReaderWriterCompatibility(now, old).getType(),
+          pair[1] + ": new reader, old writer");
+      assertEquals(
+          SchemaCompatibilityType.COMPATIBLE,
+          SchemaCompatibility.checkReaderWriterCompatibility(old, now).getType(),
+          pair[1] + ": old reader, new writer");
     }
   }
 
@@ -126,20 +144,41 @@ class InstancesEvolutionTest {
 
   @Test
   void aReaderStillOnTheOldSchemasReadsNewRecordsWithTheirMainBox() throws Exception {
-    BoxResult box = BoxResult.newBuilder().setImageId("dogs").setTopK(5).setBox(newClassBox()).setOriginalWidth(640)
-        .setOriginalHeight(480).setModelId("m").setImageProducedAt(Instant.ofEpochMilli(1_000)).setSaliencyMs(3f)
-        .setSegmentMs(4f).build();
-    GenericRecord oldBox = oldReader(published("BoxResult.v1.avsc"), BoxResult.getClassSchema())
-        .decode(new AvroCodec<>(BoxResult.class).encode(box));
+    BoxResult box =
+        BoxResult.newBuilder()
+            .setImageId("dogs")
+            .setTopK(5)
+            .setBox(newClassBox())
+            .setOriginalWidth(640)
+            .setOriginalHeight(480)
+            .setModelId("m")
+            .setImageProducedAt(Instant.ofEpochMilli(1_000))
+            .setSaliencyMs(3f)
+            .setSegmentMs(4f)
+            .build();
+    GenericRecord oldBox =
+        oldReader(published("BoxResult.v1.avsc"), BoxResult.getClassSchema())
+            .decode(new AvroCodec<>(BoxResult.class).encode(box));
     GenericRecord cb = (GenericRecord) oldBox.get("box");
     assertEquals(300, ((GenericRecord) cb.get("box")).get("x_max"));
     assertNull(cb.getSchema().getField("instances"), "an old reader does not see the new field");
 
-    LocalizationResult result = LocalizationResult.newBuilder().setImageId("dogs").setBoxes(List.of(newClassBox()))
-        .setTopK(1).setComplete(true).setOriginalWidth(640).setOriginalHeight(480).setModelId("m").setLatencyMs(40)
-        .setCompletedAt(Instant.ofEpochMilli(2_000)).setStatus("complete").build();
-    GenericRecord old = oldReader(published("LocalizationResult.v2.avsc"), LocalizationResult.getClassSchema())
-        .decode(new AvroCodec<>(LocalizationResult.class).encode(result));
+    LocalizationResult result =
+        LocalizationResult.newBuilder()
+            .setImageId("dogs")
+            .setBoxes(List.of(newClassBox()))
+            .setTopK(1)
+            .setComplete(true)
+            .setOriginalWidth(640)
+            .setOriginalHeight(480)
+            .setModelId("m")
+            .setLatencyMs(40)
+            .setCompletedAt(Instant.ofEpochMilli(2_000))
+            .setStatus("complete")
+            .build();
+    GenericRecord old =
+        oldReader(published("LocalizationResult.v2.avsc"), LocalizationResult.getClassSchema())
+            .decode(new AvroCodec<>(LocalizationResult.class).encode(result));
     List<?> boxes = (List<?>) old.get("boxes");
     assertEquals(1, boxes.size());
     assertEquals(4_000, ((GenericRecord) boxes.get(0)).get("mask_area"));
@@ -173,7 +212,10 @@ class InstancesEvolutionTest {
     assertEquals(List.of(2), back.getResult().getMissingRanks());
   }
 
-  /** A reader on {@code own}, resolving the writer's schema by fingerprint (a registry, or the published schemas). */
+  /**
+   * A reader on {@code own}, resolving the writer's schema by fingerprint (a registry, or the
+   * published schemas).
+   */
   static BinaryMessageDecoder<GenericRecord> oldReader(Schema own, Schema writer) {
     SchemaStore.Cache known = new SchemaStore.Cache();
     known.addSchema(writer);

@@ -21,12 +21,14 @@ import org.wsol.schema.Rejection;
 import org.wsol.schema.ResultState;
 
 /**
- * LocalizationResult v1 -> v2 (status and rejection added, issue 27): a new reader reads records written
- * before, and a reader still on v1 reads the new records (it sees a rejected image as an incomplete result).
+ * LocalizationResult v1 -> v2 (status and rejection added, issue 27): a new reader reads records
+ * written before, and a reader still on v1 reads the new records (it sees a rejected image as an
+ * incomplete result).
  */
 class LocalizationResultEvolutionTest {
   static Schema published(String file) throws Exception {
-    try (InputStream in = LocalizationResultEvolutionTest.class.getResourceAsStream("/avro-history/" + file)) {
+    try (InputStream in =
+        LocalizationResultEvolutionTest.class.getResourceAsStream("/avro-history/" + file)) {
       return new Schema.Parser().parse(in);
     }
   }
@@ -52,18 +54,27 @@ class LocalizationResultEvolutionTest {
   void theSchemasAreCompatibleBothWays() throws Exception {
     Schema v1 = published("LocalizationResult.v1.avsc");
     Schema v2 = LocalizationResult.getClassSchema();
-    assertEquals(SchemaCompatibilityType.COMPATIBLE,
-        SchemaCompatibility.checkReaderWriterCompatibility(v2, v1).getType(), "new reader, old writer");
-    assertEquals(SchemaCompatibilityType.COMPATIBLE,
-        SchemaCompatibility.checkReaderWriterCompatibility(v1, v2).getType(), "old reader, new writer");
-    assertEquals(SchemaCompatibilityType.COMPATIBLE, SchemaCompatibility.checkReaderWriterCompatibility(
-        ResultState.getClassSchema(), published("ResultState.v1.avsc")).getType(), "a results store written by v1");
+    assertEquals(
+        SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(v2, v1).getType(),
+        "new reader, old writer");
+    assertEquals(
+        SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(v1, v2).getType(),
+        "old reader, new writer");
+    assertEquals(
+        SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(
+                ResultState.getClassSchema(), published("ResultState.v1.avsc"))
+            .getType(),
+        "a results store written by v1");
   }
 
   @Test
   void aNewReaderReadsARecordWrittenWithV1() throws Exception {
     Schema v1 = published("LocalizationResult.v1.avsc");
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(v1Result(v1)).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(v1Result(v1)).array();
 
     LocalizationResult r = new AvroCodec<>(LocalizationResult.class).decode(bytes);
     assertEquals("old", r.getImageId());
@@ -90,18 +101,31 @@ class LocalizationResultEvolutionTest {
 
   @Test
   void aReaderStillOnV1ReadsARejectedResultAsAnIncompleteOne() throws Exception {
-    LocalizationResult rejected = LocalizationResult.newBuilder().setImageId("photo").setBoxes(List.of()).setTopK(3)
-        .setComplete(false).setMissingRanks(List.of(1, 2, 3)).setOriginalWidth(0).setOriginalHeight(0)
-        .setModelId("").setLatencyMs(40).setCompletedAt(Instant.ofEpochMilli(2_000)).setStatus("rejected")
-        .setRejection(new Rejection("saliency", "unsupported or unrecognised image format", "")).build();
+    LocalizationResult rejected =
+        LocalizationResult.newBuilder()
+            .setImageId("photo")
+            .setBoxes(List.of())
+            .setTopK(3)
+            .setComplete(false)
+            .setMissingRanks(List.of(1, 2, 3))
+            .setOriginalWidth(0)
+            .setOriginalHeight(0)
+            .setModelId("")
+            .setLatencyMs(40)
+            .setCompletedAt(Instant.ofEpochMilli(2_000))
+            .setStatus("rejected")
+            .setRejection(new Rejection("saliency", "unsupported or unrecognised image format", ""))
+            .build();
     byte[] bytes = new AvroCodec<>(LocalizationResult.class).encode(rejected);
 
-    // An old reader: its own (v1) schema, and the writer's schema found by fingerprint (a registry, or a store
+    // An old reader: its own (v1) schema, and the writer's schema found by fingerprint (a registry,
+    // or a store
     // holding the published schemas).
     Schema v1 = published("LocalizationResult.v1.avsc");
     SchemaStore.Cache known = new SchemaStore.Cache();
     known.addSchema(LocalizationResult.getClassSchema());
-    GenericRecord old = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
+    GenericRecord old =
+        new BinaryMessageDecoder<GenericRecord>(GenericData.get(), v1, known).decode(bytes);
     assertEquals("photo", old.get("image_id").toString());
     assertFalse((Boolean) old.get("complete"));
     assertEquals(List.of(1, 2, 3), old.get("missing_ranks"));

@@ -12,13 +12,18 @@ import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Record bytes from outside in the default wire format (Avro single-object: C3 01, schema fingerprint, body),
- * decoded as each record type a service reads: a record, or a {@link WireFormatException} that says why. Any
- * other exception or error (an out-of-memory from a forged length among them) is a finding.
+ * Record bytes from outside in the default wire format (Avro single-object: C3 01, schema
+ * fingerprint, body), decoded as each record type a service reads: a record, or a {@link
+ * WireFormatException} that says why. Any other exception or error (an out-of-memory from a forged
+ * length among them) is a finding.
  */
 class SingleObjectFuzzTest {
-  static final List<AvroCodec<? extends SpecificRecord>> CODECS = List.of(new AvroCodec<>(ImageEvent.class),
-      new AvroCodec<>(SaliencyTensor.class), new AvroCodec<>(BoxResult.class), new AvroCodec<>(DeadLetter.class));
+  static final List<AvroCodec<? extends SpecificRecord>> CODECS =
+      List.of(
+          new AvroCodec<>(ImageEvent.class),
+          new AvroCodec<>(SaliencyTensor.class),
+          new AvroCodec<>(BoxResult.class),
+          new AvroCodec<>(DeadLetter.class));
 
   @FuzzTest(maxDuration = "60s")
   void decodeGivesARecordOrAWireFormatException(byte[] bytes) {

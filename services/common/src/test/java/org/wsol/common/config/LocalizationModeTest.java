@@ -14,23 +14,36 @@ class LocalizationModeTest {
   void paperModeIsThePaperMethod() {
     Settings s = load(Map.of("localization.mode", "paper"));
     assertEquals("gradient", s.get("saliency.method"), "the paper's maps are the raw gradient's");
-    assertEquals("seeds", s.get("segmenter.colour.models"), "the paper's colour models: from the seeds alone");
+    assertEquals(
+        "seeds",
+        s.get("segmenter.colour.models"),
+        "the paper's colour models: from the seeds alone");
     assertEquals("0", s.get("segmenter.smoothing"));
     assertEquals("largest", s.get("segmenter.box"));
     assertEquals("1", s.get("segmenter.iterations"));
-    assertEquals("0.95", s.get("segmenter.fg.quantile"), "the paper's seeds are not a mode setting");
+    assertEquals(
+        "0.95", s.get("segmenter.fg.quantile"), "the paper's seeds are not a mode setting");
     assertEquals("0.30", s.get("segmenter.bg.quantile"));
   }
 
   @Test
   void eachModeSetsItsSwitchesAndTheDefaultIsGrabCutFromTheMassRectangle() {
-    assertEquals(cropModeSettings("gradient", "0.035", "largest", "1", "seeds"), LocalizationMode.SMOOTH.settings());
-    assertEquals(cropModeSettings("gradient", "0", "extent", "1", "seeds"), LocalizationMode.EXTENT.settings());
-    assertEquals(cropModeSettings("gradient", "0", "extent", "5", "seeds"), LocalizationMode.EXTENT_ITER.settings());
-    assertEquals(cropModeSettings("gradient-cam", "0", "extent", "1", "grabcut"), LocalizationMode.GCAM_EXTENT.settings());
+    assertEquals(
+        cropModeSettings("gradient", "0.035", "largest", "1", "seeds"),
+        LocalizationMode.SMOOTH.settings());
+    assertEquals(
+        cropModeSettings("gradient", "0", "extent", "1", "seeds"),
+        LocalizationMode.EXTENT.settings());
+    assertEquals(
+        cropModeSettings("gradient", "0", "extent", "5", "seeds"),
+        LocalizationMode.EXTENT_ITER.settings());
+    assertEquals(
+        cropModeSettings("gradient-cam", "0", "extent", "1", "grabcut"),
+        LocalizationMode.GCAM_EXTENT.settings());
     assertEquals("cam", LocalizationMode.CAM.saliencyMethod());
     Settings s = load(Map.of());
-    assertEquals(LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
+    assertEquals(
+        LocalizationMode.DEFAULT.id, s.get("localization.mode"), "Defaults and the enum agree");
     assertEquals("cam-rect", s.get("localization.mode"));
     assertEquals("cam", s.get("saliency.method"));
     assertEquals("rect", s.get("segmenter.colour.models"));
@@ -40,12 +53,29 @@ class LocalizationModeTest {
     assertEquals("1", s.get("segmenter.iterations"));
   }
 
-  /** A mode's settings when it segments the paper's 10-crop maps at the model's input size with quantile seeds. */
-  static Map<String, String> cropModeSettings(String method, String smoothing, String box, String iterations,
-      String colourModels) {
-    return Map.of("saliency.method", method, "segmenter.smoothing", smoothing, "segmenter.box", box,
-        "segmenter.iterations", iterations, "segmenter.colour.models", colourModels, "saliency.ten.crop", "true",
-        "saliency.input.size", "model", "segmenter.seeds", "quantiles");
+  /**
+   * A mode's settings when it segments the paper's 10-crop maps at the model's input size with
+   * quantile seeds.
+   */
+  static Map<String, String> cropModeSettings(
+      String method, String smoothing, String box, String iterations, String colourModels) {
+    return Map.of(
+        "saliency.method",
+        method,
+        "segmenter.smoothing",
+        smoothing,
+        "segmenter.box",
+        box,
+        "segmenter.iterations",
+        iterations,
+        "segmenter.colour.models",
+        colourModels,
+        "saliency.ten.crop",
+        "true",
+        "saliency.input.size",
+        "model",
+        "segmenter.seeds",
+        "quantiles");
   }
 
   @Test
@@ -57,9 +87,15 @@ class LocalizationModeTest {
     assertEquals("mass-box", s.get("segmenter.seeds"));
     assertEquals("rect", s.get("segmenter.colour.models"));
     assertEquals("largest", s.get("segmenter.box"));
-    assertEquals("true", load(Map.of("localization.mode", "paper")).get("saliency.ten.crop"), "the paper's 10 crops");
-    assertEquals("true", load(Map.of("localization.mode", "cam-rect", "saliency.ten.crop", "true"))
-        .get("saliency.ten.crop"), "an explicit setting wins");
+    assertEquals(
+        "true",
+        load(Map.of("localization.mode", "paper")).get("saliency.ten.crop"),
+        "the paper's 10 crops");
+    assertEquals(
+        "true",
+        load(Map.of("localization.mode", "cam-rect", "saliency.ten.crop", "true"))
+            .get("saliency.ten.crop"),
+        "an explicit setting wins");
   }
 
   @Test
@@ -71,9 +107,14 @@ class LocalizationModeTest {
 
   @Test
   void unknownModeSaysWhichExist() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(Map.of("localization.mode", "best")));
-    assertTrue(e.getMessage().contains("paper, smooth, extent, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, "
-        + "cam-extent, gcam, gcam-extent"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> load(Map.of("localization.mode", "best")));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "paper, smooth, extent, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, "
+                    + "cam-extent, gcam, gcam-extent"),
+        e.getMessage());
   }
 }

@@ -16,10 +16,13 @@ class SettingsTest {
   @Test
   void flagsBeatEnvironmentBeatFileBeatDefaults(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("w.properties");
-    Files.writeString(file, "topic.images=from-file\ntopic.boxes=from-file\ntopic.saliency=from-file\n");
-    Settings s = Settings.load(file,
-        Map.of("WSOL_TOPIC_BOXES", "from-env", "WSOL_TOPIC_SALIENCY", "from-env"),
-        Map.of("topic.saliency", "from-flag"));
+    Files.writeString(
+        file, "topic.images=from-file\ntopic.boxes=from-file\ntopic.saliency=from-file\n");
+    Settings s =
+        Settings.load(
+            file,
+            Map.of("WSOL_TOPIC_BOXES", "from-env", "WSOL_TOPIC_SALIENCY", "from-env"),
+            Map.of("topic.saliency", "from-flag"));
     assertEquals("from-file", s.get("topic.images"));
     assertEquals("from-env", s.get("topic.boxes"));
     assertEquals("from-flag", s.get("topic.saliency"));
@@ -28,9 +31,19 @@ class SettingsTest {
 
   @Test
   void kafkaPropertiesPassThroughByRole() {
-    Settings s = Settings.load(null, Map.of("WSOL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
-        Map.of("bootstrap.servers", "h:1", "kafka.sasl.mechanism", "PLAIN", "kafka.producer.acks", "all",
-            "kafka.consumer.fetch.min.bytes", "1024"));
+    Settings s =
+        Settings.load(
+            null,
+            Map.of("WSOL_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+            Map.of(
+                "bootstrap.servers",
+                "h:1",
+                "kafka.sasl.mechanism",
+                "PLAIN",
+                "kafka.producer.acks",
+                "all",
+                "kafka.consumer.fetch.min.bytes",
+                "1024"));
     Properties p = s.producer();
     Properties c = s.consumer();
     assertEquals("h:1", p.get("bootstrap.servers"));
@@ -53,8 +66,10 @@ class SettingsTest {
 
   @Test
   void missingConfigFileSaysWhatToDo(@TempDir Path dir) {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Settings.load(dir.resolve("nope.properties"), Map.of(), Map.of()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Settings.load(dir.resolve("nope.properties"), Map.of(), Map.of()));
     assertTrue(e.getMessage().contains("not found"));
   }
 }

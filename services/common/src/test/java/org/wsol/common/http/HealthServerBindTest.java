@@ -14,19 +14,25 @@ import org.junit.jupiter.api.Test;
 import org.wsol.common.config.Defaults;
 import org.wsol.common.config.Settings;
 
-/** The health and metrics endpoints (and the results API, on the same server) listen on loopback unless told otherwise. */
+/**
+ * The health and metrics endpoints (and the results API, on the same server) listen on loopback
+ * unless told otherwise.
+ */
 class HealthServerBindTest {
   @Test
   void defaultHostIsLoopbackAndUnreachableFromOtherAddresses() throws Exception {
     String host = Settings.of(Defaults.VALUES).get("http.host");
-    try (HealthServer server = new HealthServer(host, 0, HealthServer.newRegistry(), () -> true).start()) {
+    try (HealthServer server =
+        new HealthServer(host, 0, HealthServer.newRegistry(), () -> true).start()) {
       assertTrue(server.address().getAddress().isLoopbackAddress(), "bound to " + server.address());
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         assertTrue(s.isConnected());
       }
       Optional<InetAddress> outside = nonLoopbackAddress();
       if (outside.isPresent()) {
-        assertThrows(IOException.class, () -> new Socket().connect(new InetSocketAddress(outside.get(), server.port()), 2000),
+        assertThrows(
+            IOException.class,
+            () -> new Socket().connect(new InetSocketAddress(outside.get(), server.port()), 2000),
             "reachable on " + outside.get() + " although bound to loopback");
       }
     }
@@ -34,7 +40,8 @@ class HealthServerBindTest {
 
   @Test
   void httpHostWidensIt() {
-    try (HealthServer server = new HealthServer("0.0.0.0", 0, HealthServer.newRegistry(), () -> true).start()) {
+    try (HealthServer server =
+        new HealthServer("0.0.0.0", 0, HealthServer.newRegistry(), () -> true).start()) {
       assertTrue(server.address().getAddress().isAnyLocalAddress(), "bound to " + server.address());
     }
   }

@@ -17,7 +17,8 @@ class HalfFloatsTest {
     assertEquals((short) 0x0001, HalfFloats.toHalf(0x1p-24f));
     assertEquals((short) 0x3555, HalfFloats.toHalf(1f / 3));
     assertTrue(Float.isNaN(HalfFloats.toFloat(HalfFloats.toHalf(Float.NaN))));
-    assertEquals(Float.NEGATIVE_INFINITY, HalfFloats.toFloat(HalfFloats.toHalf(Float.NEGATIVE_INFINITY)));
+    assertEquals(
+        Float.NEGATIVE_INFINITY, HalfFloats.toFloat(HalfFloats.toHalf(Float.NEGATIVE_INFINITY)));
   }
 
   @Test

@@ -33,13 +33,22 @@ public class ImagesTest {
     return img;
   }
 
-  /** A valid PNG signature and IHDR declaring w x h, followed by a tiny IDAT: a decompression bomb's header. */
+  /**
+   * A valid PNG signature and IHDR declaring w x h, followed by a tiny IDAT: a decompression bomb's
+   * header.
+   */
   static byte[] pngDeclaring(int w, int h) {
     ByteBuffer b = ByteBuffer.allocate(64);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
     ByteBuffer ihdr = ByteBuffer.allocate(17);
-    ihdr.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
+    ihdr.put(new byte[] {'I', 'H', 'D', 'R'})
+        .putInt(w)
+        .putInt(h)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0);
     b.putInt(13).put(ihdr.array());
     CRC32 crc = new CRC32();
     crc.update(ihdr.array());
@@ -60,26 +69,36 @@ public class ImagesTest {
       assertEquals(30, img.getHeight());
       assertEquals(BufferedImage.TYPE_INT_RGB, img.getType());
     }
-    assertEquals(src.getRGB(13, 7), RgbImages.decode(encode(src, "png"), MAX_BYTES, MAX_PIXELS).getRGB(13, 7));
+    assertEquals(
+        src.getRGB(13, 7),
+        RgbImages.decode(encode(src, "png"), MAX_BYTES, MAX_PIXELS).getRGB(13, 7));
   }
 
   @Test
   void refusesEmpty() {
-    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(new byte[0], MAX_BYTES, MAX_PIXELS));
+    var e =
+        assertThrows(
+            BadRecordException.class, () -> RgbImages.decode(new byte[0], MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
   }
 
   @Test
   void refusesOversizedBytes() throws Exception {
     byte[] png = encode(gradient(40, 30), "png");
-    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(png, png.length - 1, MAX_PIXELS));
+    var e =
+        assertThrows(
+            BadRecordException.class, () -> RgbImages.decode(png, png.length - 1, MAX_PIXELS));
     assertTrue(e.getMessage().contains("image.max.bytes"), e.getMessage());
   }
 
   @Test
   void refusesUnknownFormat() {
-    var e = assertThrows(BadRecordException.class,
-        () -> RgbImages.decode("GIF-ish but not really an image".getBytes(), MAX_BYTES, MAX_PIXELS));
+    var e =
+        assertThrows(
+            BadRecordException.class,
+            () ->
+                RgbImages.decode(
+                    "GIF-ish but not really an image".getBytes(), MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("unsupported"), e.getMessage());
   }
 
@@ -87,14 +106,16 @@ public class ImagesTest {
   void refusesTruncatedJpeg() throws Exception {
     byte[] jpg = encode(gradient(200, 150), "jpg");
     byte[] cut = Arrays.copyOf(jpg, jpg.length / 3);
-    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(cut, MAX_BYTES, MAX_PIXELS));
+    var e =
+        assertThrows(BadRecordException.class, () -> RgbImages.decode(cut, MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("corrupt or truncated"), e.getMessage());
   }
 
   @Test
   void refusesDecompressionBombBeforeDecoding() {
     byte[] bomb = pngDeclaring(100_000, 100_000);
-    var e = assertThrows(BadRecordException.class, () -> RgbImages.decode(bomb, MAX_BYTES, MAX_PIXELS));
+    var e =
+        assertThrows(BadRecordException.class, () -> RgbImages.decode(bomb, MAX_BYTES, MAX_PIXELS));
     assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
     assertTrue(e.getMessage().contains("refused before decoding"), e.getMessage());
   }

@@ -18,19 +18,22 @@ class LabelLayoutTest {
 
   @Test
   void aLoneLabelSitsAboveItsBoxTopLeftCorner() {
-    List<Rect> r = LabelLayout.place(List.of(new Rect(50, 60, 100, 80)), new double[] {70}, H, 400, 300);
+    List<Rect> r =
+        LabelLayout.place(List.of(new Rect(50, 60, 100, 80)), new double[] {70}, H, 400, 300);
     assertEquals(new Rect(50, 43, 70, H), r.get(0));
   }
 
   @Test
   void aBoxAtTheTopGetsItsLabelInside() {
-    List<Rect> r = LabelLayout.place(List.of(new Rect(50, 0, 100, 80)), new double[] {70}, H, 400, 300);
+    List<Rect> r =
+        LabelLayout.place(List.of(new Rect(50, 0, 100, 80)), new double[] {70}, H, 400, 300);
     assertEquals(new Rect(50, 0, 70, H), r.get(0));
   }
 
   @Test
   void fiveBoxesSharingTheirTopLeftCornerGetFiveSeparateLabels() {
-    // The owl photo's case: every box starts at the same corner, so every label wants the same spot.
+    // The owl photo's case: every box starts at the same corner, so every label wants the same
+    // spot.
     List<Rect> boxes = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       boxes.add(new Rect(120, 90, 200 - 20 * i, 150 - 10 * i));
@@ -67,9 +70,16 @@ class LabelLayoutTest {
       int n = 1 + rnd.nextInt(12);
       for (int i = 0; i < n; i++) {
         // Half of the boxes reuse a corner of an earlier box.
-        double x0 = i > 0 && rnd.nextBoolean() ? boxes.get(rnd.nextInt(i)).x() : rnd.nextInt((int) pw - 10);
-        double y0 = i > 0 && rnd.nextBoolean() ? boxes.get(rnd.nextInt(i)).y() : rnd.nextInt((int) ph - 10);
-        boxes.add(new Rect(x0, y0, 5 + rnd.nextInt((int) (pw - x0 - 4)), 5 + rnd.nextInt((int) (ph - y0 - 4))));
+        double x0 =
+            i > 0 && rnd.nextBoolean() ? boxes.get(rnd.nextInt(i)).x() : rnd.nextInt((int) pw - 10);
+        double y0 =
+            i > 0 && rnd.nextBoolean() ? boxes.get(rnd.nextInt(i)).y() : rnd.nextInt((int) ph - 10);
+        boxes.add(
+            new Rect(
+                x0,
+                y0,
+                5 + rnd.nextInt((int) (pw - x0 - 4)),
+                5 + rnd.nextInt((int) (ph - y0 - 4))));
       }
       double[] widths = new double[n];
       for (int i = 0; i < n; i++) {
@@ -86,8 +96,9 @@ class LabelLayoutTest {
         assertInside(a, pw, ph);
         assertEquals(widths[i], a.w());
         for (int j = 0; j < i; j++) {
-          assertFalse(r.get(j) != null && a.intersects(r.get(j)), "trial " + trial + ": labels " + j + " and " + i
-              + " overlap: " + r.get(j) + " " + a);
+          assertFalse(
+              r.get(j) != null && a.intersects(r.get(j)),
+              "trial " + trial + ": labels " + j + " and " + i + " overlap: " + r.get(j) + " " + a);
         }
       }
     }
@@ -95,8 +106,10 @@ class LabelLayoutTest {
 
   @Test
   void aLabelWithNoRoomLeftIsDroppedNotOverlapped() {
-    // Two labels as wide as the picture, which is only two labels high: the third has nowhere to go.
-    List<Rect> boxes = List.of(new Rect(0, 0, 100, 34), new Rect(0, 0, 100, 34), new Rect(0, 0, 100, 34));
+    // Two labels as wide as the picture, which is only two labels high: the third has nowhere to
+    // go.
+    List<Rect> boxes =
+        List.of(new Rect(0, 0, 100, 34), new Rect(0, 0, 100, 34), new Rect(0, 0, 100, 34));
     List<Rect> r = LabelLayout.place(boxes, new double[] {100, 100, 100}, H, 100, 34);
     assertNotNull(r.get(0));
     assertNotNull(r.get(1));
@@ -117,14 +130,17 @@ class LabelLayoutTest {
       assertNotNull(r.get(i), "label " + i + " placed");
       assertInside(r.get(i), pw, ph);
       for (int j = 0; j < i; j++) {
-        assertFalse(r.get(i).intersects(r.get(j)), "labels " + j + " and " + i + " overlap: " + r.get(j) + " "
-            + r.get(i));
+        assertFalse(
+            r.get(i).intersects(r.get(j)),
+            "labels " + j + " and " + i + " overlap: " + r.get(j) + " " + r.get(i));
       }
     }
   }
 
   private static void assertInside(Rect a, double pw, double ph) {
-    assertTrue(a.x() >= 0 && a.y() >= 0 && a.right() <= pw && a.bottom() <= ph, a + " inside " + pw + "x" + ph);
+    assertTrue(
+        a.x() >= 0 && a.y() >= 0 && a.right() <= pw && a.bottom() <= ph,
+        a + " inside " + pw + "x" + ph);
   }
 
   /** Checked by brute force on a 1-px grid: no free spot of that width was missed. */

@@ -13,9 +13,10 @@ import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * A saliency record's map from outside (the saliency topic): any shape, dtype and bytes. {@link SaliencyMaps#decode}
- * returns exactly width x height values, each equal to an independent reading of the half float (or float) bits,
- * or refuses with a {@link BadRecordException}; anything else is a finding.
+ * A saliency record's map from outside (the saliency topic): any shape, dtype and bytes. {@link
+ * SaliencyMaps#decode} returns exactly width x height values, each equal to an independent reading
+ * of the half float (or float) bits, or refuses with a {@link BadRecordException}; anything else is
+ * a finding.
  */
 class SaliencyMapDecodeFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -24,10 +25,25 @@ class SaliencyMapDecodeFuzzTest {
     int height = data.consumeBoolean() ? data.consumeInt() : data.consumeInt(0, 64);
     MapDtype dtype = data.consumeBoolean() ? MapDtype.FLOAT16 : MapDtype.FLOAT32;
     byte[] bytes = data.consumeRemainingAsBytes();
-    SaliencyTensor t = SaliencyTensor.newBuilder().setImageId("fuzz").setClassIndex(0).setClassLabel("c").setRank(1)
-        .setTopK(1).setScore(0f).setMapWidth(width).setMapHeight(height).setMapDtype(dtype)
-        .setMapData(ByteBuffer.wrap(bytes)).setWorkingImage(ByteBuffer.allocate(0)).setOriginalWidth(1)
-        .setOriginalHeight(1).setModelId("m").setImageProducedAt(Instant.EPOCH).setSaliencyMs(0f).build();
+    SaliencyTensor t =
+        SaliencyTensor.newBuilder()
+            .setImageId("fuzz")
+            .setClassIndex(0)
+            .setClassLabel("c")
+            .setRank(1)
+            .setTopK(1)
+            .setScore(0f)
+            .setMapWidth(width)
+            .setMapHeight(height)
+            .setMapDtype(dtype)
+            .setMapData(ByteBuffer.wrap(bytes))
+            .setWorkingImage(ByteBuffer.allocate(0))
+            .setOriginalWidth(1)
+            .setOriginalHeight(1)
+            .setModelId("m")
+            .setImageProducedAt(Instant.EPOCH)
+            .setSaliencyMs(0f)
+            .build();
     float[] map;
     try {
       map = SaliencyMaps.decode(t);
@@ -43,7 +59,10 @@ class SaliencyMapDecodeFuzzTest {
     }
   }
 
-  /** IEEE 754 binary16 read by its definition (sign, 5-bit exponent biased 15, 10-bit fraction): the reference. */
+  /**
+   * IEEE 754 binary16 read by its definition (sign, 5-bit exponent biased 15, 10-bit fraction): the
+   * reference.
+   */
   static float halfBits(short h) {
     int sign = (h >> 15) & 1;
     int exponent = (h >> 10) & 0x1F;
@@ -53,7 +72,8 @@ class SaliencyMapDecodeFuzzTest {
       value = fraction / 1024.0 * Math.pow(2, -14);
     } else if (exponent == 31) {
       if (fraction != 0) {
-        return Float.intBitsToFloat((sign << 31) | 0x7F800000 | (fraction << 13)); // NaN, payload kept
+        return Float.intBitsToFloat(
+            (sign << 31) | 0x7F800000 | (fraction << 13)); // NaN, payload kept
       }
       value = Double.POSITIVE_INFINITY;
     } else {

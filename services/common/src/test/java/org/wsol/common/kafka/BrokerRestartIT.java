@@ -24,8 +24,9 @@ import org.wsol.common.image.ImagesTest;
 import org.wsol.schema.ImageEvent;
 
 /**
- * The broker stopped and started again on its data directory: it comes back on the same port, and a stage
- * runner, a producer and a reader that were connected before carry on by themselves and finish the stream.
+ * The broker stopped and started again on its data directory: it comes back on the same port, and a
+ * stage runner, a producer and a reader that were connected before carry on by themselves and
+ * finish the stream.
  */
 class BrokerRestartIT {
   @TempDir Path dir;
@@ -34,17 +35,29 @@ class BrokerRestartIT {
   void clientsReconnectAfterRestartOnTheSameDataDirectory() throws Exception {
     EmbeddedBroker broker = EmbeddedBroker.startOn(dir);
     String address = broker.bootstrapServers();
-    Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", address, "topic.partitions", "2"));
+    Settings s =
+        Settings.load(
+            null, Map.of(), Map.of("bootstrap.servers", address, "topic.partitions", "2"));
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(30, 20), "png");
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, new StageRunnerIT.MeasureStage(),
-        ImageEvent.class, ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "restart-test", 4);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+            s,
+            new StageRunnerIT.MeasureStage(),
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            "restart-test",
+            4);
     Thread worker = new Thread(runner);
     worker.start();
     try (KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+            new KafkaProducer<>(
+                s.producer(), new ByteArraySerializer(), new ByteArraySerializer());
         TopicTail out = new TopicTail(s, topics.boxes())) {
       send(producer, codec, png, topics.images(), 0, 20);
       out.await(rs -> keys(rs).size() >= 20, Duration.ofSeconds(60));
@@ -54,7 +67,8 @@ class BrokerRestartIT {
       assertEquals(address, broker.bootstrapServers(), "a restarted broker must keep its address");
 
       send(producer, codec, png, topics.images(), 20, 40);
-      List<ConsumerRecord<byte[], byte[]>> all = out.await(rs -> keys(rs).size() >= 40, Duration.ofSeconds(90));
+      List<ConsumerRecord<byte[], byte[]>> all =
+          out.await(rs -> keys(rs).size() >= 40, Duration.ofSeconds(90));
       assertEquals(40, keys(all).size());
       assertTrue(worker.isAlive(), "the stage runner must survive the restart");
       for (ConsumerRecord<byte[], byte[]> r : all) {
@@ -68,16 +82,28 @@ class BrokerRestartIT {
     assertTrue(Files.exists(dir.resolve("wsol-client-port")));
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> p, AvroCodec<ImageEvent> codec, byte[] png, String topic,
-      int from, int to) throws Exception {
+  private static void send(
+      KafkaProducer<byte[], byte[]> p,
+      AvroCodec<ImageEvent> codec,
+      byte[] png,
+      String topic,
+      int from,
+      int to)
+      throws Exception {
     for (int i = from; i < to; i++) {
       String id = "img-" + i;
-      p.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8), codec.encode(StageRunnerIT.event(id, png))));
+      p.send(
+          new ProducerRecord<>(
+              topic,
+              id.getBytes(StandardCharsets.UTF_8),
+              codec.encode(StageRunnerIT.event(id, png))));
     }
     p.flush();
   }
 
   private static Set<String> keys(List<ConsumerRecord<byte[], byte[]>> rs) {
-    return rs.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+    return rs.stream()
+        .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .collect(Collectors.toSet());
   }
 }

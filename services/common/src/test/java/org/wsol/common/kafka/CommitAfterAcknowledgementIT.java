@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,7 +15,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -36,9 +34,10 @@ import org.wsol.common.image.ImagesTest;
 import org.wsol.schema.ImageEvent;
 
 /**
- * The runner's rule "commit only after every output is acknowledged", tested deterministically: faults are
- * injected through {@link StageClients} at the exact point that matters, instead of hoping a kill lands there.
- * A regression to at-most-once (commit before the outputs, or commit past a failed send) fails these tests.
+ * The runner's rule "commit only after every output is acknowledged", tested deterministically:
+ * faults are injected through {@link StageClients} at the exact point that matters, instead of
+ * hoping a kill lands there. A regression to at-most-once (commit before the outputs, or commit
+ * past a failed send) fails these tests.
  */
 class CommitAfterAcknowledgementIT {
   static final int RECORDS = 10;
@@ -49,8 +48,11 @@ class CommitAfterAcknowledgementIT {
   @BeforeAll
   static void start() {
     broker = EmbeddedBroker.start();
-    settings = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
-        "topic.partitions", "2"));
+    settings =
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "2"));
   }
 
   @AfterAll
@@ -66,22 +68,25 @@ class CommitAfterAcknowledgementIT {
   }
 
   @Test
-  void aCrashBetweenTheAcknowledgedOutputsAndTheCommitReplaysThoseRecordsAndLosesNothing() throws Exception {
+  void aCrashBetweenTheAcknowledgedOutputsAndTheCommitReplaysThoseRecordsAndLosesNothing()
+      throws Exception {
     Settings s = topics(settings, "crash");
     List<String> ids = produceInputs(s, "crash");
     AtomicReference<Map<TopicPartition, OffsetAndMetadata>> attempted = new AtomicReference<>();
-    StageClients crashOnCommit = new StageClients() {
-      @Override
-      public KafkaConsumer<byte[], byte[]> consumer(Properties config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
+    StageClients crashOnCommit =
+        new StageClients() {
           @Override
-          public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-            attempted.set(Map.copyOf(offsets));
-            throw new SimulatedCrash();
+          public KafkaConsumer<byte[], byte[]> consumer(Properties config) {
+            return new KafkaConsumer<>(
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
+              @Override
+              public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+                attempted.set(Map.copyOf(offsets));
+                throw new SimulatedCrash();
+              }
+            };
           }
         };
-      }
-    };
     StageRunner<ImageEvent, ImageEvent> crashing = runner(s, "crash", crashOnCommit);
     AtomicReference<Throwable> died = new AtomicReference<>();
     Thread t = new Thread(crashing);
@@ -93,11 +98,16 @@ class CommitAfterAcknowledgementIT {
     assertNotNull(attempted.get(), "the crash came at the commit");
     long firstPoll = attempted.get().values().stream().mapToLong(OffsetAndMetadata::offset).sum();
     assertTrue(firstPoll >= 1, "the crashed poll held records");
-    List<ConsumerRecord<byte[], byte[]>> beforeReplay = StageRunnerIT.readAllFrom(s, "crash-out", (int) firstPoll);
-    assertEquals(firstPoll, beforeReplay.size(), "the crashed poll's outputs were acknowledged before the commit");
+    List<ConsumerRecord<byte[], byte[]>> beforeReplay =
+        StageRunnerIT.readAllFrom(s, "crash-out", (int) firstPoll);
+    assertEquals(
+        firstPoll,
+        beforeReplay.size(),
+        "the crashed poll's outputs were acknowledged before the commit");
     assertEquals(0L, sum(committedOffsets(s, "test-crash", "crash-in")), "nothing was committed");
 
-    // A new member of the group replays from the last commit: the crashed poll's records again, then the rest.
+    // A new member of the group replays from the last commit: the crashed poll's records again,
+    // then the rest.
     StageRunner<ImageEvent, ImageEvent> replay = runner(s, "crash", StageClients.KAFKA);
     Thread t2 = new Thread(replay);
     t2.start();
@@ -107,14 +117,19 @@ class CommitAfterAcknowledgementIT {
       replay.close();
       t2.join();
     }
-    assertEquals(RECORDS, replay.processedCount(), "the replay began where the last commit was: at the start");
+    assertEquals(
+        RECORDS,
+        replay.processedCount(),
+        "the replay began where the last commit was: at the start");
 
-    List<ConsumerRecord<byte[], byte[]>> outs = StageRunnerIT.readAllFrom(s, "crash-out", RECORDS + (int) firstPoll);
+    List<ConsumerRecord<byte[], byte[]>> outs =
+        StageRunnerIT.readAllFrom(s, "crash-out", RECORDS + (int) firstPoll);
     Map<String, Integer> perId = new HashMap<>();
     Set<String> distinctRecords = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : outs) {
       perId.merge(codec.decode(r.value()).getId(), 1, Integer::sum);
-      distinctRecords.add(new String(r.key(), StandardCharsets.UTF_8) + "/" + java.util.Arrays.hashCode(r.value()));
+      distinctRecords.add(
+          new String(r.key(), StandardCharsets.UTF_8) + "/" + java.util.Arrays.hashCode(r.value()));
     }
     assertEquals(Set.copyOf(ids), perId.keySet(), "no input lost");
     Set<String> crashedIds = new HashSet<>();
@@ -122,17 +137,24 @@ class CommitAfterAcknowledgementIT {
       crashedIds.add(codec.decode(r.value()).getId());
     }
     for (String id : ids) {
-      assertEquals(crashedIds.contains(id) ? 2 : 1, perId.get(id),
+      assertEquals(
+          crashedIds.contains(id) ? 2 : 1,
+          perId.get(id),
           id + ": output twice if it was in the crashed poll (replayed), once otherwise");
     }
-    assertEquals(RECORDS, distinctRecords.size(),
+    assertEquals(
+        RECORDS,
+        distinctRecords.size(),
         "a replayed output is the same record again (same key, same bytes): an idempotent reader counts it once");
-    System.out.printf("CommitAfterAcknowledgementIT: crash before the commit of a poll of %d records; "
-        + "%d replayed, %d outputs for %d inputs, none lost%n", firstPoll, firstPoll, outs.size(), RECORDS);
+    System.out.printf(
+        "CommitAfterAcknowledgementIT: crash before the commit of a poll of %d records; "
+            + "%d replayed, %d outputs for %d inputs, none lost%n",
+        firstPoll, firstPoll, outs.size(), RECORDS);
   }
 
   @Test
-  void aProduceThatFailsBecauseTheBrokerIsUnreachableLeavesTheOffsetsWhereTheyWere() throws Exception {
+  void aProduceThatFailsBecauseTheBrokerIsUnreachableLeavesTheOffsetsWhereTheyWere()
+      throws Exception {
     Settings s = topics(settings, "unreachable");
     produceInputs(s, "unreachable");
     int closed;
@@ -141,26 +163,30 @@ class CommitAfterAcknowledgementIT {
     }
     int closedPort = closed;
     // The consumer reaches the broker; the producer's broker is a port nobody listens on.
-    StageClients unreachableProducer = new StageClients() {
-      @Override
-      public KafkaProducer<byte[], byte[]> producer(Properties config) {
-        Properties p = new Properties();
-        p.putAll(config);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "500");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1000");
-        return StageClients.KAFKA.producer(p);
-      }
-    };
+    StageClients unreachableProducer =
+        new StageClients() {
+          @Override
+          public KafkaProducer<byte[], byte[]> producer(Properties config) {
+            Properties p = new Properties();
+            p.putAll(config);
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort);
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "500");
+            p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "500");
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "1000");
+            return StageClients.KAFKA.producer(p);
+          }
+        };
     StageRunner<ImageEvent, ImageEvent> runner = runner(s, "unreachable", unreachableProducer);
     Thread t = new Thread(runner);
     t.start();
     t.join(60_000);
     assertFalse(t.isAlive(), "the runner stops when its outputs cannot be delivered");
-    assertEquals(0L, sum(committedOffsets(s, "test-unreachable", "unreachable-in")),
+    assertEquals(
+        0L,
+        sum(committedOffsets(s, "test-unreachable", "unreachable-in")),
         "the offsets did not move past records whose outputs were never acknowledged");
-    assertEquals(0L, sum(StageRunnerIT.endOffsetsOf(s, "unreachable-out")), "and no output was written");
+    assertEquals(
+        0L, sum(StageRunnerIT.endOffsetsOf(s, "unreachable-out")), "and no output was written");
 
     // With the broker reachable again, the same group does the records it had not committed.
     StageRunner<ImageEvent, ImageEvent> again = runner(s, "unreachable", StageClients.KAFKA);
@@ -177,23 +203,31 @@ class CommitAfterAcknowledgementIT {
   }
 
   static Settings topics(Settings base, String name) {
-    Settings s = base.with("topic.images", name + "-in").with("topic.boxes", name + "-out")
-        .with("topic.dead.letter", name + "-dead");
+    Settings s =
+        base.with("topic.images", name + "-in")
+            .with("topic.boxes", name + "-out")
+            .with("topic.dead.letter", name + "-dead");
     Topics.from(s).ensureExist(s);
     return s;
   }
 
-  /** Writes {@link #RECORDS} good images to {@code name}-in before any runner starts: the first poll holds several. */
+  /**
+   * Writes {@link #RECORDS} good images to {@code name}-in before any runner starts: the first poll
+   * holds several.
+   */
   static List<String> produceInputs(Settings s, String name) throws Exception {
     byte[] png = ImagesTest.encode(ImagesTest.gradient(8, 6), "png");
     List<String> ids = new ArrayList<>();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < RECORDS; i++) {
         String id = name + "-" + i;
         ids.add(id);
-        p.send(new ProducerRecord<>(name + "-in", id.getBytes(StandardCharsets.UTF_8),
-            codec.encode(StageRunnerIT.event(id, png))));
+        p.send(
+            new ProducerRecord<>(
+                name + "-in",
+                id.getBytes(StandardCharsets.UTF_8),
+                codec.encode(StageRunnerIT.event(id, png))));
       }
       p.flush();
     }
@@ -201,19 +235,34 @@ class CommitAfterAcknowledgementIT {
   }
 
   static StageRunner<ImageEvent, ImageEvent> runner(Settings s, String name, StageClients clients) {
-    return new StageRunner<>(s, new StageRunnerIT.MeasureStage(), ImageEvent.class, ImageEvent.class,
-        ImageEvent::getId, name + "-in", name + "-out", "test-" + name, 4, clients);
+    return new StageRunner<>(
+        s,
+        new StageRunnerIT.MeasureStage(),
+        ImageEvent.class,
+        ImageEvent.class,
+        ImageEvent::getId,
+        name + "-in",
+        name + "-out",
+        "test-" + name,
+        4,
+        clients);
   }
 
-  static Map<TopicPartition, Long> committedOffsets(Settings s, String group, String topic) throws Exception {
+  static Map<TopicPartition, Long> committedOffsets(Settings s, String group, String topic)
+      throws Exception {
     Map<TopicPartition, Long> out = new HashMap<>();
     StageRunnerIT.endOffsetsOf(s, topic).keySet().forEach(tp -> out.put(tp, 0L));
     try (Admin admin = Admin.create(s.kafka())) {
-      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((tp, o) -> {
-        if (o != null && tp.topic().equals(topic)) {
-          out.put(tp, o.offset());
-        }
-      });
+      admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .forEach(
+              (tp, o) -> {
+                if (o != null && tp.topic().equals(topic)) {
+                  out.put(tp, o.offset());
+                }
+              });
     }
     return out;
   }
@@ -221,10 +270,12 @@ class CommitAfterAcknowledgementIT {
   static void awaitCommittedToEnd(Settings s, String group, String topic) throws Exception {
     Map<TopicPartition, Long> ends = StageRunnerIT.endOffsetsOf(s, topic);
     long deadline = System.currentTimeMillis() + 30_000;
-    while (!ends.equals(committedOffsets(s, group, topic)) && System.currentTimeMillis() < deadline) {
+    while (!ends.equals(committedOffsets(s, group, topic))
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
-    assertEquals(ends, committedOffsets(s, group, topic), group + " committed to the end of " + topic);
+    assertEquals(
+        ends, committedOffsets(s, group, topic), group + " committed to the end of " + topic);
   }
 
   static long sum(Map<TopicPartition, Long> offsets) {

@@ -28,12 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.wsol.common.avro.AvroCodec;
 import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
-import org.wsol.common.image.RgbImages;
 import org.wsol.common.image.ImagesTest;
+import org.wsol.common.image.RgbImages;
 import org.wsol.schema.DeadLetter;
 import org.wsol.schema.ImageEvent;
 
-/** The consume-process-produce loop against a real broker: good records flow, bad ones reach the dead letters. */
+/**
+ * The consume-process-produce loop against a real broker: good records flow, bad ones reach the
+ * dead letters.
+ */
 class StageRunnerIT {
   static EmbeddedBroker broker;
   static Settings settings;
@@ -41,8 +44,11 @@ class StageRunnerIT {
   @BeforeAll
   static void start() {
     broker = EmbeddedBroker.start();
-    settings = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
-        "topic.partitions", "2"));
+    settings =
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "2"));
     Topics.from(settings).ensureExist(settings);
   }
 
@@ -62,8 +68,11 @@ class StageRunnerIT {
       for (ImageEvent e : inputs) {
         try {
           BufferedImage img = RgbImages.decode(e.getImageBytes().array(), 1_000_000, 1_000_000);
-          ImageEvent o = ImageEvent.newBuilder(e).setImageBytes(null)
-              .setSourceName(img.getWidth() + "x" + img.getHeight()).build();
+          ImageEvent o =
+              ImageEvent.newBuilder(e)
+                  .setImageBytes(null)
+                  .setSourceName(img.getWidth() + "x" + img.getHeight())
+                  .build();
           out.add(Outcome.ok(List.of(o)));
         } catch (BadRecordException ex) {
           out.add(Outcome.failed(ex));
@@ -79,19 +88,38 @@ class StageRunnerIT {
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(30, 20), "png");
     byte[] notAvro = "definitely not avro".getBytes(StandardCharsets.UTF_8);
-    byte[] corrupt = codec.encode(ImageEvent.newBuilder().setId("bad-image")
-        .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3, 4})).setProducedAt(Instant.now()).build());
+    byte[] corrupt =
+        codec.encode(
+            ImageEvent.newBuilder()
+                .setId("bad-image")
+                .setImageBytes(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}))
+                .setProducedAt(Instant.now())
+                .build());
 
     Properties pp = settings.producer();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(topics.images(), "good-1".getBytes(), codec.encode(event("good-1", png))));
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(
+          new ProducerRecord<>(
+              topics.images(), "good-1".getBytes(), codec.encode(event("good-1", png))));
       p.send(new ProducerRecord<>(topics.images(), "not-avro".getBytes(), notAvro));
       p.send(new ProducerRecord<>(topics.images(), "bad-image".getBytes(), corrupt));
-      p.send(new ProducerRecord<>(topics.images(), "good-2".getBytes(), codec.encode(event("good-2", png))));
+      p.send(
+          new ProducerRecord<>(
+              topics.images(), "good-2".getBytes(), codec.encode(event("good-2", png))));
     }
 
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
-        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+            settings,
+            new MeasureStage(),
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            "test-measure",
+            8);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     runner.bindMetrics(meters);
     assertFalse(runner.isReady(), "not ready before the loop has polled");
@@ -104,10 +132,13 @@ class StageRunnerIT {
     assertEquals(2, meters.get("wsol_records_out").counter().count());
     assertEquals(2, meters.get("wsol_records_dead_lettered").counter().count());
     assertTrue(meters.get("wsol_batch_size").summary().count() >= 1);
-    assertTrue(meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() >= 1,
+    assertTrue(
+        meters.find("kafka.consumer.fetch.manager.records.lag.max").gauges().size() >= 1,
         "the Kafka consumer's own metrics (lag) are published");
-    // Offsets are committed up to the end of every partition of the input topic (the commit follows the outputs).
-    Map<org.apache.kafka.common.TopicPartition, Long> ends = endOffsetsOf(settings, topics.images());
+    // Offsets are committed up to the end of every partition of the input topic (the commit follows
+    // the outputs).
+    Map<org.apache.kafka.common.TopicPartition, Long> ends =
+        endOffsetsOf(settings, topics.images());
     assertEquals(4L, ends.values().stream().mapToLong(Long::longValue).sum());
     CommitAfterAcknowledgementIT.awaitCommittedToEnd(settings, "test-measure", topics.images());
     runner.close();
@@ -135,8 +166,17 @@ class StageRunnerIT {
     assertEquals(2, runner.failedCount());
 
     // So a new member of the same group has nothing left to do.
-    StageRunner<ImageEvent, ImageEvent> again = new StageRunner<>(settings, new MeasureStage(), ImageEvent.class,
-        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-measure", 8);
+    StageRunner<ImageEvent, ImageEvent> again =
+        new StageRunner<>(
+            settings,
+            new MeasureStage(),
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            "test-measure",
+            8);
     Thread t2 = new Thread(again);
     t2.start();
     Thread.sleep(3000);
@@ -151,25 +191,60 @@ class StageRunnerIT {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    Settings s = settings.withAll(Map.of("wire.format", "registry", "schema.registry.url", "http://127.0.0.1:" + closed,
-        "topic.images", "registry-down-in", "topic.boxes", "registry-down-out", "topic.dead.letter", "registry-down-dead"));
+    Settings s =
+        settings.withAll(
+            Map.of(
+                "wire.format",
+                "registry",
+                "schema.registry.url",
+                "http://127.0.0.1:" + closed,
+                "topic.images",
+                "registry-down-in",
+                "topic.boxes",
+                "registry-down-out",
+                "topic.dead.letter",
+                "registry-down-dead"));
     Topics.from(s).ensureExist(s);
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>("registry-down-in", "k".getBytes(), new byte[] {0, 0, 0, 0, 1, 2, 'i', 'd'})).get();
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      p.send(
+              new ProducerRecord<>(
+                  "registry-down-in", "k".getBytes(), new byte[] {0, 0, 0, 0, 1, 2, 'i', 'd'}))
+          .get();
     }
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, new MeasureStage(), ImageEvent.class,
-        ImageEvent.class, ImageEvent::getId, "registry-down-in", "registry-down-out", "test-registry-down", 8);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+            s,
+            new MeasureStage(),
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            "registry-down-in",
+            "registry-down-out",
+            "test-registry-down",
+            8);
     Thread t = new Thread(runner);
     t.start();
     t.join(30_000);
     assertFalse(t.isAlive(), "the runner stops when it cannot reach the registry");
     assertEquals(0, runner.failedCount());
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka());
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      org.apache.kafka.common.TopicPartition dead = new org.apache.kafka.common.TopicPartition("registry-down-dead", 0);
+    try (org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(s.kafka());
+        KafkaConsumer<byte[], byte[]> c =
+            new KafkaConsumer<>(
+                s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      org.apache.kafka.common.TopicPartition dead =
+          new org.apache.kafka.common.TopicPartition("registry-down-dead", 0);
       assertEquals(0L, c.endOffsets(List.of(dead)).get(dead), "nothing dead-lettered");
-      assertTrue(admin.listConsumerGroupOffsets("test-registry-down").partitionsToOffsetAndMetadata().get()
-          .values().stream().allMatch(o -> o == null), "nothing committed: the record is read again on restart");
+      assertTrue(
+          admin
+              .listConsumerGroupOffsets("test-registry-down")
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .values()
+              .stream()
+              .allMatch(o -> o == null),
+          "nothing committed: the record is read again on restart");
     }
   }
 
@@ -194,7 +269,8 @@ class StageRunnerIT {
 
   @Test
   void lingerStopsGatheringOnceTheByteCapIsReached() throws Exception {
-    // Every record outweighs a 1-byte cap: no waiting for company, each goes alone (large images must not pile up).
+    // Every record outweighs a 1-byte cap: no waiting for company, each goes alone (large images
+    // must not pile up).
     assertEquals(List.of(1, 1, 1), lingeredBatchSizes("linger-cap", 1));
   }
 
@@ -205,19 +281,34 @@ class StageRunnerIT {
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
     BatchSizes stage = new BatchSizes();
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, stage, ImageEvent.class, ImageEvent.class,
-        ImageEvent::getId, topics.images(), topics.boxes(), "test-" + name, 2).linger(Duration.ofSeconds(3), maxBytes);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+                s,
+                stage,
+                ImageEvent.class,
+                ImageEvent.class,
+                ImageEvent::getId,
+                topics.images(),
+                topics.boxes(),
+                "test-" + name,
+                2)
+            .linger(Duration.ofSeconds(3), maxBytes);
     Thread t = new Thread(runner);
     t.start();
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
       // The first record only shows that the runner is assigned and polling.
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("warm", png)))).get();
+      p.send(
+              new ProducerRecord<>(
+                  topics.images(), "k".getBytes(), codec.encode(event("warm", png))))
+          .get();
       readAll(topics.boxes(), 1);
       // Same key, same partition; 500 ms apart: without the linger the first comes alone.
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png)))).get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png))))
+          .get();
       Thread.sleep(500);
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png)))).get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png))))
+          .get();
       readAll(topics.boxes(), 3);
     } finally {
       runner.close();
@@ -228,10 +319,15 @@ class StageRunnerIT {
 
   @Test
   void anInputOverOneMegabyteIsDeadLetteredWholeAndTheStageGoesOn() throws Exception {
-    // Found on ImageNet's 1.7 MB ILSVRC2012_val_00018683.JPEG: its dead letter exceeded the producer's default 1 MB
-    // max.request.size, the send failed and the stage stopped on that record (replayed, and failing, forever).
-    Settings big = settings.with("topic.images", "big-images").with("topic.boxes", "big-boxes")
-        .with("topic.dead.letter", "big-dead-letter");
+    // Found on ImageNet's 1.7 MB ILSVRC2012_val_00018683.JPEG: its dead letter exceeded the
+    // producer's default 1 MB
+    // max.request.size, the send failed and the stage stopped on that record (replayed, and
+    // failing, forever).
+    Settings big =
+        settings
+            .with("topic.images", "big-images")
+            .with("topic.boxes", "big-boxes")
+            .with("topic.dead.letter", "big-dead-letter");
     Topics topics = Topics.from(big);
     topics.ensureExist(big);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
@@ -240,21 +336,38 @@ class StageRunnerIT {
     byte[] corrupt = codec.encode(event("huge-corrupt", noise));
     byte[] png = ImagesTest.encode(ImagesTest.gradient(30, 20), "png");
     Properties pp = big.producer();
-    pp.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.maxRecordBytes(big));
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+    pp.put(
+        org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Topics.maxRecordBytes(big));
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), corrupt)).get();
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("after", png)))).get();
+      p.send(
+              new ProducerRecord<>(
+                  topics.images(), "k".getBytes(), codec.encode(event("after", png))))
+          .get();
     }
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(big, new MeasureStage(), ImageEvent.class,
-        ImageEvent.class, ImageEvent::getId, topics.images(), topics.boxes(), "test-big", 8);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+            big,
+            new MeasureStage(),
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            "test-big",
+            8);
     Thread t = new Thread(runner);
     t.start();
     try {
       List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.deadLetter(), 1);
       DeadLetter d = new AvroCodec<>(DeadLetter.class).decode(dead.get(0).value());
-      assertArrayEquals(corrupt, d.getValue().array(), "the dead letter carries the 1.7 MB original whole");
+      assertArrayEquals(
+          corrupt, d.getValue().array(), "the dead letter carries the 1.7 MB original whole");
       List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 1);
-      assertEquals("after", codec.decode(outs.get(0).value()).getId(), "the record after it is processed");
+      assertEquals(
+          "after", codec.decode(outs.get(0).value()).getId(), "the record after it is processed");
       assertTrue(t.isAlive(), "the stage keeps running");
     } finally {
       runner.close();
@@ -263,8 +376,8 @@ class StageRunnerIT {
   }
 
   /**
-   * Passes a barrier only two concurrent calls can pass (a lone call times out and fails its record), then waits
-   * to be released.
+   * Passes a barrier only two concurrent calls can pass (a lone call times out and fails its
+   * record), then waits to be released.
    */
   static final class PairStage implements Stage<ImageEvent, ImageEvent> {
     final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
@@ -283,49 +396,84 @@ class StageRunnerIT {
           throw new IllegalStateException("never released");
         }
       } catch (Exception e) {
-        return inputs.stream().map(i -> Outcome.<ImageEvent>failed(new RuntimeException("alone: " + e))).toList();
+        return inputs.stream()
+            .map(i -> Outcome.<ImageEvent>failed(new RuntimeException("alone: " + e)))
+            .toList();
       }
       return inputs.stream().map(e -> Outcome.ok(List.of(e))).toList();
     }
   }
 
   @Test
-  void withTwoThreadsTwoRecordsOfOnePollRunConcurrentlyAndAreCommittedOnlyAfterBothOutputs() throws Exception {
-    Settings s = settings.with("topic.images", "pair-in").with("topic.boxes", "pair-out")
-        .with("topic.dead.letter", "pair-dead");
+  void withTwoThreadsTwoRecordsOfOnePollRunConcurrentlyAndAreCommittedOnlyAfterBothOutputs()
+      throws Exception {
+    Settings s =
+        settings
+            .with("topic.images", "pair-in")
+            .with("topic.boxes", "pair-out")
+            .with("topic.dead.letter", "pair-dead");
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
-    try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(s.producer(), new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
       // Same key, same partition, both written before the runner starts: one poll holds both.
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png)))).get();
-      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png)))).get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png))))
+          .get();
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png))))
+          .get();
     }
     PairStage stage = new PairStage();
-    StageRunner<ImageEvent, ImageEvent> runner = new StageRunner<>(s, stage, ImageEvent.class, ImageEvent.class,
-        ImageEvent::getId, topics.images(), topics.boxes(), "test-pair", 1).threads(2);
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+                s,
+                stage,
+                ImageEvent.class,
+                ImageEvent.class,
+                ImageEvent::getId,
+                topics.images(),
+                topics.boxes(),
+                "test-pair",
+                1)
+            .threads(2);
     Thread t = new Thread(runner);
     t.start();
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka());
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      assertTrue(stage.passed.await(25, java.util.concurrent.TimeUnit.SECONDS),
+    try (org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(s.kafka());
+        KafkaConsumer<byte[], byte[]> c =
+            new KafkaConsumer<>(
+                s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      assertTrue(
+          stage.passed.await(25, java.util.concurrent.TimeUnit.SECONDS),
           "both records were in the stage at the same time");
-      List<org.apache.kafka.common.TopicPartition> outParts = c.partitionsFor(topics.boxes()).stream()
-          .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
-      assertEquals(0L, c.endOffsets(outParts).values().stream().mapToLong(Long::longValue).sum(), "no output yet");
-      assertEquals(0L, committed(admin, "test-pair"), "nothing committed while the records are in the stage");
+      List<org.apache.kafka.common.TopicPartition> outParts =
+          c.partitionsFor(topics.boxes()).stream()
+              .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition()))
+              .toList();
+      assertEquals(
+          0L,
+          c.endOffsets(outParts).values().stream().mapToLong(Long::longValue).sum(),
+          "no output yet");
+      assertEquals(
+          0L,
+          committed(admin, "test-pair"),
+          "nothing committed while the records are in the stage");
       stage.release.countDown();
       List<ConsumerRecord<byte[], byte[]>> outs = readAll(topics.boxes(), 2);
-      assertEquals(java.util.Set.of("a", "b"),
-          outs.stream().map(r -> codec.decode(r.value()).getId()).collect(java.util.stream.Collectors.toSet()));
+      assertEquals(
+          java.util.Set.of("a", "b"),
+          outs.stream()
+              .map(r -> codec.decode(r.value()).getId())
+              .collect(java.util.stream.Collectors.toSet()));
       long deadline = System.currentTimeMillis() + 20_000;
       while (committed(admin, "test-pair") < 2 && System.currentTimeMillis() < deadline) {
         Thread.sleep(100);
       }
-      assertEquals(2L, committed(admin, "test-pair"), "both records committed once their outputs were acknowledged");
+      assertEquals(
+          2L,
+          committed(admin, "test-pair"),
+          "both records committed once their outputs were acknowledged");
       assertEquals(2, runner.processedCount());
       assertEquals(0, runner.failedCount());
     } finally {
@@ -337,21 +485,36 @@ class StageRunnerIT {
 
   /** The end offset of every partition of {@code topic}. */
   static Map<org.apache.kafka.common.TopicPartition, Long> endOffsetsOf(Settings s, String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(s.consumer(), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            s.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition()))
+              .toList();
       return new java.util.HashMap<>(c.endOffsets(parts));
     }
   }
 
-  private static long committed(org.apache.kafka.clients.admin.Admin admin, String group) throws Exception {
-    return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-        .filter(o -> o != null).mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset).sum();
+  private static long committed(org.apache.kafka.clients.admin.Admin admin, String group)
+      throws Exception {
+    return admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get()
+        .values()
+        .stream()
+        .filter(o -> o != null)
+        .mapToLong(org.apache.kafka.clients.consumer.OffsetAndMetadata::offset)
+        .sum();
   }
 
   static ImageEvent event(String id, byte[] image) {
-    return ImageEvent.newBuilder().setId(id).setImageBytes(ByteBuffer.wrap(image)).setProducedAt(Instant.now()).build();
+    return ImageEvent.newBuilder()
+        .setId(id)
+        .setImageBytes(ByteBuffer.wrap(image))
+        .setProducedAt(Instant.now())
+        .build();
   }
 
   static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
@@ -359,11 +522,13 @@ class StageRunnerIT {
   }
 
   /** Reads {@code topic} from the start until {@code expected} records came (or 30 s passed). */
-  static List<ConsumerRecord<byte[], byte[]>> readAllFrom(Settings settings, String topic, int expected) {
+  static List<ConsumerRecord<byte[], byte[]>> readAllFrom(
+      Settings settings, String topic, int expected) {
     Properties c = settings.consumer();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.currentTimeMillis() + 30_000;
       while (out.size() < expected && System.currentTimeMillis() < deadline) {

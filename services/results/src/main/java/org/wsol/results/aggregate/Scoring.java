@@ -7,16 +7,18 @@ import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationScore;
 
 /**
- * Localisation scores the way ILSVRC reports them: a box is right when its class is the true class and its
- * IoU with some true box is at least 0.5. Boxes are half-open ([x_min, x_max) x [y_min, y_max)), so a box's
- * area is (x_max - x_min) * (y_max - y_min) with no +1.
+ * Localisation scores the way ILSVRC reports them: a box is right when its class is the true class
+ * and its IoU with some true box is at least 0.5. Boxes are half-open ([x_min, x_max) x [y_min,
+ * y_max)), so a box's area is (x_max - x_min) * (y_max - y_min) with no +1.
  */
 public final class Scoring {
   public static final double IOU_THRESHOLD = 0.5;
 
   private Scoring() {}
 
-  /** Intersection over union of two half-open boxes; 0 when either is empty or they do not overlap. */
+  /**
+   * Intersection over union of two half-open boxes; 0 when either is empty or they do not overlap.
+   */
   public static double iou(Box a, Box b) {
     long iw = Math.min(a.getXMax(), b.getXMax()) - Math.max(a.getXMin(), b.getXMin());
     long ih = Math.min(a.getYMax(), b.getYMax()) - Math.max(a.getYMin(), b.getYMin());
@@ -29,10 +31,13 @@ public final class Scoring {
   }
 
   static long area(Box b) {
-    return Math.max(0L, (long) b.getXMax() - b.getXMin()) * Math.max(0L, (long) b.getYMax() - b.getYMin());
+    return Math.max(0L, (long) b.getXMax() - b.getXMin())
+        * Math.max(0L, (long) b.getYMax() - b.getYMin());
   }
 
-  /** The best IoU of {@code box} with any of the true boxes; 0 when box is null or there are none. */
+  /**
+   * The best IoU of {@code box} with any of the true boxes; 0 when box is null or there are none.
+   */
   public static double bestIou(Box box, List<Box> truth) {
     if (box == null) {
       return 0;

@@ -23,12 +23,13 @@ import org.wsol.common.config.Settings;
 import org.wsol.schema.LocalizationResult;
 
 /**
- * Results as they are committed to the results topic, fanned out to the server-sent-event clients of this
- * instance. A plain consumer on every partition (no group): each results instance owns only some partitions
- * of the aggregation, but its live stream must show all results.
+ * Results as they are committed to the results topic, fanned out to the server-sent-event clients
+ * of this instance. A plain consumer on every partition (no group): each results instance owns only
+ * some partitions of the aggregation, but its live stream must show all results.
  */
 public final class LiveResults implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveResults.class);
+
   /** Results a slow client may fall behind by before it is disconnected. */
   static final int CLIENT_BUFFER = 1_000;
 
@@ -44,9 +45,13 @@ public final class LiveResults implements AutoCloseable {
     this.topic = s.get("topic.results");
     this.results = WireFormat.from(s).serde(LocalizationResult.class).deserializer();
     Properties c = s.consumer();
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "wsol-results-live-" + UUID.randomUUID()); // never joins: assign()
+    c.put(
+        ConsumerConfig.GROUP_ID_CONFIG,
+        "wsol-results-live-" + UUID.randomUUID()); // never joins: assign()
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // results are written in transactions
+    c.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed"); // results are written in transactions
     this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "results-live");
     thread.setDaemon(true);
@@ -57,7 +62,9 @@ public final class LiveResults implements AutoCloseable {
     return this;
   }
 
-  /** A queue that receives every result from now on; {@link #unsubscribe} it when the client leaves. */
+  /**
+   * A queue that receives every result from now on; {@link #unsubscribe} it when the client leaves.
+   */
   public BlockingQueue<LocalizationResult> subscribe() {
     BlockingQueue<LocalizationResult> q = new LinkedBlockingQueue<>(CLIENT_BUFFER);
     clients.add(q);
@@ -83,8 +90,10 @@ public final class LiveResults implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(parts);
       consumer.seekToEnd(parts);
       while (running.get()) {
@@ -93,14 +102,21 @@ public final class LiveResults implements AutoCloseable {
           try {
             res = results.deserialize(r.topic(), r.value());
           } catch (RuntimeException e) {
-            log.warn("live stream skips an undecodable record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+            log.warn(
+                "live stream skips an undecodable record at {}-{}@{}: {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
                 e.getMessage());
             continue;
           }
           if (res == null) {
             continue;
           }
-          counts.add(res.getStatus() != null ? res.getStatus() : res.getComplete() ? "complete" : "incomplete",
+          counts.add(
+              res.getStatus() != null
+                  ? res.getStatus()
+                  : res.getComplete() ? "complete" : "incomplete",
               System.currentTimeMillis());
           for (BlockingQueue<LocalizationResult> q : clients) {
             if (!q.offer(res)) {

@@ -16,9 +16,9 @@ import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 
 /**
- * The pipeline seen from the broker, for the live page's header: each stage's consumer lag (records on its input
- * topic that its group has not committed yet) and the records on the dead-letter topic. Asked at most once per
- * {@link #MAX_AGE_MS}, whatever the number of pages open.
+ * The pipeline seen from the broker, for the live page's header: each stage's consumer lag (records
+ * on its input topic that its group has not committed yet) and the records on the dead-letter
+ * topic. Asked at most once per {@link #MAX_AGE_MS}, whatever the number of pages open.
  */
 public final class PipelineStatus implements AutoCloseable {
   static final long MAX_AGE_MS = 2_000;
@@ -36,10 +36,14 @@ public final class PipelineStatus implements AutoCloseable {
 
   public PipelineStatus(Settings s) {
     Topics t = Topics.from(s);
-    // The services' group ids (SaliencyService.GROUP, SegmenterService, ResultsService.APPLICATION_ID); this module
+    // The services' group ids (SaliencyService.GROUP, SegmenterService,
+    // ResultsService.APPLICATION_ID); this module
     // does not depend on the others.
-    this.stages = List.of(new Stage("saliency", "wsol-saliency", t.images()),
-        new Stage("segmenter", "wsol-segmenter", t.saliency()), new Stage("results", "wsol-results", t.boxes()));
+    this.stages =
+        List.of(
+            new Stage("saliency", "wsol-saliency", t.images()),
+            new Stage("segmenter", "wsol-segmenter", t.saliency()),
+            new Stage("results", "wsol-results", t.boxes()));
     this.deadLetter = t.deadLetter();
     Map<String, Object> props = new HashMap<>();
     s.kafka().forEach((k, v) -> props.put(k.toString(), v));
@@ -48,7 +52,9 @@ public final class PipelineStatus implements AutoCloseable {
     this.admin = Admin.create(props);
   }
 
-  /** Lag per stage (-1 when the broker did not say) and dead letters (-1 likewise), at most 2 s old. */
+  /**
+   * Lag per stage (-1 when the broker did not say) and dead letters (-1 likewise), at most 2 s old.
+   */
   public synchronized Snapshot snapshot() {
     long now = System.currentTimeMillis();
     if (!asked || now - askedAt >= MAX_AGE_MS) {
@@ -68,8 +74,11 @@ public final class PipelineStatus implements AutoCloseable {
 
   private long stageLag(Stage st) {
     try {
-      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(st.group())
-          .partitionsToOffsetAndMetadata().get(4, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(st.group())
+              .partitionsToOffsetAndMetadata()
+              .get(4, TimeUnit.SECONDS);
       Map<TopicPartition, Long> ends = ends(st.input(), OffsetSpec.latest());
       long lag = 0;
       for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
@@ -97,14 +106,23 @@ public final class PipelineStatus implements AutoCloseable {
   }
 
   private Map<TopicPartition, Long> ends(String topic, OffsetSpec spec) throws Exception {
-    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(4, TimeUnit.SECONDS).get(topic)
-        .partitions().size();
+    int partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(4, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
     Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
     for (int p = 0; p < partitions; p++) {
       ask.put(new TopicPartition(topic, p), spec);
     }
-    Map<TopicPartition, ListOffsetsResultInfo> got = admin.listOffsets(ask,
-        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(4, TimeUnit.SECONDS);
+    Map<TopicPartition, ListOffsetsResultInfo> got =
+        admin
+            .listOffsets(ask, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all()
+            .get(4, TimeUnit.SECONDS);
     Map<TopicPartition, Long> out = new HashMap<>();
     got.forEach((tp, info) -> out.put(tp, info.offset()));
     return out;

@@ -4,8 +4,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Running counts of the results this instance's live stream has seen since it started (every partition, so every
- * instance counts the same), and the rate over the last {@link #WINDOW_MS} ms. Times are passed in, for tests.
+ * Running counts of the results this instance's live stream has seen since it started (every
+ * partition, so every instance counts the same), and the rate over the last {@link #WINDOW_MS} ms.
+ * Times are passed in, for tests.
  */
 public final class ResultCounts {
   static final long WINDOW_MS = 30_000;
@@ -28,7 +29,10 @@ public final class ResultCounts {
     trim(nowMs);
   }
 
-  /** Results per second over the last window (or since the first result, when that is shorter, but >= 1 s). */
+  /**
+   * Results per second over the last window (or since the first result, when that is shorter, but
+   * >= 1 s).
+   */
   public synchronized double perSecond(long nowMs) {
     trim(nowMs);
     if (recent.isEmpty()) {

@@ -18,9 +18,10 @@ import org.apache.avro.specific.SpecificData;
 import org.wsol.schema.LocalizationResult;
 
 /**
- * The one JSON form of results (HTTP API, {@code wsol subscribe}): the Avro record's own field names
- * (snake_case, as in schemas/avro), timestamps as ISO-8601 strings, bytes as base64, absent optionals as null.
- * Driven by the schema, so a field added to the schema shows up here without code.
+ * The one JSON form of results (HTTP API, {@code wsol subscribe}): the Avro record's own field
+ * names (snake_case, as in schemas/avro), timestamps as ISO-8601 strings, bytes as base64, absent
+ * optionals as null. Driven by the schema, so a field added to the schema shows up here without
+ * code.
  */
 public final class ResultJson {
   public static final ObjectMapper MAPPER = new ObjectMapper();
@@ -63,39 +64,43 @@ public final class ResultJson {
       return F.nullNode();
     }
     switch (schema.getType()) {
-      case RECORD: {
-        IndexedRecord r = (IndexedRecord) v;
-        ObjectNode o = F.objectNode();
-        for (Schema.Field f : schema.getFields()) {
-          o.set(f.name(), value(f.schema(), r.get(f.pos())));
+      case RECORD:
+        {
+          IndexedRecord r = (IndexedRecord) v;
+          ObjectNode o = F.objectNode();
+          for (Schema.Field f : schema.getFields()) {
+            o.set(f.name(), value(f.schema(), r.get(f.pos())));
+          }
+          return o;
         }
-        return o;
-      }
       case UNION:
         return value(schema.getTypes().get(SpecificData.get().resolveUnion(schema, v)), v);
-      case ARRAY: {
-        ArrayNode a = F.arrayNode();
-        for (Object item : (Collection<?>) v) {
-          a.add(value(schema.getElementType(), item));
+      case ARRAY:
+        {
+          ArrayNode a = F.arrayNode();
+          for (Object item : (Collection<?>) v) {
+            a.add(value(schema.getElementType(), item));
+          }
+          return a;
         }
-        return a;
-      }
-      case MAP: {
-        ObjectNode o = F.objectNode();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          o.set(e.getKey().toString(), value(schema.getValueType(), e.getValue()));
+      case MAP:
+        {
+          ObjectNode o = F.objectNode();
+          for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+            o.set(e.getKey().toString(), value(schema.getValueType(), e.getValue()));
+          }
+          return o;
         }
-        return o;
-      }
       case STRING:
       case ENUM:
         return F.textNode(v.toString());
-      case BYTES: {
-        ByteBuffer b = ((ByteBuffer) v).duplicate();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return F.textNode(Base64.getEncoder().encodeToString(bytes));
-      }
+      case BYTES:
+        {
+          ByteBuffer b = ((ByteBuffer) v).duplicate();
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          return F.textNode(Base64.getEncoder().encodeToString(bytes));
+        }
       case FIXED:
         return F.textNode(Base64.getEncoder().encodeToString(((GenericFixed) v).bytes()));
       case INT:

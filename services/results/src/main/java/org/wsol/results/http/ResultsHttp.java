@@ -24,19 +24,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.ThreadMetadata;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.http.HealthServer;
@@ -46,13 +46,15 @@ import org.wsol.schema.ResultState;
 
 /**
  * The results HTTP API, on the service's {@link HealthServer}:
+ *
  * <ul>
- *   <li>{@code GET /images/{id}}: the image's result as JSON (status complete, incomplete or rejected); 404 when
- *       unknown, 202 while boxes are missing.
- *       The store is partitioned by image id: a request for an image another instance owns is forwarded to it
- *       (Kafka Streams' {@code queryMetadataForKey} names the owner by its {@code application.server}).</li>
- *   <li>{@code GET /images?limit=N}: the latest N results of every instance, newest first.</li>
- *   <li>{@code GET /images/stream[?id=..]}: server-sent events, one {@code result} event per result.</li>
+ *   <li>{@code GET /images/{id}}: the image's result as JSON (status complete, incomplete or
+ *       rejected); 404 when unknown, 202 while boxes are missing. The store is partitioned by image
+ *       id: a request for an image another instance owns is forwarded to it (Kafka Streams' {@code
+ *       queryMetadataForKey} names the owner by its {@code application.server}).
+ *   <li>{@code GET /images?limit=N}: the latest N results of every instance, newest first.
+ *   <li>{@code GET /images/stream[?id=..]}: server-sent events, one {@code result} event per
+ *       result.
  * </ul>
  */
 public final class ResultsHttp {
@@ -66,8 +68,11 @@ public final class ResultsHttp {
   private final HostInfo self;
   private final LiveResults live;
   private final int maxStreamClients;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-      .followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(3))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
 
   public ResultsHttp(KafkaStreams streams, HostInfo self, LiveResults live, int maxStreamClients) {
     this.streams = streams;
@@ -94,15 +99,20 @@ public final class ResultsHttp {
     } else if (path.startsWith("/images/")) {
       one(ex, path.substring("/images/".length()));
     } else {
-      HealthServer.respond(ex, 404, JSON, ResultJson.error("unknown path " + path
-          + ": use /images/{id}, /images?limit=N or /images/stream"));
+      HealthServer.respond(
+          ex,
+          404,
+          JSON,
+          ResultJson.error(
+              "unknown path " + path + ": use /images/{id}, /images?limit=N or /images/stream"));
     }
   }
 
   // ---- GET /images/{id}
 
   private void one(HttpExchange ex, String id) throws IOException {
-    KeyQueryMetadata md = streams.queryMetadataForKey(ResultsTopology.STATE_STORE, id, Serdes.String().serializer());
+    KeyQueryMetadata md =
+        streams.queryMetadataForKey(ResultsTopology.STATE_STORE, id, Serdes.String().serializer());
     if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
       unavailable(ex);
       return;
@@ -110,35 +120,59 @@ public final class ResultsHttp {
     if (!md.activeHost().equals(self)) {
       if (ex.getRequestHeaders().getFirst(FORWARDED) != null) {
         // The sender thought we own it; ownership is moving. Never forward twice (no loops).
-        HealthServer.respond(ex, 503, JSON, ResultJson.error("image '" + id + "' is moving between results "
-            + "instances (rebalance); retry in a few seconds"));
+        HealthServer.respond(
+            ex,
+            503,
+            JSON,
+            ResultJson.error(
+                "image '"
+                    + id
+                    + "' is moving between results "
+                    + "instances (rebalance); retry in a few seconds"));
         return;
       }
-      forward(ex, md.activeHost(), "/images/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
+      forward(
+          ex,
+          md.activeHost(),
+          "/images/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
       return;
     }
     ResultState s;
     try {
-      ReadOnlyKeyValueStore<String, ResultState> store = streams.store(StoreQueryParameters.fromNameAndType(
-          ResultsTopology.STATE_STORE, QueryableStoreTypes.<String, ResultState>keyValueStore())
-          .withPartition(md.partition()));
+      ReadOnlyKeyValueStore<String, ResultState> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      ResultsTopology.STATE_STORE,
+                      QueryableStoreTypes.<String, ResultState>keyValueStore())
+                  .withPartition(md.partition()));
       s = store.get(id);
     } catch (InvalidStateStoreException e) {
       unavailable(ex);
       return;
     }
     if (s == null) {
-      HealthServer.respond(ex, 404, JSON, ResultJson.error("no result for image '" + id + "': ids are the "
-          + "produced file names without extension (GET /images lists the latest); a result exists once a first "
-          + "box of the image (or a stage's refusal of it, answered with status rejected) has reached the results service"));
+      HealthServer.respond(
+          ex,
+          404,
+          JSON,
+          ResultJson.error(
+              "no result for image '"
+                  + id
+                  + "': ids are the "
+                  + "produced file names without extension (GET /images lists the latest); a result exists once a first "
+                  + "box of the image (or a stage's refusal of it, answered with status rejected) has reached the results service"));
     } else if (!s.getEmitted()) {
       LocalizationResult r = s.getResult();
       ObjectNode pending = ResultJson.MAPPER.createObjectNode();
       pending.put("image_id", id).put("status", "pending").put("boxes_in", r.getBoxes().size());
       ArrayNode missing = pending.putArray("missing_ranks");
       r.getMissingRanks().forEach(missing::add);
-      pending.put("message", "still waiting for " + r.getMissingRanks().size() + " box(es); the result is "
-          + "complete when they arrive, or emitted incomplete after results.timeout.ms");
+      pending.put(
+          "message",
+          "still waiting for "
+              + r.getMissingRanks().size()
+              + " box(es); the result is "
+              + "complete when they arrive, or emitted incomplete after results.timeout.ms");
       HealthServer.respond(ex, 202, JSON, ResultJson.write(pending));
     } else {
       HealthServer.respond(ex, 200, JSON, ResultJson.write(ResultJson.tree(s.getResult())));
@@ -148,14 +182,29 @@ public final class ResultsHttp {
   private void forward(HttpExchange ex, HostInfo owner, String pathAndQuery) throws IOException {
     URI target = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
     try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10))
-          .header(FORWARDED, self.host() + ":" + self.port()).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(target)
+                  .timeout(Duration.ofSeconds(10))
+                  .header(FORWARDED, self.host() + ":" + self.port())
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       ex.getResponseHeaders().set("X-Wsol-Served-By", owner.host() + ":" + owner.port());
-      HealthServer.respond(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON), r.body());
+      HealthServer.respond(
+          ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON), r.body());
     } catch (IOException e) {
-      HealthServer.respond(ex, 502, JSON, ResultJson.error("the results instance that owns this image, "
-          + target.getAuthority() + ", did not answer (" + e.getMessage() + "): check that its "
-          + "application.server address (results.advertised.address) is reachable from here"));
+      HealthServer.respond(
+          ex,
+          502,
+          JSON,
+          ResultJson.error(
+              "the results instance that owns this image, "
+                  + target.getAuthority()
+                  + ", did not answer ("
+                  + e.getMessage()
+                  + "): check that its "
+                  + "application.server address (results.advertised.address) is reachable from here"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       HealthServer.respond(ex, 503, JSON, ResultJson.error("interrupted"));
@@ -169,11 +218,13 @@ public final class ResultsHttp {
     try {
       limit = Integer.parseInt(first(query, "limit", "" + DEFAULT_LIMIT));
     } catch (NumberFormatException e) {
-      HealthServer.respond(ex, 400, JSON, ResultJson.error("limit must be a whole number, e.g. /images?limit=20"));
+      HealthServer.respond(
+          ex, 400, JSON, ResultJson.error("limit must be a whole number, e.g. /images?limit=20"));
       return;
     }
     if (limit < 1 || limit > MAX_LIMIT) {
-      HealthServer.respond(ex, 400, JSON, ResultJson.error("limit must be between 1 and " + MAX_LIMIT));
+      HealthServer.respond(
+          ex, 400, JSON, ResultJson.error("limit must be between 1 and " + MAX_LIMIT));
       return;
     }
     List<JsonNode> all;
@@ -190,14 +241,24 @@ public final class ResultsHttp {
         }
         JsonNode remote = fetch(m.hostInfo(), "/images?scope=local&limit=" + limit);
         if (remote == null) {
-          HealthServer.respond(ex, 502, JSON, ResultJson.error("results instance " + m.hostInfo().host() + ":"
-              + m.hostInfo().port() + " did not answer; its results are missing, so the list would be wrong"));
+          HealthServer.respond(
+              ex,
+              502,
+              JSON,
+              ResultJson.error(
+                  "results instance "
+                      + m.hostInfo().host()
+                      + ":"
+                      + m.hostInfo().port()
+                      + " did not answer; its results are missing, so the list would be wrong"));
           return;
         }
         remote.forEach(all::add);
       }
     }
-    all.sort(Comparator.comparing((JsonNode n) -> Instant.parse(n.path("completed_at").asText())).reversed());
+    all.sort(
+        Comparator.comparing((JsonNode n) -> Instant.parse(n.path("completed_at").asText()))
+            .reversed());
     ArrayNode out = ResultJson.MAPPER.createArrayNode();
     all.stream().limit(limit).forEach(out::add);
     HealthServer.respond(ex, 200, JSON, ResultJson.write(out));
@@ -207,11 +268,18 @@ public final class ResultsHttp {
   private List<JsonNode> localLatest(int limit) {
     List<JsonNode> out = new ArrayList<>();
     for (int partition : localPartitions()) {
-      ReadOnlyKeyValueStore<String, String> recent = streams.store(StoreQueryParameters.fromNameAndType(
-          ResultsTopology.RECENT_STORE, QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
-      ReadOnlyKeyValueStore<String, ResultState> states = streams.store(StoreQueryParameters.fromNameAndType(
-          ResultsTopology.STATE_STORE, QueryableStoreTypes.<String, ResultState>keyValueStore())
-          .withPartition(partition));
+      ReadOnlyKeyValueStore<String, String> recent =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      ResultsTopology.RECENT_STORE,
+                      QueryableStoreTypes.<String, String>keyValueStore())
+                  .withPartition(partition));
+      ReadOnlyKeyValueStore<String, ResultState> states =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                      ResultsTopology.STATE_STORE,
+                      QueryableStoreTypes.<String, ResultState>keyValueStore())
+                  .withPartition(partition));
       try (KeyValueIterator<String, String> it = recent.reverseAll()) {
         int n = 0;
         while (it.hasNext() && n < limit) {
@@ -240,10 +308,15 @@ public final class ResultsHttp {
 
   private JsonNode fetch(HostInfo host, String pathAndQuery) {
     try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-              URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-          .timeout(Duration.ofSeconds(10)).header(FORWARDED, self.host() + ":" + self.port()).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                  .timeout(Duration.ofSeconds(10))
+                  .header(FORWARDED, self.host() + ":" + self.port())
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? ResultJson.read(r.body()) : null;
     } catch (IOException | RuntimeException e) {
       log.warn("results instance {}:{} did not answer: {}", host.host(), host.port(), e.toString());
@@ -258,8 +331,14 @@ public final class ResultsHttp {
 
   private void stream(HttpExchange ex, Map<String, List<String>> query) throws IOException {
     if (live.clientCount() >= maxStreamClients) {
-      HealthServer.respond(ex, 503, JSON, ResultJson.error("too many stream clients (" + maxStreamClients
-          + "; results.stream.max.clients); retry later, or read the results topic directly"));
+      HealthServer.respond(
+          ex,
+          503,
+          JSON,
+          ResultJson.error(
+              "too many stream clients ("
+                  + maxStreamClients
+                  + "; results.stream.max.clients); retry later, or read the results topic directly"));
       return;
     }
     Set<String> only = new HashSet<>(query.getOrDefault("id", List.of()));
@@ -269,7 +348,9 @@ public final class ResultsHttp {
       ex.getResponseHeaders().set("Cache-Control", "no-cache");
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
-      out.write(": wsol results stream; one 'result' event per image\n\n".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          ": wsol results stream; one 'result' event per image\n\n"
+              .getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (live.isRunning() && live.isSubscribed(q)) {
         LocalizationResult r = q.poll(15, TimeUnit.SECONDS);
@@ -279,8 +360,12 @@ public final class ResultsHttp {
         } else if (!only.isEmpty() && !only.contains(r.getImageId())) {
           continue;
         } else {
-          event = "event: result\nid: " + r.getImageId().replaceAll("[\r\n]", " ") + "\ndata: " + ResultJson.line(r)
-              + "\n\n";
+          event =
+              "event: result\nid: "
+                  + r.getImageId().replaceAll("[\r\n]", " ")
+                  + "\ndata: "
+                  + ResultJson.line(r)
+                  + "\n\n";
         }
         out.write(event.getBytes(StandardCharsets.UTF_8));
         out.flush();
@@ -297,8 +382,14 @@ public final class ResultsHttp {
   // ---- helpers
 
   private void unavailable(HttpExchange ex) throws IOException {
-    HealthServer.respond(ex, 503, JSON, ResultJson.error("the results store is not ready (Kafka Streams state "
-        + streams.state() + "); retry in a few seconds"));
+    HealthServer.respond(
+        ex,
+        503,
+        JSON,
+        ResultJson.error(
+            "the results store is not ready (Kafka Streams state "
+                + streams.state()
+                + "); retry in a few seconds"));
   }
 
   private static String first(Map<String, List<String>> query, String key, String fallback) {

@@ -4,7 +4,10 @@ import java.awt.image.BufferedImage;
 import org.wsol.common.image.HeatMap;
 import org.wsol.common.image.RgbImages;
 
-/** A {@link LevelMap} as a transparent PNG coloured as {@link HeatMap} colours the PNGs, for laying over the photo. */
+/**
+ * A {@link LevelMap} as a transparent PNG coloured as {@link HeatMap} colours the PNGs, for laying
+ * over the photo.
+ */
 public final class HeatPng {
   private HeatPng() {}
 

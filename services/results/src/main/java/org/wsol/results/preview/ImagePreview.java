@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the live page shows of one image besides its result: the working image (the JPEG the saliency service
- * sent, as it came) and each rank's map as a {@link LevelMap}.
+ * What the live page shows of one image besides its result: the working image (the JPEG the
+ * saliency service sent, as it came) and each rank's map as a {@link LevelMap}.
  */
 public final class ImagePreview {
   private final byte[] workingJpeg;

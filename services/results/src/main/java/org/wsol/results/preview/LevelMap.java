@@ -3,16 +3,23 @@ package org.wsol.results.preview;
 import org.wsol.common.image.HeatMap;
 
 /**
- * A saliency map kept for display: shrunk by area averaging so that its longer side is at most {@code maxSide},
- * then normalised as {@link HeatMap} does and quantised to one byte per pixel (0..255). A 256 x 341 float map of
- * 350 KB becomes 12 KB at 96 x 128.
+ * A saliency map kept for display: shrunk by area averaging so that its longer side is at most
+ * {@code maxSide}, then normalised as {@link HeatMap} does and quantised to one byte per pixel
+ * (0..255). A 256 x 341 float map of 350 KB becomes 12 KB at 96 x 128.
  */
 public record LevelMap(int width, int height, byte[] levels) {
 
   public static LevelMap of(float[] map, int width, int height, int maxSide) {
     if (map.length != width * height) {
-      throw new IllegalArgumentException("a " + width + "x" + height + " map needs " + width * height + " values, not "
-          + map.length);
+      throw new IllegalArgumentException(
+          "a "
+              + width
+              + "x"
+              + height
+              + " map needs "
+              + width * height
+              + " values, not "
+              + map.length);
     }
     double f = Math.min(1.0, (double) maxSide / Math.max(width, height));
     int w = Math.max(1, (int) Math.round(width * f));

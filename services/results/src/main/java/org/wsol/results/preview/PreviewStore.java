@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The newest previews, bounded in count and in bytes: adding beyond either bound drops the oldest images.
- * Memory only (nothing on disk): a restarted instance shows previews of images that arrive from then on, and asks
- * the other results instances for the ones it lacks.
+ * The newest previews, bounded in count and in bytes: adding beyond either bound drops the oldest
+ * images. Memory only (nothing on disk): a restarted instance shows previews of images that arrive
+ * from then on, and asks the other results instances for the ones it lacks.
  */
 public final class PreviewStore {
   private final int maxImages;
@@ -24,8 +24,8 @@ public final class PreviewStore {
   }
 
   /**
-   * Adds one rank's map of an image; the first record of an image brings its working image (the others carry the
-   * same one, so it is kept once).
+   * Adds one rank's map of an image; the first record of an image brings its working image (the
+   * others carry the same one, so it is kept once).
    */
   public synchronized void add(String imageId, byte[] workingJpeg, int rank, LevelMap map) {
     ImagePreview p = byId.get(imageId);

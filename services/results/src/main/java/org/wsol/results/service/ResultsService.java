@@ -31,19 +31,20 @@ import org.wsol.results.aggregate.Scoring;
 import org.wsol.results.http.LivePage;
 import org.wsol.results.http.LiveResults;
 import org.wsol.results.http.PipelineStatus;
+import org.wsol.results.http.ResultsHttp;
 import org.wsol.results.http.SaliencyPreviews;
 import org.wsol.results.preview.PreviewStore;
-import org.wsol.results.http.ResultsHttp;
 import org.wsol.results.streams.ResultsTopology;
 import org.wsol.schema.LocalizationResult;
 
 /**
- * The results service: Kafka Streams application {@code wsol-results} (boxes -> one result per image ->
- * results topic) plus its HTTP API ({@link ResultsHttp}) and /health/live, /health/ready (Streams RUNNING),
- * /metrics on {@code results.http.port}.
+ * The results service: Kafka Streams application {@code wsol-results} (boxes -> one result per
+ * image -> results topic) plus its HTTP API ({@link ResultsHttp}) and /health/live, /health/ready
+ * (Streams RUNNING), /metrics on {@code results.http.port}.
  *
- * <p>Exactly-once processing by default ({@code kafka.streams.processing.guarantee} overrides): the store's
- * "done" marker and the emitted result commit together, so even a crash between them cannot emit twice.
+ * <p>Exactly-once processing by default ({@code kafka.streams.processing.guarantee} overrides): the
+ * store's "done" marker and the emitted result commit together, so even a crash between them cannot
+ * emit twice.
  */
 public final class ResultsService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResultsService.class);
@@ -58,21 +59,29 @@ public final class ResultsService implements AutoCloseable {
   private final boolean ownsStateDir;
   private final HostInfo self;
 
-  /** Creates the topics that are missing and binds the HTTP port; nothing runs until {@link #start()}. */
+  /**
+   * Creates the topics that are missing and binds the HTTP port; nothing runs until {@link
+   * #start()}.
+   */
   public ResultsService(Settings s) {
     Topics.from(s).ensureExist(s);
     checkCoPartitioned(s);
     // kafka.streams.state.dir (what the deploy files set) wins over results.state.dir.
-    String configured = s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
+    String configured =
+        s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
     try {
       this.ownsStateDir = configured.isBlank();
-      this.stateDir = ownsStateDir ? Files.createTempDirectory("wsol-results-state-") : Path.of(configured);
+      this.stateDir =
+          ownsStateDir ? Files.createTempDirectory("wsol-results-state-") : Path.of(configured);
       Files.createDirectories(stateDir);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the results state folder (results.state.dir): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create the results state folder (results.state.dir): " + e.getMessage(), e);
     }
     PrometheusMeterRegistry registry = HealthServer.newRegistry();
-    this.http = new HealthServer(s.get("http.host"), s.getInt("results.http.port"), registry, this::isReady);
+    this.http =
+        new HealthServer(
+            s.get("http.host"), s.getInt("results.http.port"), registry, this::isReady);
 
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -80,98 +89,138 @@ public final class ResultsService implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(s, http.port()));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-    p.putAll(s.streams()); // kafka.* and kafka.streams.* win: deployments set application.server, state.dir
+    p.putAll(s.streams()); // kafka.* and kafka.streams.* win: deployments set application.server,
+    // state.dir
     this.self = HostInfo.buildFromEndpoint(p.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
 
-    Counter complete = Counter.builder("wsol_results_emitted").tag("complete", "true")
-        .description("results sent to the results topic").register(registry);
-    Counter incomplete = Counter.builder("wsol_results_emitted").tag("complete", "false")
-        .description("results sent to the results topic").register(registry);
-    Counter rejected = Counter.builder("wsol_results_rejected")
-        .description("images a stage refused, ended with a result of status rejected").register(registry);
-    Counter duplicates = Counter.builder("wsol_results_duplicate_boxes")
-        .description("boxes ignored because their (image, rank) was already in").register(registry);
+    Counter complete =
+        Counter.builder("wsol_results_emitted")
+            .tag("complete", "true")
+            .description("results sent to the results topic")
+            .register(registry);
+    Counter incomplete =
+        Counter.builder("wsol_results_emitted")
+            .tag("complete", "false")
+            .description("results sent to the results topic")
+            .register(registry);
+    Counter rejected =
+        Counter.builder("wsol_results_rejected")
+            .description("images a stage refused, ended with a result of status rejected")
+            .register(registry);
+    Counter duplicates =
+        Counter.builder("wsol_results_duplicate_boxes")
+            .description("boxes ignored because their (image, rank) was already in")
+            .register(registry);
     Counter dead = Counter.builder("wsol_records_dead_lettered").register(registry);
-    // Running localisation scores of this instance's images that came with ground truth (ILSVRC: IoU >= 0.5).
-    Counter scored = Counter.builder("wsol_results_scored").description("results with ground truth").register(registry);
+    // Running localisation scores of this instance's images that came with ground truth (ILSVRC:
+    // IoU >= 0.5).
+    Counter scored =
+        Counter.builder("wsol_results_scored")
+            .description("results with ground truth")
+            .register(registry);
     Counter top1 = Counter.builder("wsol_results_top1_loc_correct").register(registry);
     Counter top5 = Counter.builder("wsol_results_top5_loc_correct").register(registry);
     Counter gtKnown = Counter.builder("wsol_results_gt_known_loc_correct").register(registry);
-    DistributionSummary latency = DistributionSummary.builder("wsol_results_latency_ms")
-        .description("image produced -> result emitted").publishPercentiles(0.5, 0.99).register(registry);
-    ResultsTopology.Listener listener = new ResultsTopology.Listener() {
-      @Override
-      public void emitted(LocalizationResult r) {
-        if (org.wsol.results.aggregate.Aggregator.REJECTED_STATUS.equals(r.getStatus())) {
-          rejected.increment();
-          return;
-        }
-        (r.getComplete() ? complete : incomplete).increment();
-        latency.record(r.getLatencyMs());
-        if (r.getScore() != null) {
-          scored.increment();
-          if (r.getScore().getTop1Correct()) {
-            top1.increment();
+    DistributionSummary latency =
+        DistributionSummary.builder("wsol_results_latency_ms")
+            .description("image produced -> result emitted")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    ResultsTopology.Listener listener =
+        new ResultsTopology.Listener() {
+          @Override
+          public void emitted(LocalizationResult r) {
+            if (org.wsol.results.aggregate.Aggregator.REJECTED_STATUS.equals(r.getStatus())) {
+              rejected.increment();
+              return;
+            }
+            (r.getComplete() ? complete : incomplete).increment();
+            latency.record(r.getLatencyMs());
+            if (r.getScore() != null) {
+              scored.increment();
+              if (r.getScore().getTop1Correct()) {
+                top1.increment();
+              }
+              if (r.getScore().getTop5Correct()) {
+                top5.increment();
+              }
+              if (r.getScore().getGtKnownIou() >= Scoring.IOU_THRESHOLD) {
+                gtKnown.increment();
+              }
+            }
           }
-          if (r.getScore().getTop5Correct()) {
-            top5.increment();
-          }
-          if (r.getScore().getGtKnownIou() >= Scoring.IOU_THRESHOLD) {
-            gtKnown.increment();
-          }
-        }
-      }
 
-      @Override
-      public void duplicate(String imageId, int rank) {
-        duplicates.increment();
-      }
+          @Override
+          public void duplicate(String imageId, int rank) {
+            duplicates.increment();
+          }
 
-      @Override
-      public void deadLettered(String reason) {
-        dead.increment();
-      }
-    };
+          @Override
+          public void deadLettered(String reason) {
+            dead.increment();
+          }
+        };
     this.streams = new KafkaStreams(ResultsTopology.build(s, listener), p);
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("results stream thread failed; shutting the results service down (readiness turns 503)", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          log.error(
+              "results stream thread failed; shutting the results service down (readiness turns 503)",
+              e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     new KafkaStreamsMetrics(streams).bindTo(registry);
     this.live = new LiveResults(s);
     Gauge.builder("wsol_results_stream_clients", live, LiveResults::clientCount).register(registry);
     new ResultsHttp(streams, self, live, s.getInt("results.stream.max.clients")).register(http);
     int previewImages = s.getInt("results.previews.max.images");
-    PreviewStore store = new PreviewStore(Math.max(1, previewImages), s.getLong("results.previews.max.bytes"));
+    PreviewStore store =
+        new PreviewStore(Math.max(1, previewImages), s.getLong("results.previews.max.bytes"));
     this.previews = previewImages > 0 ? new SaliencyPreviews(s, store) : null;
     this.pipelineStatus = new PipelineStatus(s);
     Gauge.builder("wsol_results_preview_bytes", store, PreviewStore::bytes)
-        .description("memory held by the live page's previews").register(registry);
+        .description("memory held by the live page's previews")
+        .register(registry);
     new LivePage(store, live, pipelineStatus, self, this::otherInstances).register(http);
   }
 
   /**
-   * The topology reads boxes and dead letters in the same tasks, by partition number: with different partition
-   * counts, a rejected image's result would be kept by a task that does not hold its boxes. Say so at start.
+   * The topology reads boxes and dead letters in the same tasks, by partition number: with
+   * different partition counts, a rejected image's result would be kept by a task that does not
+   * hold its boxes. Say so at start.
    */
   private static void checkCoPartitioned(Settings s) {
     Topics t = Topics.from(s);
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(s.kafka())) {
-      var topics = admin.describeTopics(java.util.List.of(t.boxes(), t.deadLetter())).allTopicNames()
-          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(s.kafka())) {
+      var topics =
+          admin
+              .describeTopics(java.util.List.of(t.boxes(), t.deadLetter()))
+              .allTopicNames()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS);
       int boxes = topics.get(t.boxes()).partitions().size();
       int dead = topics.get(t.deadLetter()).partitions().size();
       if (boxes != dead) {
-        log.warn("topic {} has {} partitions and {} has {}: give them the same count, or rejected images may be "
-            + "answered by the wrong results instance (GET /images/ID 404) and their boxes kept apart",
-            t.boxes(), boxes, t.deadLetter(), dead);
+        log.warn(
+            "topic {} has {} partitions and {} has {}: give them the same count, or rejected images may be "
+                + "answered by the wrong results instance (GET /images/ID 404) and their boxes kept apart",
+            t.boxes(),
+            boxes,
+            t.deadLetter(),
+            dead);
       }
     } catch (Exception e) {
-      log.warn("could not compare the partitions of {} and {}: {}", t.boxes(), t.deadLetter(), e.toString());
+      log.warn(
+          "could not compare the partitions of {} and {}: {}",
+          t.boxes(),
+          t.deadLetter(),
+          e.toString());
     }
   }
 
-  /** {@code results.advertised.address}, else http.host (or this host's name for 0.0.0.0) and the bound port. */
+  /**
+   * {@code results.advertised.address}, else http.host (or this host's name for 0.0.0.0) and the
+   * bound port.
+   */
   static String advertised(Settings s, int port) {
     String configured = s.get("results.advertised.address", "");
     if (!configured.isBlank()) {
@@ -188,10 +237,15 @@ public final class ResultsService implements AutoCloseable {
     return host + ":" + port;
   }
 
-  /** Starts the stream processing and the HTTP API; returns at once (Streams reaches RUNNING in the background). */
+  /**
+   * Starts the stream processing and the HTTP API; returns at once (Streams reaches RUNNING in the
+   * background).
+   */
   private List<HostInfo> otherInstances() {
-    return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-        .filter(h -> !h.equals(self)).toList();
+    return streams.metadataForAllStreamsClients().stream()
+        .map(StreamsMetadata::hostInfo)
+        .filter(h -> !h.equals(self))
+        .toList();
   }
 
   public ResultsService start() {
@@ -201,9 +255,17 @@ public final class ResultsService implements AutoCloseable {
     }
     streams.start();
     http.start();
-    log.info("results service: live page on http://{}:{}/live/", http.address().getHostString(), http.port());
-    log.info("results service: API on http://{}:{}/images (advertised to other instances as {}:{}), state in {}",
-        self.host(), http.port(), self.host(), self.port(), stateDir);
+    log.info(
+        "results service: live page on http://{}:{}/live/",
+        http.address().getHostString(),
+        http.port());
+    log.info(
+        "results service: API on http://{}:{}/images (advertised to other instances as {}:{}), state in {}",
+        self.host(),
+        http.port(),
+        self.host(),
+        self.port(),
+        stateDir);
     return this;
   }
 
@@ -233,9 +295,11 @@ public final class ResultsService implements AutoCloseable {
       previews.close();
     }
     pipelineStatus.close();
-    // Leave the group at once, so that other instances take over its partitions now, not after the session timeout.
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    // Leave the group at once, so that other instances take over its partitions now, not after the
+    // session timeout.
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     if (ownsStateDir) {
       streams.cleanUp();
       try (Stream<Path> files = Files.walk(stateDir)) {

@@ -14,11 +14,13 @@ import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Reads a dead letter as the refusal of an image: which image (the record key), which stage, why, and what the
- * refused record still tells of the image (top-k, produced-at, ground truth), when it decodes.
+ * Reads a dead letter as the refusal of an image: which image (the record key), which stage, why,
+ * and what the refused record still tells of the image (top-k, produced-at, ground truth), when it
+ * decodes.
  */
 final class Rejections {
   private static final Logger log = LoggerFactory.getLogger(Rejections.class);
+
   /** The stages whose dead letters refuse an image; the results stage's own (bad boxes) do not. */
   static final Set<String> STAGES = Set.of("saliency", "segmenter");
 
@@ -48,7 +50,9 @@ final class Rejections {
       d = letters.deserializer().deserialize(topics.deadLetter(), value);
     } catch (RuntimeException e) {
       // Never dead-letter a dead letter: say so and move on.
-      log.warn("a dead letter for '{}' does not decode, so its image cannot be marked rejected: {}", key,
+      log.warn(
+          "a dead letter for '{}' does not decode, so its image cannot be marked rejected: {}",
+          key,
           e.getMessage());
       return null;
     }
@@ -72,9 +76,11 @@ final class Rejections {
         truth = t.getGroundTruth();
       }
     } catch (RuntimeException e) {
-      // the refused record may be what did not decode: the refusal stands, with less known about the image
+      // the refused record may be what did not decode: the refusal stands, with less known about
+      // the image
     }
-    return new Aggregator.Rejected(key, d.getStage(), d.getReason(), d.getErrorClass(), topK, producedAt, truth);
+    return new Aggregator.Rejected(
+        key, d.getStage(), d.getReason(), d.getErrorClass(), topK, producedAt, truth);
   }
 
   private static byte[] bytes(java.nio.ByteBuffer b) {

@@ -25,12 +25,13 @@ import org.wsol.schema.DeadLetter;
 import org.wsol.schema.ResultState;
 
 /**
- * Keeps each image's {@link ResultState} in a store and emits its result once: when the last expected box
- * arrives, or (incomplete) when the timeout passes first. Boxes that do not decode or contradict the rank
- * contract go to the dead-letter topic with their original bytes.
+ * Keeps each image's {@link ResultState} in a store and emits its result once: when the last
+ * expected box arrives, or (incomplete) when the timeout passes first. Boxes that do not decode or
+ * contradict the rank contract go to the dead-letter topic with their original bytes.
  *
- * <p>It also reads the dead-letter topic: a saliency or segmenter dead letter, keyed by image id, ends that
- * image with a result of status rejected (the stage and the reason), so that every image sent ends visibly.
+ * <p>It also reads the dead-letter topic: a saliency or segmenter dead letter, keyed by image id,
+ * ends that image with a result of status rejected (the stage and the reason), so that every image
+ * sent ends visibly.
  */
 final class ResultsProcessor implements Processor<String, byte[], Object, Object> {
   private static final Logger log = LoggerFactory.getLogger(ResultsProcessor.class);
@@ -47,7 +48,10 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
   private KeyValueStore<String, String> recent;
   private KeyValueStore<String, String> pending;
 
-  ResultsProcessor(Serde<BoxResult> boxSerde, Rejections rejections, Duration timeout,
+  ResultsProcessor(
+      Serde<BoxResult> boxSerde,
+      Rejections rejections,
+      Duration timeout,
       ResultsTopology.Listener listener) {
     this.boxSerde = boxSerde;
     this.rejections = rejections;
@@ -77,7 +81,8 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
     try {
       box = boxSerde.deserializer().deserialize(ResultsTopology.STATE_STORE, record.value());
     } catch (SchemaRegistryClient.RegistryUnavailableException e) {
-      throw e; // the record is fine, the registry is not: fail the task so the box is replayed, not dead-lettered
+      throw e; // the record is fine, the registry is not: fail the task so the box is replayed, not
+      // dead-lettered
     } catch (RuntimeException e) {
       deadLetter(record, "not a BoxResult: " + e.getMessage(), e);
       return;
@@ -87,8 +92,14 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
       return;
     }
     if (!box.getImageId().equals(record.key())) {
-      deadLetter(record, "record key '" + record.key() + "' is not the image id '" + box.getImageId()
-          + "': boxes must be keyed by image id so that one instance sees all of an image's boxes", null);
+      deadLetter(
+          record,
+          "record key '"
+              + record.key()
+              + "' is not the image id '"
+              + box.getImageId()
+              + "': boxes must be keyed by image id so that one instance sees all of an image's boxes",
+          null);
       return;
     }
     String id = box.getImageId();
@@ -150,8 +161,11 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
       }
       ResultState expired = Aggregator.expire(s, now).state();
       states.put(kv.value, expired);
-      log.info("image '{}': no box for rank(s) {} after {} ms; emitting it incomplete", kv.value,
-          expired.getResult().getMissingRanks(), timeout.toMillis());
+      log.info(
+          "image '{}': no box for rank(s) {} after {} ms; emitting it incomplete",
+          kv.value,
+          expired.getResult().getMissingRanks(),
+          timeout.toMillis());
       emit(s, expired, now);
     }
   }
@@ -159,8 +173,10 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
   private void emit(ResultState before, ResultState after, long now) {
     String id = after.getResult().getImageId();
     pending.delete(ResultsTopology.timeKey(after.getFirstBoxAt().toEpochMilli(), id));
-    if (before != null && before.getEmitted()) { // an incomplete result completed late: replace its entry
-      recent.delete(ResultsTopology.timeKey(before.getResult().getCompletedAt().toEpochMilli(), id));
+    if (before != null
+        && before.getEmitted()) { // an incomplete result completed late: replace its entry
+      recent.delete(
+          ResultsTopology.timeKey(before.getResult().getCompletedAt().toEpochMilli(), id));
     }
     recent.put(ResultsTopology.timeKey(after.getResult().getCompletedAt().toEpochMilli(), id), id);
     context.forward(new Record<>(id, after.getResult(), now), RESULTS_SINK);
@@ -169,21 +185,26 @@ final class ResultsProcessor implements Processor<String, byte[], Object, Object
 
   private void deadLetter(Record<String, byte[]> record, String reason, Exception e) {
     RecordMetadata m = context.recordMetadata().orElse(null);
-    log.warn("dead-lettering a box record ({}:{}@{}): {}", m == null ? "?" : m.topic(),
-        m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), reason);
+    log.warn(
+        "dead-lettering a box record ({}:{}@{}): {}",
+        m == null ? "?" : m.topic(),
+        m == null ? -1 : m.partition(),
+        m == null ? -1 : m.offset(),
+        reason);
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    DeadLetter dl = DeadLetter.newBuilder()
-        .setStage("results")
-        .setReason(reason)
-        .setErrorClass(e == null ? "" : e.getClass().getName())
-        .setSourceTopic(m == null ? "" : m.topic())
-        .setSourcePartition(m == null ? -1 : m.partition())
-        .setSourceOffset(m == null ? -1 : m.offset())
-        .setKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
-        .setValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
-        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .setWorker(worker)
-        .build();
+    DeadLetter dl =
+        DeadLetter.newBuilder()
+            .setStage("results")
+            .setReason(reason)
+            .setErrorClass(e == null ? "" : e.getClass().getName())
+            .setSourceTopic(m == null ? "" : m.topic())
+            .setSourcePartition(m == null ? -1 : m.partition())
+            .setSourceOffset(m == null ? -1 : m.offset())
+            .setKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
+            .setValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
+            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .setWorker(worker)
+            .build();
     context.forward(new Record<>(key, dl, record.timestamp()), DEAD_LETTER_SINK);
     listener.deadLettered(reason);
   }

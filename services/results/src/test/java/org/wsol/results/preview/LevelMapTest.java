@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class LevelMapTest {
   @Test
   void averagesBlocksThenNormalisesToTheTopQuantile() {
-    // 4 x 2 shrunk to 2 x 1: blocks average to 1 and 3; the 99% quantile of {1, 3} is 1 (index 0 of 2), so both
+    // 4 x 2 shrunk to 2 x 1: blocks average to 1 and 3; the 99% quantile of {1, 3} is 1 (index 0 of
+    // 2), so both
     // levels clip at 1 -> 255.
     float[] map = {0, 2, 2, 4, 2, 0, 4, 2};
     LevelMap m = LevelMap.of(map, 4, 2, 2);

@@ -41,7 +41,8 @@ import org.wsol.schema.ResultState;
 class ResultsTopologyTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final long TIMEOUT = 5_000;
-  static final Settings SETTINGS = Settings.of(Defaults.VALUES).with("results.timeout.ms", "" + TIMEOUT);
+  static final Settings SETTINGS =
+      Settings.of(Defaults.VALUES).with("results.timeout.ms", "" + TIMEOUT);
   static final WireFormat WIRE = WireFormat.from(SETTINGS);
 
   @TempDir Path state;
@@ -58,13 +59,22 @@ class ResultsTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "results-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-    driver = new TopologyTestDriver(ResultsTopology.build(SETTINGS, new ResultsTopology.Listener() {}), p, T0);
+    driver =
+        new TopologyTestDriver(
+            ResultsTopology.build(SETTINGS, new ResultsTopology.Listener() {}), p, T0);
     boxes = driver.createInputTopic("boxes", new StringSerializer(), new ByteArraySerializer());
-    results = driver.createOutputTopic("results", new StringDeserializer(),
-        WIRE.serde(LocalizationResult.class).deserializer());
-    deadLetterIn = driver.createInputTopic("dead-letter", new StringSerializer(), new ByteArraySerializer());
-    deadLetters = driver.createOutputTopic("dead-letter", new ByteArrayDeserializer(),
-        WIRE.serde(DeadLetter.class).deserializer());
+    results =
+        driver.createOutputTopic(
+            "results",
+            new StringDeserializer(),
+            WIRE.serde(LocalizationResult.class).deserializer());
+    deadLetterIn =
+        driver.createInputTopic("dead-letter", new StringSerializer(), new ByteArraySerializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "dead-letter",
+            new ByteArrayDeserializer(),
+            WIRE.serde(DeadLetter.class).deserializer());
   }
 
   @AfterEach
@@ -72,12 +82,19 @@ class ResultsTopologyTest {
     driver.close();
   }
 
-  static BoxResult box(String id, int rank, int topK, int cls, Box b, GroundTruth gt, Instant producedAt) {
+  static BoxResult box(
+      String id, int rank, int topK, int cls, Box b, GroundTruth gt, Instant producedAt) {
     return BoxResult.newBuilder()
-        .setImageId(id).setTopK(topK)
+        .setImageId(id)
+        .setTopK(topK)
         .setBox(new ClassBox(cls, "class " + cls, rank, 10f - rank, b, 42, "seg-1", List.of()))
-        .setOriginalWidth(640).setOriginalHeight(480).setModelId("test-model")
-        .setGroundTruth(gt).setImageProducedAt(producedAt).setSaliencyMs(1f).setSegmentMs(2f)
+        .setOriginalWidth(640)
+        .setOriginalHeight(480)
+        .setModelId("test-model")
+        .setGroundTruth(gt)
+        .setImageProducedAt(producedAt)
+        .setSaliencyMs(1f)
+        .setSegmentMs(2f)
         .build();
   }
 
@@ -145,7 +162,9 @@ class ResultsTopologyTest {
     assertFalse(r.getComplete());
     assertEquals(List.of(2), r.getMissingRanks());
     assertEquals(List.of(1, 3), r.getBoxes().stream().map(ClassBox::getRank).toList());
-    assertTrue(r.getLatencyMs() >= TIMEOUT && r.getLatencyMs() <= TIMEOUT + 1_500, "latency " + r.getLatencyMs());
+    assertTrue(
+        r.getLatencyMs() >= TIMEOUT && r.getLatencyMs() <= TIMEOUT + 1_500,
+        "latency " + r.getLatencyMs());
     driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT));
     assertTrue(results.isEmpty(), "timed out once, emitted once");
 
@@ -219,10 +238,12 @@ class ResultsTopologyTest {
     assertEquals("results", dead.get(0).value.getStage());
     assertEquals("boxes", dead.get(0).value.getSourceTopic());
     assertEquals(0, dead.get(0).value.getSourceOffset());
-    assertTrue(dead.get(0).value.getReason().startsWith("not a BoxResult"), dead.get(0).value.getReason());
+    assertTrue(
+        dead.get(0).value.getReason().startsWith("not a BoxResult"), dead.get(0).value.getReason());
     assertTrue(dead.get(1).value.getReason().contains("rank 0"), dead.get(1).value.getReason());
     assertTrue(dead.get(2).value.getReason().contains("rank 4"), dead.get(2).value.getReason());
-    assertTrue(dead.get(3).value.getReason().contains("not the image id"), dead.get(3).value.getReason());
+    assertTrue(
+        dead.get(3).value.getReason().contains("not the image id"), dead.get(3).value.getReason());
     assertTrue(dead.get(4).value.getReason().contains("top_k=2"), dead.get(4).value.getReason());
     // The valid box still completed its image; the contradicting one after it did not count.
     List<LocalizationResult> out = results.readValuesToList();
@@ -231,25 +252,44 @@ class ResultsTopologyTest {
     assertTrue(out.get(0).getComplete());
   }
 
-  /** A stage's dead letter as StageRunner writes it: keyed by the refused record's key, its bytes inside. */
+  /**
+   * A stage's dead letter as StageRunner writes it: keyed by the refused record's key, its bytes
+   * inside.
+   */
   void refuse(String id, String stage, String sourceTopic, byte[] original, String reason) {
-    DeadLetter d = DeadLetter.newBuilder().setStage(stage).setReason(reason)
-        .setErrorClass("org.wsol.common.kafka.BadRecordException").setSourceTopic(sourceTopic)
-        .setSourcePartition(0).setSourceOffset(7)
-        .setKey(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
-        .setValue(original == null ? null : java.nio.ByteBuffer.wrap(original))
-        .setFailedAt(T0).setWorker(stage + "-1").build();
-    deadLetterIn.pipeInput(id, WIRE.serde(DeadLetter.class).serializer().serialize("dead-letter", d));
+    DeadLetter d =
+        DeadLetter.newBuilder()
+            .setStage(stage)
+            .setReason(reason)
+            .setErrorClass("org.wsol.common.kafka.BadRecordException")
+            .setSourceTopic(sourceTopic)
+            .setSourcePartition(0)
+            .setSourceOffset(7)
+            .setKey(java.nio.ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
+            .setValue(original == null ? null : java.nio.ByteBuffer.wrap(original))
+            .setFailedAt(T0)
+            .setWorker(stage + "-1")
+            .build();
+    deadLetterIn.pipeInput(
+        id, WIRE.serde(DeadLetter.class).serializer().serialize("dead-letter", d));
   }
 
   @Test
   void anImageTheSaliencyStageRefusesEndsOnceAsRejectedWithTheStageAndTheReason() {
     GroundTruth gt = new GroundTruth(7, List.of(new Box(0, 0, 10, 10)));
-    org.wsol.schema.ImageEvent sent = org.wsol.schema.ImageEvent.newBuilder().setId("photo")
-        .setImageBytes(java.nio.ByteBuffer.wrap("hello, not a picture".getBytes(StandardCharsets.UTF_8)))
-        .setTopK(3).setGroundTruth(gt).setProducedAt(T0.minusMillis(800)).build();
-    byte[] original = WIRE.serde(org.wsol.schema.ImageEvent.class).serializer().serialize("images", sent);
-    String reason = "unsupported or unrecognised image format (20 bytes): send JPEG, PNG, BMP or GIF";
+    org.wsol.schema.ImageEvent sent =
+        org.wsol.schema.ImageEvent.newBuilder()
+            .setId("photo")
+            .setImageBytes(
+                java.nio.ByteBuffer.wrap("hello, not a picture".getBytes(StandardCharsets.UTF_8)))
+            .setTopK(3)
+            .setGroundTruth(gt)
+            .setProducedAt(T0.minusMillis(800))
+            .build();
+    byte[] original =
+        WIRE.serde(org.wsol.schema.ImageEvent.class).serializer().serialize("images", sent);
+    String reason =
+        "unsupported or unrecognised image format (20 bytes): send JPEG, PNG, BMP or GIF";
     refuse("photo", "saliency", "images", original, reason);
     refuse("photo", "saliency", "images", original, reason); // replayed after a crash
 
@@ -269,9 +309,18 @@ class ResultsTopologyTest {
     assertTrue(stored("photo").getEmitted());
     assertTrue(deadLetters.isEmpty(), "the refusal is read, not written again");
 
-    send(box("photo", 1, 3, 7, new Box(0, 0, 5, 5), gt, T0)); // an earlier copy of the image, processed late
+    send(
+        box(
+            "photo",
+            1,
+            3,
+            7,
+            new Box(0, 0, 5, 5),
+            gt,
+            T0)); // an earlier copy of the image, processed late
     driver.advanceWallClockTime(Duration.ofMillis(3 * TIMEOUT));
-    assertTrue(results.isEmpty(), "a rejected image stays rejected: no box, no timeout re-emits it");
+    assertTrue(
+        results.isEmpty(), "a rejected image stays rejected: no box, no timeout re-emits it");
     KeyValueStore<String, String> recent = driver.getKeyValueStore(ResultsTopology.RECENT_STORE);
     try (KeyValueIterator<String, String> it = recent.all()) {
       assertEquals("photo", it.next().value, "GET /images lists it");
@@ -283,7 +332,11 @@ class ResultsTopologyTest {
   void aSegmenterRefusalKeepsTheBoxesThatCameAndEndsThePendingImageAtOnce() {
     send(box("h", 1, 3, 1, new Box(0, 0, 5, 5), null, T0));
     send(box("h", 3, 3, 3, new Box(0, 0, 7, 7), null, T0));
-    refuse("h", "segmenter", "saliency", "not a map".getBytes(StandardCharsets.UTF_8),
+    refuse(
+        "h",
+        "segmenter",
+        "saliency",
+        "not a map".getBytes(StandardCharsets.UTF_8),
         "saliency map of rank 2 holds NaN values");
     LocalizationResult r = results.readValue();
     assertEquals("rejected", r.getStatus());
@@ -304,13 +357,19 @@ class ResultsTopologyTest {
     send(box("done", 1, 1, 1, new Box(0, 0, 5, 5), null, T0));
     assertEquals("complete", results.readValue().getStatus());
     refuse("done", "segmenter", "saliency", null, "late refusal of a replayed map");
-    refuse("bad-box", "results", "boxes", null, "not a BoxResult"); // our own dead letters are not refusals
+    refuse(
+        "bad-box",
+        "results",
+        "boxes",
+        null,
+        "not a BoxResult"); // our own dead letters are not refusals
     deadLetterIn.pipeInput("x", "not a dead letter".getBytes(StandardCharsets.UTF_8));
     deadLetterIn.pipeInput((String) null, new byte[] {1});
     assertTrue(results.isEmpty());
     assertEquals("complete", stored("done").getResult().getStatus());
     assertNull(stored("bad-box"));
-    assertTrue(deadLetters.isEmpty(), "a dead letter that does not decode is not dead-lettered again");
+    assertTrue(
+        deadLetters.isEmpty(), "a dead letter that does not decode is not dead-lettered again");
 
     send(box("i", 1, 1, 1, new Box(0, 0, 5, 5), null, T0));
     assertTrue(results.readValue().getComplete(), "the topology carries on");

@@ -8,13 +8,14 @@ import org.wsol.saliency.model.SaliencyModel.Prepared;
 import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
 
 /**
- * SmoothGrad (Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"): a crop's saliency map is the
- * mean of the maps of {@code samples} copies of it, each with Gaussian noise of σ = {@code noise} × (max − min) of
- * the crop's input values added. The paper recommends σ of 10–20% of the range and n ≈ 50 (n = 10 already
- * removes most of the speckle, their figure 3). {@code samples} = 1 is off: the plain map of the paper.
+ * SmoothGrad (Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"): a crop's saliency
+ * map is the mean of the maps of {@code samples} copies of it, each with Gaussian noise of σ =
+ * {@code noise} × (max − min) of the crop's input values added. The paper recommends σ of 10–20% of
+ * the range and n ≈ 50 (n = 10 already removes most of the speckle, their figure 3). {@code
+ * samples} = 1 is off: the plain map of the paper.
  *
- * <p>The noise of a copy is seeded by the crop's content and the copy's number, so a map is reproducible and does
- * not depend on how images were batched.
+ * <p>The noise of a copy is seeded by the crop's content and the copy's number, so a map is
+ * reproducible and does not depend on how images were batched.
  */
 public record SmoothGrad(int samples, double noise) {
 
@@ -23,11 +24,14 @@ public record SmoothGrad(int samples, double noise) {
 
   public SmoothGrad {
     if (samples < 1) {
-      throw new IllegalArgumentException("saliency.smoothgrad.samples must be at least 1 (1 = off): " + samples);
+      throw new IllegalArgumentException(
+          "saliency.smoothgrad.samples must be at least 1 (1 = off): " + samples);
     }
     if (!(noise >= 0 && noise <= 1)) {
-      throw new IllegalArgumentException("saliency.smoothgrad.noise must be in [0, 1] (a share of the input's value "
-          + "range; Smilkov et al. suggest 0.10-0.20): " + noise);
+      throw new IllegalArgumentException(
+          "saliency.smoothgrad.noise must be in [0, 1] (a share of the input's value "
+              + "range; Smilkov et al. suggest 0.10-0.20): "
+              + noise);
     }
   }
 
@@ -36,8 +40,8 @@ public record SmoothGrad(int samples, double noise) {
   }
 
   /**
-   * Writes copy {@code copy} of the crop {@code src[off, off + len)} with its noise into {@code dst} at
-   * {@code dstOff}.
+   * Writes copy {@code copy} of the crop {@code src[off, off + len)} with its noise into {@code
+   * dst} at {@code dstOff}.
    */
   public void noisyCopy(float[] src, int off, int len, int copy, float[] dst, int dstOff) {
     float lo = Float.POSITIVE_INFINITY;
@@ -49,26 +53,34 @@ public record SmoothGrad(int samples, double noise) {
       hash = 31 * hash + Float.floatToIntBits(src[k]);
     }
     double sigma = noise * (hi - lo);
-    SplittableRandom rnd = new SplittableRandom(((long) hash << 32) ^ (0x9E3779B97F4A7C15L * (copy + 1)));
+    SplittableRandom rnd =
+        new SplittableRandom(((long) hash << 32) ^ (0x9E3779B97F4A7C15L * (copy + 1)));
     for (int k = 0; k < len; k++) {
       dst[dstOff + k] = (float) (src[off + k] + sigma * rnd.nextGaussian());
     }
   }
 
   /**
-   * The maps of a prepared pass: classes from the noise-free crops' logits, then each crop's map is the mean of
-   * the maps (by the method; max |gradient| over channels for Simonyan et al.'s map) of its noisy copies. The
-   * copies run in sub-passes of at most {@code maxCropsPerPass} samples, so memory stays bounded however many
-   * copies are asked for.
+   * The maps of a prepared pass: classes from the noise-free crops' logits, then each crop's map is
+   * the mean of the maps (by the method; max |gradient| over channels for Simonyan et al.'s map) of
+   * its noisy copies. The copies run in sub-passes of at most {@code maxCropsPerPass} samples, so
+   * memory stays bounded however many copies are asked for.
    */
-  List<ImageSaliency> maps(Prepared p, int topK, int[] extra, TorchScriptClassifier classifier, MapAssembly assembly,
-      Method method, int maxCropsPerPass) {
+  List<ImageSaliency> maps(
+      Prepared p,
+      int topK,
+      int[] extra,
+      TorchScriptClassifier classifier,
+      MapAssembly assembly,
+      Method method,
+      int maxCropsPerPass) {
     int crops = p.crops();
     int n = samples;
     int size = classifier.spec().inputSize();
     int sample = 3 * size * size;
     float[] clean = classifier.logits(p.input(), crops);
-    int[][] cls = assembly.classes(clean, p.images(), p.cropsPerImage(), p.rankedPerImage(), topK, extra);
+    int[][] cls =
+        assembly.classes(clean, p.images(), p.cropsPerImage(), p.rankedPerImage(), topK, extra);
     int ranks = cls[0].length;
     float[][][] sum = new float[ranks][crops][];
     int total = crops * n;

@@ -19,8 +19,8 @@ import org.wsol.schema.ImageEvent;
 /**
  * The bytes of an event's image: inline, or fetched from its URI (claim check) under an allow-list.
  * {@code file:} URIs only below {@code image.uri.file.root}; {@code http(s):} only to hosts in
- * {@code image.uri.allowed.hosts}; redirects are never followed, so an allowed host cannot bounce the
- * request to a private address. A URI outside the list is refused before any request is made.
+ * {@code image.uri.allowed.hosts}; redirects are never followed, so an allowed host cannot bounce
+ * the request to a private address. A URI outside the list is refused before any request is made.
  */
 public final class ImageSource {
   private final long maxBytes;
@@ -33,10 +33,15 @@ public final class ImageSource {
     String root = s.get("image.uri.file.root", "");
     this.fileRoot = root.isBlank() ? null : Path.of(root).toAbsolutePath().normalize();
     String hosts = s.get("image.uri.allowed.hosts", "");
-    this.allowedHosts = hosts.isBlank() ? List.of()
-        : Arrays.stream(hosts.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    this.allowedHosts =
+        hosts.isBlank()
+            ? List.of()
+            : Arrays.stream(hosts.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+    this.http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
   }
 
   public byte[] bytes(ImageEvent e) {
@@ -46,7 +51,8 @@ public final class ImageSource {
       return b;
     }
     if (e.getImageUri() == null) {
-      throw new BadRecordException("image event '" + e.getId() + "' has neither image_bytes nor image_uri");
+      throw new BadRecordException(
+          "image event '" + e.getId() + "' has neither image_bytes nor image_uri");
     }
     return fetch(e.getImageUri());
   }
@@ -66,30 +72,44 @@ public final class ImageSource {
       case "http", "https" -> {
         return download(uri);
       }
-      default -> throw new BadRecordException("image URI scheme '" + scheme + "' is not allowed: use file: or http(s):");
+      default ->
+          throw new BadRecordException(
+              "image URI scheme '" + scheme + "' is not allowed: use file: or http(s):");
     }
   }
 
   private byte[] readFile(URI uri) {
     if (fileRoot == null) {
-      throw new BadRecordException("file: image URIs are refused: set image.uri.file.root to the folder they may come from");
+      throw new BadRecordException(
+          "file: image URIs are refused: set image.uri.file.root to the folder they may come from");
     }
     Path p;
     try {
       p = Path.of(uri).toAbsolutePath().normalize();
     } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException ex) {
-      throw new BadRecordException("image URI " + uri + " is not a local file path (" + ex.getMessage()
-          + "): use file:///absolute/path under image.uri.file.root");
+      throw new BadRecordException(
+          "image URI "
+              + uri
+              + " is not a local file path ("
+              + ex.getMessage()
+              + "): use file:///absolute/path under image.uri.file.root");
     }
     if (!p.startsWith(fileRoot)) {
-      throw new BadRecordException("image URI " + uri + " is outside image.uri.file.root=" + fileRoot);
+      throw new BadRecordException(
+          "image URI " + uri + " is outside image.uri.file.root=" + fileRoot);
     }
     try {
       // A symbolic link under the root may point anywhere: check where the file really is.
       Path real = p.toRealPath();
       if (!real.startsWith(fileRoot.toRealPath())) {
-        throw new BadRecordException("image URI " + uri + " leads outside image.uri.file.root=" + fileRoot
-            + " (through a symbolic link, to " + real + ")");
+        throw new BadRecordException(
+            "image URI "
+                + uri
+                + " leads outside image.uri.file.root="
+                + fileRoot
+                + " (through a symbolic link, to "
+                + real
+                + ")");
       }
       if (!Files.isRegularFile(real)) {
         throw new BadRecordException("image URI " + uri + " is not a regular file");
@@ -107,14 +127,18 @@ public final class ImageSource {
   private byte[] download(URI uri) {
     String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
     if (!allowedHosts.contains(host)) {
-      throw new BadRecordException("image host '" + host + "' is not in image.uri.allowed.hosts: add it there to allow it");
+      throw new BadRecordException(
+          "image host '" + host + "' is not in image.uri.allowed.hosts: add it there to allow it");
     }
     try {
-      HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = r.body()) {
         if (r.statusCode() != 200) {
-          throw new BadRecordException("GET " + uri + " answered HTTP " + r.statusCode() + " (redirects are not followed)");
+          throw new BadRecordException(
+              "GET " + uri + " answered HTTP " + r.statusCode() + " (redirects are not followed)");
         }
         byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (b.length > maxBytes) {

@@ -17,7 +17,10 @@ import org.wsol.saliency.model.SmoothGrad;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
-/** The saliency service: images topic -> model -> saliency topic, in consumer group {@code wsol-saliency}. */
+/**
+ * The saliency service: images topic -> model -> saliency topic, in consumer group {@code
+ * wsol-saliency}.
+ */
 public final class SaliencyService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SaliencyService.class);
   public static final String GROUP = "wsol-saliency";
@@ -28,48 +31,79 @@ public final class SaliencyService implements AutoCloseable {
   private final Thread thread;
 
   public SaliencyService(Settings settings) {
-    // The mode names the maps (saliency.method) as well as the segmentation: the paper's mode means gradient maps.
+    // The mode names the maps (saliency.method) as well as the segmentation: the paper's mode means
+    // gradient maps.
     Settings s = LocalizationMode.resolve(settings);
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
-    this.model = SaliencyModel.load(inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
-        .workingShortSide(s.getInt("saliency.working.size"))
-        .smoothGrad(new SmoothGrad(s.getInt("saliency.smoothgrad.samples"), s.getDouble("saliency.smoothgrad.noise")))
-        .fullView(s.getBoolean("saliency.full.view"));
+    this.model =
+        SaliencyModel.load(
+                inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
+            .workingShortSide(s.getInt("saliency.working.size"))
+            .smoothGrad(
+                new SmoothGrad(
+                    s.getInt("saliency.smoothgrad.samples"),
+                    s.getDouble("saliency.smoothgrad.noise")))
+            .fullView(s.getBoolean("saliency.full.view"));
     model.method(method(s, settings, model));
-    log.info("saliency model {} on {}, {} maps", model.spec().modelId(), model.device(), model.method().id);
+    log.info(
+        "saliency model {} on {}, {} maps",
+        model.spec().modelId(),
+        model.device(),
+        model.method().id);
     MallocSettings.warnIfFaulting(model.device().isGpu());
     passSize(model, s);
-    this.runner = new StageRunner<>(s, new SaliencyStage(model, s), ImageEvent.class, SaliencyTensor.class,
-        SaliencyTensor::getImageId, topics.images(), topics.saliency(), GROUP, s.getInt("saliency.batch.size"))
-        .linger(Duration.ofMillis(s.getLong("saliency.batch.linger.ms")), s.getLong("saliency.batch.max.bytes"));
-    this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
-        this::isReady);
+    this.runner =
+        new StageRunner<>(
+                s,
+                new SaliencyStage(model, s),
+                ImageEvent.class,
+                SaliencyTensor.class,
+                SaliencyTensor::getImageId,
+                topics.images(),
+                topics.saliency(),
+                GROUP,
+                s.getInt("saliency.batch.size"))
+            .linger(
+                Duration.ofMillis(s.getLong("saliency.batch.linger.ms")),
+                s.getLong("saliency.batch.max.bytes"));
+    this.health =
+        new HealthServer(
+            s.get("http.host"),
+            s.getInt("metrics.port"),
+            HealthServer.newRegistry(),
+            this::isReady);
     runner.bindMetrics(health.registry());
     this.thread = new Thread(runner, "saliency-worker");
   }
 
   /**
-   * The maps to compute. A method the user set must work (the model refuses with what to do); one that only comes
-   * from the localisation mode falls back to the gradient, with a warning, for a model that cannot give class
-   * activation maps (a plain torch.jit.trace export), so that the default mode does not lock such models out.
+   * The maps to compute. A method the user set must work (the model refuses with what to do); one
+   * that only comes from the localisation mode falls back to the gradient, with a warning, for a
+   * model that cannot give class activation maps (a plain torch.jit.trace export), so that the
+   * default mode does not lock such models out.
    */
   static SaliencyModel.Method method(Settings resolved, Settings given, SaliencyModel model) {
     SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get("saliency.method"));
-    if (m != SaliencyModel.Method.GRADIENT && given.get("saliency.method", "").isBlank()
+    if (m != SaliencyModel.Method.GRADIENT
+        && given.get("saliency.method", "").isBlank()
         && !model.hasClassActivations()) {
-      log.warn("{} has no '{}' method for class activation maps, which localization.mode={} uses (saliency.method={}):"
-          + " computing gradient maps instead. Export the model with that method (see README, Your own model) or set"
-          + " localization.mode=extent to silence this.", model.spec().modelId(), "features",
-          resolved.get("localization.mode"), m.id);
+      log.warn(
+          "{} has no '{}' method for class activation maps, which localization.mode={} uses (saliency.method={}):"
+              + " computing gradient maps instead. Export the model with that method (see README, Your own model) or set"
+              + " localization.mode=extent to silence this.",
+          model.spec().modelId(),
+          "features",
+          resolved.get("localization.mode"),
+          m.id);
       return SaliencyModel.Method.GRADIENT;
     }
     return m;
   }
 
   /**
-   * saliency.max.crops.per.pass: a number, or 'auto': the images per pass that cost least per image here, timed at
-   * start up to a poll's batch (saliency.batch.size) and logged.
+   * saliency.max.crops.per.pass: a number, or 'auto': the images per pass that cost least per image
+   * here, timed at start up to a poll's batch (saliency.batch.size) and logged.
    */
   static void passSize(SaliencyModel model, Settings s) {
     String v = s.get("saliency.max.crops.per.pass").trim();
@@ -78,13 +112,24 @@ public final class SaliencyService implements AutoCloseable {
         model.maxCropsPerPass(Integer.parseInt(v));
         return;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("saliency.max.crops.per.pass is '" + v + "': use 'auto' or a number of network inputs, e.g. 32");
+        throw new IllegalArgumentException(
+            "saliency.max.crops.per.pass is '"
+                + v
+                + "': use 'auto' or a number of network inputs, e.g. 32");
       }
     }
-    SaliencyModel.Mode mode = s.getBoolean("saliency.ten.crop") ? SaliencyModel.Mode.TEN_CROP : SaliencyModel.Mode.SINGLE_CROP;
+    SaliencyModel.Mode mode =
+        s.getBoolean("saliency.ten.crop")
+            ? SaliencyModel.Mode.TEN_CROP
+            : SaliencyModel.Mode.SINGLE_CROP;
     long t0 = System.nanoTime();
-    PassCalibration.Result r = PassCalibration.calibrate(model, mode, s.getInt("saliency.top.k"), s.getInt("saliency.batch.size"), 2);
-    log.info("saliency.max.crops.per.pass=auto: {} (calibration took {} ms)", r.describe(), (System.nanoTime() - t0) / 1_000_000);
+    PassCalibration.Result r =
+        PassCalibration.calibrate(
+            model, mode, s.getInt("saliency.top.k"), s.getInt("saliency.batch.size"), 2);
+    log.info(
+        "saliency.max.crops.per.pass=auto: {} (calibration took {} ms)",
+        r.describe(),
+        (System.nanoTime() - t0) / 1_000_000);
   }
 
   /** The spec fed inputs of saliency.input.size ('model' or empty: the model's own size). */
@@ -96,11 +141,15 @@ public final class SaliencyService implements AutoCloseable {
     try {
       return spec.withInputSize(Integer.parseInt(v));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("saliency.input.size is '" + v + "': use 'model' or a side in pixels, e.g. 320");
+      throw new IllegalArgumentException(
+          "saliency.input.size is '" + v + "': use 'model' or a side in pixels, e.g. 320");
     }
   }
 
-  /** "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name + .json. */
+  /**
+   * "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name +
+   * .json.
+   */
   public static ModelSpec modelSpec(String setting) {
     if (setting.equals("bundled")) {
       return ModelSpec.bundledDefault();
@@ -111,10 +160,14 @@ public final class SaliencyService implements AutoCloseable {
       json = p.resolveSibling(p.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json");
     }
     if (!Files.isRegularFile(json)) {
-      throw new IllegalArgumentException("saliency.model=" + setting + ": no such model sidecar (looked for "
-          + (setting.endsWith(".json") ? setting : setting + ".json and " + json) + "). Give 'bundled', or a JSON "
-          + "sidecar with \"model\" (the TorchScript file), \"classes\", \"input_size\", \"mean\", \"std\"; "
-          + "see the README, 'Your own model and images'");
+      throw new IllegalArgumentException(
+          "saliency.model="
+              + setting
+              + ": no such model sidecar (looked for "
+              + (setting.endsWith(".json") ? setting : setting + ".json and " + json)
+              + "). Give 'bundled', or a JSON "
+              + "sidecar with \"model\" (the TorchScript file), \"classes\", \"input_size\", \"mean\", \"std\"; "
+              + "see the README, 'Your own model and images'");
     }
     return ModelSpec.fromJson(json);
   }

@@ -16,9 +16,10 @@ import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * ImageEvent -> one SaliencyTensor per top-k class (ranks 1..k), a whole poll's images in one batched model
- * call. An image with ground truth also gets one for its true class, rank 0, always (even when that class is
- * among the top k): GT-known localisation scores segment it, and the results service waits for it.
+ * ImageEvent -> one SaliencyTensor per top-k class (ranks 1..k), a whole poll's images in one
+ * batched model call. An image with ground truth also gets one for its true class, rank 0, always
+ * (even when that class is among the top k): GT-known localisation scores segment it, and the
+ * results service waits for it.
  */
 public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final SaliencyModel model;
@@ -33,7 +34,10 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
 
   public SaliencyStage(SaliencyModel model, Settings s) {
     this.model = model;
-    this.mode = s.getBoolean("saliency.ten.crop") ? SaliencyModel.Mode.TEN_CROP : SaliencyModel.Mode.SINGLE_CROP;
+    this.mode =
+        s.getBoolean("saliency.ten.crop")
+            ? SaliencyModel.Mode.TEN_CROP
+            : SaliencyModel.Mode.SINGLE_CROP;
     this.source = new ImageSource(s);
     this.maxBytes = s.getLong("image.max.bytes");
     this.maxPixels = s.getLong("image.max.pixels");
@@ -64,8 +68,12 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
         }
         int truth = e.getGroundTruth() == null ? -1 : e.getGroundTruth().getClassIndex();
         if (e.getGroundTruth() != null && (truth < 0 || truth >= classes)) {
-          throw new BadRecordException("ground_truth.class_index=" + truth + " is outside the model's classes 0.."
-              + (classes - 1) + ": ground truth must use the model's class indices");
+          throw new BadRecordException(
+              "ground_truth.class_index="
+                  + truth
+                  + " is outside the model's classes 0.."
+                  + (classes - 1)
+                  + ": ground truth must use the model's class indices");
         }
         images.add(RgbImages.decode(source.bytes(e), maxBytes, maxPixels));
         extras.add(truth);
@@ -80,20 +88,22 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
       return outcomes;
     }
     long t0 = System.nanoTime();
-    List<SaliencyModel.ImageSaliency> maps = model.compute(images, maxK,
-        extras.stream().mapToInt(Integer::intValue).toArray(), mode);
+    List<SaliencyModel.ImageSaliency> maps =
+        model.compute(images, maxK, extras.stream().mapToInt(Integer::intValue).toArray(), mode);
     if (combineClasses) {
       List<SaliencyModel.ImageSaliency> combined = new ArrayList<>(maps.size());
       for (int i = 0; i < maps.size(); i++) {
         // Over the event's own top-k: the batch computed maxK classes for every image.
-        combined.add(CombinedClasses.combine(maps.get(i), topK(inputs.get(slots.get(i))), combineWeights));
+        combined.add(
+            CombinedClasses.combine(maps.get(i), topK(inputs.get(slots.get(i))), combineWeights));
       }
       maps = combined;
     }
     float msPerImage = (System.nanoTime() - t0) / 1e6f / images.size();
     for (int i = 0; i < maps.size(); i++) {
       int slot = slots.get(i);
-      outcomes.set(slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), maps.get(i), msPerImage)));
+      outcomes.set(
+          slot, Outcome.ok(tensors(inputs.get(slot), images.get(i), maps.get(i), msPerImage)));
     }
     return outcomes;
   }
@@ -102,36 +112,40 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
     return e.getTopK() > 0 ? e.getTopK() : defaultTopK;
   }
 
-  private List<SaliencyTensor> tensors(ImageEvent e, BufferedImage original, SaliencyModel.ImageSaliency s, float ms) {
+  private List<SaliencyTensor> tensors(
+      ImageEvent e, BufferedImage original, SaliencyModel.ImageSaliency s, float ms) {
     BufferedImage working = s.workingImage();
-    ByteBuffer encoded = ByteBuffer.wrap(lossless ? RgbImages.png(working) : RgbImages.jpeg(working, 0.95f));
+    ByteBuffer encoded =
+        ByteBuffer.wrap(lossless ? RgbImages.png(working) : RgbImages.jpeg(working, 0.95f));
     int k = topK(e);
     List<SaliencyTensor> out = new ArrayList<>(k + 1);
     for (SaliencyModel.ClassSaliency c : s.classes()) {
       if (c.rank() >= k) {
         continue;
       }
-      // The model counts ranks from 0; the contract from 1, with 0 for the requested (ground-truth) class.
+      // The model counts ranks from 0; the contract from 1, with 0 for the requested (ground-truth)
+      // class.
       int rank = c.rank() == SaliencyModel.REQUESTED ? 0 : c.rank() + 1;
-      out.add(SaliencyTensor.newBuilder()
-          .setImageId(e.getId())
-          .setClassIndex(c.index())
-          .setClassLabel(c.label())
-          .setRank(rank)
-          .setTopK(k)
-          .setScore(c.logit())
-          .setMapHeight(s.height())
-          .setMapWidth(s.width())
-          .setMapDtype(MapDtype.FLOAT16)
-          .setMapData(ByteBuffer.wrap(HalfFloats.encode(c.map())))
-          .setWorkingImage(encoded.duplicate())
-          .setOriginalWidth(original.getWidth())
-          .setOriginalHeight(original.getHeight())
-          .setModelId(model.spec().modelId())
-          .setGroundTruth(e.getGroundTruth())
-          .setImageProducedAt(e.getProducedAt())
-          .setSaliencyMs(ms)
-          .build());
+      out.add(
+          SaliencyTensor.newBuilder()
+              .setImageId(e.getId())
+              .setClassIndex(c.index())
+              .setClassLabel(c.label())
+              .setRank(rank)
+              .setTopK(k)
+              .setScore(c.logit())
+              .setMapHeight(s.height())
+              .setMapWidth(s.width())
+              .setMapDtype(MapDtype.FLOAT16)
+              .setMapData(ByteBuffer.wrap(HalfFloats.encode(c.map())))
+              .setWorkingImage(encoded.duplicate())
+              .setOriginalWidth(original.getWidth())
+              .setOriginalHeight(original.getHeight())
+              .setModelId(model.spec().modelId())
+              .setGroundTruth(e.getGroundTruth())
+              .setImageProducedAt(e.getProducedAt())
+              .setSaliencyMs(ms)
+              .build());
     }
     return out;
   }

@@ -15,49 +15,66 @@ class CombinedClassesTest {
   @Test
   void smallMapsCombineAsTheMeanOfTheMaxNormalisedTopKMaps() {
     BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
-    SaliencyModel.ImageSaliency s = new SaliencyModel.ImageSaliency(img, List.of(
-        new SaliencyModel.ClassSaliency(7, "a", 0, 3f, new float[] {1, 2, 4, 0}),
-        new SaliencyModel.ClassSaliency(8, "b", 1, 2f, new float[] {100, 0, 0, 50}),
-        new SaliencyModel.ClassSaliency(9, "c", 2, 1f, new float[] {0, 0, 0, 9}),
-        new SaliencyModel.ClassSaliency(8, "b", SaliencyModel.REQUESTED, 2f, new float[] {100, 0, 0, 50})));
+    SaliencyModel.ImageSaliency s =
+        new SaliencyModel.ImageSaliency(
+            img,
+            List.of(
+                new SaliencyModel.ClassSaliency(7, "a", 0, 3f, new float[] {1, 2, 4, 0}),
+                new SaliencyModel.ClassSaliency(8, "b", 1, 2f, new float[] {100, 0, 0, 50}),
+                new SaliencyModel.ClassSaliency(9, "c", 2, 1f, new float[] {0, 0, 0, 9}),
+                new SaliencyModel.ClassSaliency(
+                    8, "b", SaliencyModel.REQUESTED, 2f, new float[] {100, 0, 0, 50})));
     // k = 2: (a/4 + b/100) / 2; rank 2 and the requested class do not take part.
     float[] expected = {(0.25f + 1f) / 2, 0.5f / 2, 1f / 2, 0.5f / 2};
     SaliencyModel.ImageSaliency c = CombinedClasses.combine(s, 2);
     for (int i = 0; i < 4; i++) {
-      assertArrayEquals(expected, c.classes().get(i).map(), 1e-7f, "class " + i + " carries the combined map");
+      assertArrayEquals(
+          expected, c.classes().get(i).map(), 1e-7f, "class " + i + " carries the combined map");
       assertEquals(s.classes().get(i).index(), c.classes().get(i).index());
       assertEquals(s.classes().get(i).rank(), c.classes().get(i).rank());
       assertEquals(s.classes().get(i).logit(), c.classes().get(i).logit());
     }
     assertNotSame(c.classes().get(0).map(), c.classes().get(1).map());
-    assertArrayEquals(new float[] {1, 2, 4, 0}, s.classes().get(0).map(), "the input is not changed");
+    assertArrayEquals(
+        new float[] {1, 2, 4, 0}, s.classes().get(0).map(), "the input is not changed");
     // k = 1: the top map divided by its maximum.
-    assertArrayEquals(new float[] {0.25f, 0.5f, 1f, 0f}, CombinedClasses.combine(s, 1).classes().get(3).map(), 1e-7f);
+    assertArrayEquals(
+        new float[] {0.25f, 0.5f, 1f, 0f},
+        CombinedClasses.combine(s, 1).classes().get(3).map(),
+        1e-7f);
   }
 
   @Test
   void softmaxWeighsEachClassByItsProbabilityOverTheTopK() {
     BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
-    SaliencyModel.ImageSaliency s = new SaliencyModel.ImageSaliency(img, List.of(
-        new SaliencyModel.ClassSaliency(1, "a", 0, 5f, new float[] {2, 0}),
-        new SaliencyModel.ClassSaliency(2, "b", 1, 4f, new float[] {0, 10}),
-        new SaliencyModel.ClassSaliency(3, "c", 2, -50f, new float[] {7, 7})));
+    SaliencyModel.ImageSaliency s =
+        new SaliencyModel.ImageSaliency(
+            img,
+            List.of(
+                new SaliencyModel.ClassSaliency(1, "a", 0, 5f, new float[] {2, 0}),
+                new SaliencyModel.ClassSaliency(2, "b", 1, 4f, new float[] {0, 10}),
+                new SaliencyModel.ClassSaliency(3, "c", 2, -50f, new float[] {7, 7})));
     double wa = Math.exp(1) / (Math.exp(1) + 1);
     float[] c = CombinedClasses.combinedMap(s, 2, CombinedClasses.Weights.SOFTMAX);
     assertArrayEquals(new float[] {(float) wa, (float) (1 - wa)}, c, 1e-6f);
     // Equal weights: the plain mean, whatever the logits.
-    assertArrayEquals(new float[] {0.5f, 0.5f}, CombinedClasses.combinedMap(s, 2, CombinedClasses.Weights.EQUAL));
-    assertArrayEquals(CombinedClasses.combinedMap(s, 3), CombinedClasses.combinedMap(s, 3, CombinedClasses.Weights.EQUAL));
+    assertArrayEquals(
+        new float[] {0.5f, 0.5f}, CombinedClasses.combinedMap(s, 2, CombinedClasses.Weights.EQUAL));
+    assertArrayEquals(
+        CombinedClasses.combinedMap(s, 3),
+        CombinedClasses.combinedMap(s, 3, CombinedClasses.Weights.EQUAL));
     assertEquals(CombinedClasses.Weights.SOFTMAX, CombinedClasses.Weights.of(" Softmax"));
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> CombinedClasses.Weights.of("max"));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> CombinedClasses.Weights.of("max"));
     assertTrue(e.getMessage().contains("equal or softmax"), e.getMessage());
   }
 
   @Test
   void realMapsOfThreeClassesCombineWithoutChangingClassesRanksOrLogits() {
     SaliencyModel model = TestSupport.model();
-    List<BufferedImage> photos = List.of(TestSupport.photo("cat.jpg"), TestSupport.photo("pets.jpg"));
+    List<BufferedImage> photos =
+        List.of(TestSupport.photo("cat.jpg"), TestSupport.photo("pets.jpg"));
     SaliencyModel.Mode mode = SaliencyModel.Mode.SINGLE_CROP;
     int k = 3;
     int[] extra = {5, -1};

@@ -9,15 +9,21 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Requested extra classes (the ground-truth class, rank 0 on the wire) ride along in the same batch. */
+/**
+ * Requested extra classes (the ground-truth class, rank 0 on the wire) ride along in the same
+ * batch.
+ */
 class ExtraClassTest {
   static final SaliencyModel.Mode MODE = SaliencyModel.Mode.SINGLE_CROP;
 
   @Test
   void extraClassesGetTheirOwnMapsInTheSameBatchWithoutChangingTheTopK() {
     SaliencyModel model = TestSupport.model();
-    List<BufferedImage> photos = List.of(TestSupport.photo("cat.jpg"), TestSupport.photo("owl.jpg"),
-        TestSupport.photo("pets.jpg"));
+    List<BufferedImage> photos =
+        List.of(
+            TestSupport.photo("cat.jpg"),
+            TestSupport.photo("owl.jpg"),
+            TestSupport.photo("pets.jpg"));
     List<SaliencyModel.ImageSaliency> plain = model.compute(photos, 2, MODE);
     int catTop = plain.get(0).classes().get(0).index();
     int notInTop = catTop == 1 ? 2 : 1; // some class the cat photo does not rank first or second
@@ -25,13 +31,18 @@ class ExtraClassTest {
     int owlTop = plain.get(1).classes().get(0).index();
 
     // cat: a class outside its top-k; owl: its own top class again; pets: nothing extra.
-    List<SaliencyModel.ImageSaliency> withExtra = model.compute(photos, 2, new int[] {notInTop, owlTop, -1}, MODE);
+    List<SaliencyModel.ImageSaliency> withExtra =
+        model.compute(photos, 2, new int[] {notInTop, owlTop, -1}, MODE);
     List<SaliencyModel.ClassSaliency> cat = withExtra.get(0).classes();
-    assertEquals(List.of(0, 1, SaliencyModel.REQUESTED), cat.stream().map(SaliencyModel.ClassSaliency::rank).toList());
+    assertEquals(
+        List.of(0, 1, SaliencyModel.REQUESTED),
+        cat.stream().map(SaliencyModel.ClassSaliency::rank).toList());
     assertEquals(notInTop, cat.get(2).index());
     assertEquals(model.spec().classes().get(notInTop), cat.get(2).label());
     assertNotEquals(0f, max(cat.get(2).map()));
-    assertTrue(maxAbsDiff(cat.get(2).map(), cat.get(0).map()) > 1e-4, "the extra map is its own class's gradient");
+    assertTrue(
+        maxAbsDiff(cat.get(2).map(), cat.get(0).map()) > 1e-4,
+        "the extra map is its own class's gradient");
 
     List<SaliencyModel.ClassSaliency> owl = withExtra.get(1).classes();
     assertEquals(3, owl.size(), "requested even though it is in the top-k");

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.wsol.common.image.RgbImages;
 import org.junit.jupiter.api.Test;
+import org.wsol.common.image.RgbImages;
 
 /**
- * saliency.full.view: with ten crops, the whole working image resized to the input (and its mirror) adds two maps
- * that are resized back and averaged in as two more crops covering every pixel. Checked against an explicit,
- * pixel-by-pixel computation from the 12 inputs' own maps; classes are still ranked on the 10 crops; off leaves
- * the maps exactly as the plain ten-crop placement.
+ * saliency.full.view: with ten crops, the whole working image resized to the input (and its mirror)
+ * adds two maps that are resized back and averaged in as two more crops covering every pixel.
+ * Checked against an explicit, pixel-by-pixel computation from the 12 inputs' own maps; classes are
+ * still ranked on the 10 crops; off leaves the maps exactly as the plain ten-crop placement.
  */
 class FullViewTest {
   static final SaliencyModel.Mode TEN = SaliencyModel.Mode.TEN_CROP;
@@ -41,17 +41,29 @@ class FullViewTest {
     int h = wi.getHeight();
     assertEquals(256, w);
     assertEquals(300, h);
-    // The 12 inputs built by hand: the ten crops, then the whole image at the input size, plain and mirrored.
+    // The 12 inputs built by hand: the ten crops, then the whole image at the input size, plain and
+    // mirrored.
     float[] x = new float[12 * sample];
     int[] rgb = CropInputs.rgb(wi);
     int[][] offsets = TenCrop.offsets(w, h, s);
     for (int c = 0; c < 10; c++) {
-      CropInputs.normalise(rgb, w, offsets[c][0], offsets[c][1], s, c >= 5, model.spec().mean(), model.spec().std(), x,
+      CropInputs.normalise(
+          rgb,
+          w,
+          offsets[c][0],
+          offsets[c][1],
+          s,
+          c >= 5,
+          model.spec().mean(),
+          model.spec().std(),
+          x,
           c * sample);
     }
     int[] full = CropInputs.rgb(RgbImages.resize(wi, s, s));
-    CropInputs.normalise(full, s, 0, 0, s, false, model.spec().mean(), model.spec().std(), x, 10 * sample);
-    CropInputs.normalise(full, s, 0, 0, s, true, model.spec().mean(), model.spec().std(), x, 11 * sample);
+    CropInputs.normalise(
+        full, s, 0, 0, s, false, model.spec().mean(), model.spec().std(), x, 10 * sample);
+    CropInputs.normalise(
+        full, s, 0, 0, s, true, model.spec().mean(), model.spec().std(), x, 11 * sample);
     assertEquals(12, prepared.cropsPerImage());
     assertEquals(10, prepared.rankedPerImage());
     assertArrayEquals(x, prepared.input(), "inputs: 10 crops, full view, mirrored full view");
@@ -59,19 +71,22 @@ class FullViewTest {
     for (int r = 0; r < 2; r++) {
       SaliencyModel.ClassSaliency a = off.get(0).classes().get(r);
       SaliencyModel.ClassSaliency b = on.get(0).classes().get(r);
-      assertEquals(a.index(), b.index(), "classes ranked on the 10 crops, as without the full view");
+      assertEquals(
+          a.index(), b.index(), "classes ranked on the 10 crops, as without the full view");
       assertEquals(a.logit(), b.logit(), 1e-4f * Math.abs(a.logit()), "mean logit of the 10 crops");
     }
     int[] cls = {off.get(0).classes().get(0).index(), off.get(0).classes().get(1).index()};
     int[][] classes = new int[12][];
     java.util.Arrays.fill(classes, cls);
     SaliencyModel.TensorSaliency t = model.saliency(x, 12, classes);
-    SaliencyModel.TensorSaliency tenOnly = model.saliency(java.util.Arrays.copyOf(x, 10 * sample), 10,
-        java.util.Arrays.copyOf(classes, 10));
+    SaliencyModel.TensorSaliency tenOnly =
+        model.saliency(
+            java.util.Arrays.copyOf(x, 10 * sample), 10, java.util.Arrays.copyOf(classes, 10));
 
     for (int r = 0; r < 2; r++) {
       float[] fv = MapAssembly.resizeMap(t.map(r, 10), s, s, w, h);
-      float[] fvMirror = MapAssembly.resizeMap(t.map(r, 11), s, s, w, h); // flipped back per pixel below
+      float[] fvMirror =
+          MapAssembly.resizeMap(t.map(r, 11), s, s, w, h); // flipped back per pixel below
       float[][] cropMap = new float[10][];
       for (int c = 0; c < 10; c++) {
         cropMap[c] = t.map(r, c);
@@ -94,7 +109,8 @@ class FullViewTest {
       }
       float[] got = on.get(0).classes().get(r).map();
       float scale = ExtraClassTest.max(expected);
-      assertTrue(ExtraClassTest.maxAbsDiff(expected, got) < 1e-4 * scale,
+      assertTrue(
+          ExtraClassTest.maxAbsDiff(expected, got) < 1e-4 * scale,
           "rank " + r + ": " + ExtraClassTest.maxAbsDiff(expected, got) + " vs scale " + scale);
 
       float[][] crops = new float[10][];
@@ -102,8 +118,10 @@ class FullViewTest {
         crops[c] = tenOnly.map(r, c);
       }
       float[] plain = off.get(0).classes().get(r).map();
-      assertArrayEquals(TenCrop.placeBack(crops, s, w, h), plain, "off: the plain ten-crop maps, bit for bit");
-      assertTrue(ExtraClassTest.maxAbsDiff(plain, got) > 0.05 * scale, "the full view changes the map");
+      assertArrayEquals(
+          TenCrop.placeBack(crops, s, w, h), plain, "off: the plain ten-crop maps, bit for bit");
+      assertTrue(
+          ExtraClassTest.maxAbsDiff(plain, got) > 0.05 * scale, "the full view changes the map");
     }
   }
 

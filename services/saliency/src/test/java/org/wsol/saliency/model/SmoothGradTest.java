@@ -10,8 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * SmoothGrad: a map is the mean of the plain maps of the noisy copies (checked against maps computed one copy at a
- * time), however the copies are split into passes; classes come from the clean image; n = 1, σ = 0 is the plain map.
+ * SmoothGrad: a map is the mean of the plain maps of the noisy copies (checked against maps
+ * computed one copy at a time), however the copies are split into passes; classes come from the
+ * clean image; n = 1, σ = 0 is the plain map.
  */
 class SmoothGradTest {
   static final SaliencyModel.Mode SINGLE = SaliencyModel.Mode.SINGLE_CROP;
@@ -19,12 +20,14 @@ class SmoothGradTest {
   @Test
   void mapIsTheMeanOfTheNoisyCopiesMapsAndClassesComeFromTheCleanImage() {
     SaliencyModel model = TestSupport.model();
-    List<BufferedImage> photos = List.of(TestSupport.photo("owl.jpg"), TestSupport.photo("cat.jpg"));
+    List<BufferedImage> photos =
+        List.of(TestSupport.photo("owl.jpg"), TestSupport.photo("cat.jpg"));
     SmoothGrad sg = new SmoothGrad(3, 0.15);
     List<SaliencyModel.ImageSaliency> plain = model.compute(photos, 2, SINGLE);
     List<SaliencyModel.ImageSaliency> smooth;
     try {
-      // One input per pass, as the reference below: a batch of 2 shifts a few pixels by ~1e-3 of the maximum
+      // One input per pass, as the reference below: a batch of 2 shifts a few pixels by ~1e-3 of
+      // the maximum
       // (ReLU6 kinks), see the second test for the split into passes.
       smooth = model.smoothGrad(sg).maxCropsPerPass(1).compute(photos, 2, SINGLE);
     } finally {
@@ -55,11 +58,19 @@ class SmoothGradTest {
         assertEquals(a.logit(), b.logit(), 1e-4 * Math.abs(a.logit()), "logits of the clean image");
         float[] expected = MapAssembly.resizeMap(mean[r], size, size, s.width(), s.height());
         float scale = ExtraClassTest.max(expected);
-        assertTrue(ExtraClassTest.maxAbsDiff(expected, b.map()) < 1e-4 * scale,
-            "mean of the copies' maps: " + ExtraClassTest.maxAbsDiff(expected, b.map()) + " vs scale " + scale);
-        assertTrue(ExtraClassTest.maxAbsDiff(a.map(), b.map()) > 0.05 * scale, "the noise changes the map");
-        // The average of gradient magnitudes over noisy copies varies less between neighbouring pixels.
-        assertTrue(roughness(b.map(), s.width()) < roughness(a.map(), s.width()),
+        assertTrue(
+            ExtraClassTest.maxAbsDiff(expected, b.map()) < 1e-4 * scale,
+            "mean of the copies' maps: "
+                + ExtraClassTest.maxAbsDiff(expected, b.map())
+                + " vs scale "
+                + scale);
+        assertTrue(
+            ExtraClassTest.maxAbsDiff(a.map(), b.map()) > 0.05 * scale,
+            "the noise changes the map");
+        // The average of gradient magnitudes over noisy copies varies less between neighbouring
+        // pixels.
+        assertTrue(
+            roughness(b.map(), s.width()) < roughness(a.map(), s.width()),
             "smoother: " + roughness(b.map(), s.width()) + " vs " + roughness(a.map(), s.width()));
       }
     }
@@ -68,7 +79,8 @@ class SmoothGradTest {
   @Test
   void oneNoiseFreeCopyIsThePlainMapAndTenCropsDoNotDependOnThePassSize() {
     SaliencyModel model = TestSupport.model();
-    List<BufferedImage> photos = List.of(TestSupport.photo("owl.jpg"), TestSupport.photo("pets.jpg"));
+    List<BufferedImage> photos =
+        List.of(TestSupport.photo("owl.jpg"), TestSupport.photo("pets.jpg"));
     int[] extra = {-1, 3};
     List<SaliencyModel.ImageSaliency> plain = model.compute(photos, 2, extra, SINGLE);
     List<SaliencyModel.ImageSaliency> same =
@@ -80,7 +92,8 @@ class SmoothGradTest {
         SaliencyModel.ClassSaliency b = same.get(i).classes().get(r);
         assertEquals(a.index(), b.index());
         assertEquals(a.rank(), b.rank());
-        assertArrayEquals(a.map(), b.map(), 1e-6f * ExtraClassTest.max(a.map()), "n = 1, σ = 0: the plain map");
+        assertArrayEquals(
+            a.map(), b.map(), 1e-6f * ExtraClassTest.max(a.map()), "n = 1, σ = 0: the plain map");
       }
     }
 
@@ -89,8 +102,19 @@ class SmoothGradTest {
     SmoothGrad sg = new SmoothGrad(2, 0.15);
     try {
       float[] whole = model.smoothGradMaps(p, 1, new int[] {-1}, sg).get(0).classes().get(0).map();
-      float[] split = model.maxCropsPerPass(7).smoothGradMaps(p, 1, new int[] {-1}, sg).get(0).classes().get(0).map();
-      assertArrayEquals(whole, split, 1e-5f * ExtraClassTest.max(whole), "20 copies in one pass or in passes of 7");
+      float[] split =
+          model
+              .maxCropsPerPass(7)
+              .smoothGradMaps(p, 1, new int[] {-1}, sg)
+              .get(0)
+              .classes()
+              .get(0)
+              .map();
+      assertArrayEquals(
+          whole,
+          split,
+          1e-5f * ExtraClassTest.max(whole),
+          "20 copies in one pass or in passes of 7");
     } finally {
       model.maxCropsPerPass(32);
     }

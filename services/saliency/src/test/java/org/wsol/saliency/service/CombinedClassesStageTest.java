@@ -23,7 +23,10 @@ import org.wsol.schema.GroundTruth;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
-/** saliency.combine.classes in the stage: every record of an image carries the combined map of its own top-k. */
+/**
+ * saliency.combine.classes in the stage: every record of an image carries the combined map of its
+ * own top-k.
+ */
 class CombinedClassesStageTest {
   static SaliencyModel model;
 
@@ -41,13 +44,18 @@ class CombinedClassesStageTest {
   void onEveryRecordCarriesItsImagesCombinedMapAndOffTheClassesOwn() throws IOException {
     Settings off = Settings.of(Defaults.VALUES).with("saliency.ten.crop", "false");
     Settings on = off.with("saliency.combine.classes", "true");
-    // cat: top 3 and ground truth 281 (tabby); owl: top 1 only, in the same batch (computed with k = 3).
+    // cat: top 3 and ground truth 281 (tabby); owl: top 1 only, in the same batch (computed with k
+    // = 3).
     List<ImageEvent> events = List.of(event("cat.jpg", 3, 281), event("owl.jpg", 1, -1));
     List<List<SaliencyTensor>> plain = outputs(new SaliencyStage(model, off).process(events));
     List<List<SaliencyTensor>> combined = outputs(new SaliencyStage(model, on).process(events));
 
-    List<SaliencyModel.ImageSaliency> maps = model.compute(
-        List.of(photo("cat.jpg"), photo("owl.jpg")), 3, new int[] {281, -1}, SaliencyModel.Mode.SINGLE_CROP);
+    List<SaliencyModel.ImageSaliency> maps =
+        model.compute(
+            List.of(photo("cat.jpg"), photo("owl.jpg")),
+            3,
+            new int[] {281, -1},
+            SaliencyModel.Mode.SINGLE_CROP);
     int[] k = {3, 1};
     for (int i = 0; i < events.size(); i++) {
       assertEquals(k[i] + (i == 0 ? 1 : 0), plain.get(i).size());
@@ -60,18 +68,24 @@ class CombinedClassesStageTest {
         assertEquals(a.getClassIndex(), b.getClassIndex());
         assertEquals(a.getScore(), b.getScore());
         assertArrayEquals(expected, bytes(b.getMapData()), "image " + i + " rank " + b.getRank());
-        SaliencyModel.ClassSaliency own = maps.get(i).classes().stream()
-            .filter(c -> (c.rank() == SaliencyModel.REQUESTED ? 0 : c.rank() + 1) == a.getRank()).findFirst()
-            .orElseThrow();
-        assertArrayEquals(HalfFloats.encode(own.map()), bytes(a.getMapData()), "off: the class's own map");
+        SaliencyModel.ClassSaliency own =
+            maps.get(i).classes().stream()
+                .filter(
+                    c -> (c.rank() == SaliencyModel.REQUESTED ? 0 : c.rank() + 1) == a.getRank())
+                .findFirst()
+                .orElseThrow();
+        assertArrayEquals(
+            HalfFloats.encode(own.map()), bytes(a.getMapData()), "off: the class's own map");
       }
     }
     // Off, the cat's ranks carry different maps; on, one map.
-    assertFalse(java.util.Arrays.equals(bytes(plain.get(0).get(0).getMapData()),
-        bytes(plain.get(0).get(1).getMapData())));
+    assertFalse(
+        java.util.Arrays.equals(
+            bytes(plain.get(0).get(0).getMapData()), bytes(plain.get(0).get(1).getMapData())));
   }
 
-  private static List<List<SaliencyTensor>> outputs(List<org.wsol.common.kafka.Stage.Outcome<SaliencyTensor>> out) {
+  private static List<List<SaliencyTensor>> outputs(
+      List<org.wsol.common.kafka.Stage.Outcome<SaliencyTensor>> out) {
     List<List<SaliencyTensor>> r = new ArrayList<>();
     for (var o : out) {
       r.add(o.outputs());
@@ -86,8 +100,12 @@ class CombinedClassesStageTest {
   }
 
   private static ImageEvent event(String photo, int topK, int truth) throws IOException {
-    ImageEvent.Builder b = ImageEvent.newBuilder().setId(photo).setImageBytes(ByteBuffer.wrap(read(photo)))
-        .setTopK(topK).setProducedAt(Instant.now());
+    ImageEvent.Builder b =
+        ImageEvent.newBuilder()
+            .setId(photo)
+            .setImageBytes(ByteBuffer.wrap(read(photo)))
+            .setTopK(topK)
+            .setProducedAt(Instant.now());
     if (truth >= 0) {
       b.setGroundTruth(GroundTruth.newBuilder().setClassIndex(truth).setBoxes(List.of()).build());
     }

@@ -12,7 +12,11 @@ class MallocSettingsTest {
     assertFalse(MallocSettings.keepsPages(null));
     assertFalse(MallocSettings.keepsPages(""));
     // Thresholds alone still leave the worker thread's arena mapping large activations anew.
-    assertFalse(MallocSettings.keepsPages("glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295"));
-    assertFalse(MallocSettings.keepsPages("glibc.malloc.arena_max=1:glibc.malloc.trim_threshold=4294967295"));
+    assertFalse(
+        MallocSettings.keepsPages(
+            "glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold=4294967295"));
+    assertFalse(
+        MallocSettings.keepsPages(
+            "glibc.malloc.arena_max=1:glibc.malloc.trim_threshold=4294967295"));
   }
 }

@@ -44,10 +44,10 @@ import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Bad input to the running saliency service (real broker, bundled model): each bad record lands on the
- * dead-letter topic with stage, reason, source topic/partition/offset and its original bytes, and a good
- * record sent right after it still gets its saliency map. URIs outside the allow-list are refused without
- * a request: a local HTTP server counts what reaches it.
+ * Bad input to the running saliency service (real broker, bundled model): each bad record lands on
+ * the dead-letter topic with stage, reason, source topic/partition/offset and its original bytes,
+ * and a good record sent right after it still gets its saliency map. URIs outside the allow-list
+ * are refused without a request: a local HTTP server counts what reaches it.
  */
 class SaliencyBadInputIT {
   static final long MAX_BYTES = 400_000;
@@ -85,35 +85,47 @@ class SaliencyBadInputIT {
     InetAddress lo = InetAddress.getByName("localhost");
     http = HttpServer.create(new InetSocketAddress(lo, 0), 0);
     int port = http.getAddress().getPort();
-    String literal = lo instanceof Inet6Address ? "[" + lo.getHostAddress() + "]" : lo.getHostAddress();
+    String literal =
+        lo instanceof Inet6Address ? "[" + lo.getHostAddress() + "]" : lo.getHostAddress();
     allowedBase = "http://localhost:" + port;
     refusedBase = "http://" + literal + ":" + port;
-    http.createContext("/cat.jpg", ex -> {
-      imageHits.incrementAndGet();
-      ex.sendResponseHeaders(200, cat.length);
-      ex.getResponseBody().write(cat);
-      ex.close();
-    });
-    http.createContext("/redirect", ex -> {
-      redirectHits.incrementAndGet();
-      ex.getResponseHeaders().add("Location", refusedBase + "/cat.jpg"); // to the private address
-      ex.sendResponseHeaders(302, -1);
-      ex.close();
-    });
+    http.createContext(
+        "/cat.jpg",
+        ex -> {
+          imageHits.incrementAndGet();
+          ex.sendResponseHeaders(200, cat.length);
+          ex.getResponseBody().write(cat);
+          ex.close();
+        });
+    http.createContext(
+        "/redirect",
+        ex -> {
+          redirectHits.incrementAndGet();
+          ex.getResponseHeaders()
+              .add("Location", refusedBase + "/cat.jpg"); // to the private address
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
     http.start();
 
     broker = EmbeddedBroker.start();
-    settings = Settings.load(null, Map.of(), Map.of(
-        "bootstrap.servers", broker.bootstrapServers(),
-        "topic.partitions", "2",
-        "saliency.ten.crop", "false",
-        "saliency.top.k", "1",
-        "image.max.bytes", Long.toString(MAX_BYTES),
-        "image.uri.file.root", root.toString(),
-        "image.uri.allowed.hosts", "localhost"));
+    settings =
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of(
+                "bootstrap.servers", broker.bootstrapServers(),
+                "topic.partitions", "2",
+                "saliency.ten.crop", "false",
+                "saliency.top.k", "1",
+                "image.max.bytes", Long.toString(MAX_BYTES),
+                "image.uri.file.root", root.toString(),
+                "image.uri.allowed.hosts", "localhost"));
     topics = Topics.from(settings);
     service = new SaliencyService(settings).start();
-    producer = new KafkaProducer<>(settings.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(
+            settings.producer(), new ByteArraySerializer(), new ByteArraySerializer());
     deadLetters = new TopicTail(settings, topics.deadLetter());
     saliency = new TopicTail(settings, topics.saliency());
   }
@@ -153,11 +165,17 @@ class SaliencyBadInputIT {
   }
 
   static RecordMetadata send(String key, byte[] value) throws Exception {
-    return producer.send(new ProducerRecord<>(topics.images(), key.getBytes(StandardCharsets.UTF_8), value)).get();
+    return producer
+        .send(new ProducerRecord<>(topics.images(), key.getBytes(StandardCharsets.UTF_8), value))
+        .get();
   }
 
-  /** Sends the bad record and a good one after it; checks the dead letter and the good record's output. */
-  static DeadLetter assertDeadLettered(String key, byte[] value, String... reasonParts) throws Exception {
+  /**
+   * Sends the bad record and a good one after it; checks the dead letter and the good record's
+   * output.
+   */
+  static DeadLetter assertDeadLettered(String key, byte[] value, String... reasonParts)
+      throws Exception {
     RecordMetadata where = send(key, value);
     String good = key + "-then-good";
     send(good, inline(good, cat));
@@ -166,7 +184,9 @@ class SaliencyBadInputIT {
     DeadLetter d = dead.decode(r.value());
     assertEquals("saliency", d.getStage());
     for (String part : reasonParts) {
-      assertTrue(d.getReason().contains(part), "reason '" + d.getReason() + "' should mention '" + part + "'");
+      assertTrue(
+          d.getReason().contains(part),
+          "reason '" + d.getReason() + "' should mention '" + part + "'");
     }
     assertEquals(topics.images(), d.getSourceTopic());
     assertEquals(where.partition(), d.getSourcePartition());
@@ -204,7 +224,9 @@ class SaliencyBadInputIT {
 
   @Test
   void truncatedJpeg() throws Exception {
-    assertDeadLettered("truncated-jpeg", inline("truncated-jpeg", Arrays.copyOf(cat, cat.length / 3)),
+    assertDeadLettered(
+        "truncated-jpeg",
+        inline("truncated-jpeg", Arrays.copyOf(cat, cat.length / 3)),
         "corrupt or truncated");
   }
 
@@ -217,14 +239,17 @@ class SaliencyBadInputIT {
   void truncatedAndCorruptPng() throws Exception {
     byte[] png = png(ImageIO.read(new java.io.ByteArrayInputStream(cat)));
     assertTrue(png.length < MAX_BYTES);
-    assertDeadLettered("truncated-png", inline("truncated-png", Arrays.copyOf(png, png.length / 2)),
+    assertDeadLettered(
+        "truncated-png",
+        inline("truncated-png", Arrays.copyOf(png, png.length / 2)),
         "corrupt or truncated");
     assertDeadLettered("corrupt-png", inline("corrupt-png", garble(png)), "corrupt or truncated");
   }
 
   @Test
   void unsupportedFormat() throws Exception {
-    byte[] pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] pdf =
+        "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n".getBytes(StandardCharsets.US_ASCII);
     assertDeadLettered("pdf", inline("pdf", pdf), "unsupported", "JPEG, PNG");
   }
 
@@ -237,7 +262,12 @@ class SaliencyBadInputIT {
   void decompressionBombIsRefusedByDeclaredSize() throws Exception {
     byte[] bomb = pngDeclaring(100_000, 100_000);
     assertTrue(bomb.length < 100);
-    assertDeadLettered("bomb", inline("bomb", bomb), "100000x100000", "image.max.pixels", "refused before decoding");
+    assertDeadLettered(
+        "bomb",
+        inline("bomb", bomb),
+        "100000x100000",
+        "image.max.pixels",
+        "refused before decoding");
   }
 
   @Test
@@ -256,7 +286,9 @@ class SaliencyBadInputIT {
 
   @Test
   void recordThatIsNotAvro() throws Exception {
-    assertDeadLettered("not-avro", "{\"id\": \"json, not avro\"}".getBytes(StandardCharsets.UTF_8),
+    assertDeadLettered(
+        "not-avro",
+        "{\"id\": \"json, not avro\"}".getBytes(StandardCharsets.UTF_8),
         "not an Avro single-object record");
   }
 
@@ -271,14 +303,17 @@ class SaliencyBadInputIT {
 
   @Test
   void topKOutsideTheModelsClasses() throws Exception {
-    byte[] v = events.encode(event("top-k").setTopK(5000).setImageBytes(ByteBuffer.wrap(cat)).build());
+    byte[] v =
+        events.encode(event("top-k").setTopK(5000).setImageBytes(ByteBuffer.wrap(cat)).build());
     assertDeadLettered("top-k", v, "top_k=5000", "1..1000");
   }
 
   @Test
   void httpHostOutsideTheAllowListIsNeverRequested() throws Exception {
     int before = imageHits.get();
-    assertDeadLettered("http-refused", uri("http-refused", refusedBase + "/cat.jpg"),
+    assertDeadLettered(
+        "http-refused",
+        uri("http-refused", refusedBase + "/cat.jpg"),
         "not in image.uri.allowed.hosts");
     assertEquals(before, imageHits.get(), "no request may reach a host outside the allow-list");
   }
@@ -286,7 +321,10 @@ class SaliencyBadInputIT {
   @Test
   void redirectsAreNotFollowed() throws Exception {
     int before = imageHits.get();
-    assertDeadLettered("redirect", uri("redirect", allowedBase + "/redirect"), "HTTP 302",
+    assertDeadLettered(
+        "redirect",
+        uri("redirect", allowedBase + "/redirect"),
+        "HTTP 302",
         "redirects are not followed");
     assertEquals(1, redirectHits.get());
     assertEquals(before, imageHits.get(), "the redirect's target must not be requested");
@@ -295,7 +333,9 @@ class SaliencyBadInputIT {
   @Test
   void otherSchemesAreRefused() throws Exception {
     assertDeadLettered("ftp", uri("ftp", "ftp://localhost/cat.jpg"), "scheme 'ftp' is not allowed");
-    assertDeadLettered("jar", uri("jar", "jar:file:" + root.resolve("x.jar") + "!/cat.jpg"),
+    assertDeadLettered(
+        "jar",
+        uri("jar", "jar:file:" + root.resolve("x.jar") + "!/cat.jpg"),
         "scheme 'jar' is not allowed");
   }
 
@@ -309,7 +349,9 @@ class SaliencyBadInputIT {
 
   @Test
   void fileOutsideTheRoot() throws Exception {
-    assertDeadLettered("file-outside", uri("file-outside", outside.resolve("cat.jpg").toUri().toString()),
+    assertDeadLettered(
+        "file-outside",
+        uri("file-outside", outside.resolve("cat.jpg").toUri().toString()),
         "outside image.uri.file.root");
   }
 
@@ -319,38 +361,50 @@ class SaliencyBadInputIT {
     assertTrue(escape.contains("/root/../outside/"), escape);
     assertDeadLettered("file-dotdot", uri("file-dotdot", escape), "outside image.uri.file.root");
     String encoded = root.toUri() + "%2e%2e/outside/cat.jpg";
-    assertDeadLettered("file-dotdot-encoded", uri("file-dotdot-encoded", encoded), "outside image.uri.file.root");
+    assertDeadLettered(
+        "file-dotdot-encoded", uri("file-dotdot-encoded", encoded), "outside image.uri.file.root");
   }
 
   @Test
   void fileEscapingTheRootThroughASymbolicLink() throws Exception {
-    assertDeadLettered("file-link", uri("file-link", root.resolve("link.jpg").toUri().toString()),
+    assertDeadLettered(
+        "file-link",
+        uri("file-link", root.resolve("link.jpg").toUri().toString()),
         "symbolic link");
   }
 
   @Test
   void fileWithAHostOrMissing() throws Exception {
-    assertDeadLettered("file-host", uri("file-host", "file://otherhost" + root.resolve("cat.jpg")),
+    assertDeadLettered(
+        "file-host",
+        uri("file-host", "file://otherhost" + root.resolve("cat.jpg")),
         "not a local file path");
-    assertDeadLettered("file-missing", uri("file-missing", root.resolve("nope.jpg").toUri().toString()),
+    assertDeadLettered(
+        "file-missing",
+        uri("file-missing", root.resolve("nope.jpg").toUri().toString()),
         "no such file");
   }
 
   @Test
   void allowedFileUriWorks() throws Exception {
-    SaliencyTensor t = assertProcessed("file-ok", uri("file-ok", root.resolve("cat.jpg").toUri().toString()));
+    SaliencyTensor t =
+        assertProcessed("file-ok", uri("file-ok", root.resolve("cat.jpg").toUri().toString()));
     assertEquals(256, t.getOriginalHeight());
   }
 
   @Test
   void aMissingModelSaysWhatToDo() throws Exception {
-    Settings missing = settings.with("saliency.model", tmp.resolve("nowhere/model.json").toString());
+    Settings missing =
+        settings.with("saliency.model", tmp.resolve("nowhere/model.json").toString());
     var e = assertThrows(IllegalArgumentException.class, () -> new SaliencyService(missing));
-    assertTrue(e.getMessage().contains("no such model") && e.getMessage().contains("bundled"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("no such model") && e.getMessage().contains("bundled"),
+        e.getMessage());
 
     Path dir = Files.createDirectories(tmp.resolve("broken-model"));
-    Files.writeString(dir.resolve("model.json"), "{\"input_size\": 224, \"mean\": [0.5, 0.5, 0.5], "
-        + "\"std\": [0.5, 0.5, 0.5]}");
+    Files.writeString(
+        dir.resolve("model.json"),
+        "{\"input_size\": 224, \"mean\": [0.5, 0.5, 0.5], " + "\"std\": [0.5, 0.5, 0.5]}");
     Files.writeString(dir.resolve("imagenet_classes.txt"), "a\nb\n");
     Settings noFile = settings.with("saliency.model", dir.resolve("model.json").toString());
     var e2 = assertThrows(IllegalStateException.class, () -> new SaliencyService(noFile));
@@ -362,13 +416,22 @@ class SaliencyBadInputIT {
     assertTrue(e3.getMessage().contains("TorchScript"), e3.getMessage());
   }
 
-  /** A valid PNG signature and IHDR declaring w x h, then an empty IDAT: a decompression bomb's header. */
+  /**
+   * A valid PNG signature and IHDR declaring w x h, then an empty IDAT: a decompression bomb's
+   * header.
+   */
   static byte[] pngDeclaring(int w, int h) {
     ByteBuffer b = ByteBuffer.allocate(64);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
     ByteBuffer ihdr = ByteBuffer.allocate(17);
-    ihdr.put(new byte[] {'I', 'H', 'D', 'R'}).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
+    ihdr.put(new byte[] {'I', 'H', 'D', 'R'})
+        .putInt(w)
+        .putInt(h)
+        .put((byte) 8)
+        .put((byte) 2)
+        .put((byte) 0)
+        .put((byte) 0)
+        .put((byte) 0);
     b.putInt(13).put(ihdr.array());
     CRC32 crc = new CRC32();
     crc.update(ihdr.array());

@@ -14,8 +14,9 @@ import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
 
 /**
- * A plain torch.jit.trace export (src/test/python/make_tiny_traced_model.py) has no 'features' method: the default
- * mode's gradient-cam maps fall back to gradient maps with a warning; asked for explicitly, they fail with what to do.
+ * A plain torch.jit.trace export (src/test/python/make_tiny_traced_model.py) has no 'features'
+ * method: the default mode's gradient-cam maps fall back to gradient maps with a warning; asked for
+ * explicitly, they fail with what to do.
  */
 class SaliencyMethodFallbackTest {
 
@@ -24,7 +25,11 @@ class SaliencyMethodFallbackTest {
   }
 
   static SaliencyModel tiny(String name) throws Exception {
-    Path json = Path.of(SaliencyMethodFallbackTest.class.getResource("/models/" + name + "/model.json").toURI());
+    Path json =
+        Path.of(
+            SaliencyMethodFallbackTest.class
+                .getResource("/models/" + name + "/model.json")
+                .toURI());
     return SaliencyModel.load(ModelSpec.fromJson(json));
   }
 
@@ -34,11 +39,14 @@ class SaliencyMethodFallbackTest {
       assertFalse(model.hasClassActivations());
       Settings given = Settings.load(null, Map.of(), Map.of());
       Settings resolved = LocalizationMode.resolve(given);
-      assertEquals("cam", resolved.get("saliency.method"), "the default mode asks for class activation maps");
+      assertEquals(
+          "cam",
+          resolved.get("saliency.method"),
+          "the default mode asks for class activation maps");
       assertEquals(SaliencyModel.Method.GRADIENT, SaliencyService.method(resolved, given, model));
       // It still computes maps: 3 classes, one 224 x 224 map for the top class.
-      SaliencyModel.TensorSaliency t = model.method(SaliencyModel.Method.GRADIENT)
-          .saliency(new float[3 * 224 * 224], 1, 1);
+      SaliencyModel.TensorSaliency t =
+          model.method(SaliencyModel.Method.GRADIENT).saliency(new float[3 * 224 * 224], 1, 1);
       assertEquals(224 * 224, t.map(0, 0).length);
     }
   }
@@ -47,20 +55,30 @@ class SaliencyMethodFallbackTest {
   void anExplicitCamMethodOnSuchAModelSaysWhatToDo() throws Exception {
     try (SaliencyModel model = tiny()) {
       Settings given = Settings.load(null, Map.of(), Map.of("saliency.method", "gradient-cam"));
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> model.method(SaliencyService.method(LocalizationMode.resolve(given), given, model)));
-      assertTrue(e.getMessage().contains("has no 'features' method") && e.getMessage().contains("add_cam_method.py")
-          && e.getMessage().contains("saliency.method=gradient"), e.getMessage());
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  model.method(
+                      SaliencyService.method(LocalizationMode.resolve(given), given, model)));
+      assertTrue(
+          e.getMessage().contains("has no 'features' method")
+              && e.getMessage().contains("add_cam_method.py")
+              && e.getMessage().contains("saliency.method=gradient"),
+          e.getMessage());
     }
   }
 
   @Test
   void aFeaturesMethodWhoseLogitsAreNotOneLayerOverItIsRefused() throws Exception {
     try (SaliencyModel model = tiny("tiny-deep-head")) {
-      assertFalse(model.hasClassActivations(), "a CAM from the last of two layers is not the class's evidence");
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> model.method(SaliencyModel.Method.CAM));
-      assertTrue(e.getMessage().contains("not a linear layer over the spatial mean"), e.getMessage());
+      assertFalse(
+          model.hasClassActivations(),
+          "a CAM from the last of two layers is not the class's evidence");
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> model.method(SaliencyModel.Method.CAM));
+      assertTrue(
+          e.getMessage().contains("not a linear layer over the spatial mean"), e.getMessage());
     }
   }
 

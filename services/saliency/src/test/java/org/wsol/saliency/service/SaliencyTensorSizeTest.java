@@ -25,8 +25,9 @@ import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * The record size claim: one SaliencyTensor (half-float map at the 256-px working size + the JPEG working
- * image) of a real photo, serialized as it goes on the topic, raw and as the producer's zstd compresses it.
+ * The record size claim: one SaliencyTensor (half-float map at the 256-px working size + the JPEG
+ * working image) of a real photo, serialized as it goes on the topic, raw and as the producer's
+ * zstd compresses it.
  */
 class SaliencyTensorSizeTest {
   private static final byte MAGIC_V2 = 2; // the record format producers write
@@ -43,19 +44,25 @@ class SaliencyTensorSizeTest {
   }
 
   /**
-   * A record is the half-float map (2 B per working-image pixel), the JPEG working image and under 1 KB of
-   * the rest. With a 256-px shorter side it stays under 256 KB up to a 4:3 aspect; a 16:9 photo's is larger
-   * (cat.jpg, 455x256: 274 KB) but still far under the 1 MB bound. zstd (the producers' compression)
-   * saves only some 10%: gradient maps are noisy.
+   * A record is the half-float map (2 B per working-image pixel), the JPEG working image and under
+   * 1 KB of the rest. With a 256-px shorter side it stays under 256 KB up to a 4:3 aspect; a 16:9
+   * photo's is larger (cat.jpg, 455x256: 274 KB) but still far under the 1 MB bound. zstd (the
+   * producers' compression) saves only some 10%: gradient maps are noisy.
    */
   @Test
-  void recordSizeIsTheHalfFloatMapPlusTheJpegAndStaysUnder256KilobytesUpTo4By3() throws IOException {
+  void recordSizeIsTheHalfFloatMapPlusTheJpegAndStaysUnder256KilobytesUpTo4By3()
+      throws IOException {
     Settings s = Settings.of(Defaults.VALUES).with("saliency.ten.crop", "false");
     List<String> photos = List.of("pets.jpg", "owl.jpg", "cat.jpg");
     List<ImageEvent> events = new ArrayList<>();
     for (String photo : photos) {
-      events.add(ImageEvent.newBuilder().setId(photo).setImageBytes(ByteBuffer.wrap(bytes(photo))).setTopK(1)
-          .setProducedAt(Instant.now()).build());
+      events.add(
+          ImageEvent.newBuilder()
+              .setId(photo)
+              .setImageBytes(ByteBuffer.wrap(bytes(photo)))
+              .setTopK(1)
+              .setProducedAt(Instant.now())
+              .build());
     }
     List<Stage.Outcome<SaliencyTensor>> out = new SaliencyStage(model, s).process(events);
     for (int i = 0; i < photos.size(); i++) {
@@ -63,13 +70,17 @@ class SaliencyTensorSizeTest {
       int w = t.getMapWidth();
       int h = t.getMapHeight();
       assertEquals(256, Math.min(w, h));
-      byte[] wire = WireFormat.from(s).serde(SaliencyTensor.class).serializer().serialize("saliency", t);
+      byte[] wire =
+          WireFormat.from(s).serde(SaliencyTensor.class).serializer().serialize("saliency", t);
       int jpeg = t.getWorkingImage().remaining();
       int zstd = zstd(wire);
-      System.out.printf("%s: map %dx%d = %d B, working JPEG %d B, record %d B, zstd %d B%n", photos.get(i), w, h,
-          t.getMapData().remaining(), jpeg, wire.length, zstd);
+      System.out.printf(
+          "%s: map %dx%d = %d B, working JPEG %d B, record %d B, zstd %d B%n",
+          photos.get(i), w, h, t.getMapData().remaining(), jpeg, wire.length, zstd);
       assertEquals(2 * w * h, t.getMapData().remaining());
-      assertTrue(wire.length - 2 * w * h - jpeg < 1024, "record overhead " + (wire.length - 2 * w * h - jpeg));
+      assertTrue(
+          wire.length - 2 * w * h - jpeg < 1024,
+          "record overhead " + (wire.length - 2 * w * h - jpeg));
       assertTrue(wire.length < 1024 * 1024, photos.get(i) + ": " + wire.length + " B");
       if (Math.max(w, h) * 3 <= Math.min(w, h) * 4) {
         assertTrue(wire.length <= 256 * 1024, photos.get(i) + ": " + wire.length + " B serialized");

@@ -7,8 +7,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ascent under each prior, on objectives whose answer is known: a linear score S(x) = <w, x>, whose best image
- * is w itself (pushed to the sigmoid's ends). Fast, no network; the model-backed check is in ClassModelPriorsTest.
+ * The ascent under each prior, on objectives whose answer is known: a linear score S(x) = <w, x>,
+ * whose best image is w itself (pushed to the sigmoid's ends). Fast, no network; the model-backed
+ * check is in ClassModelPriorsTest.
  */
 class PriorVisualizerTest {
   static final int N = 32;
@@ -39,7 +40,8 @@ class PriorVisualizerTest {
     float[] w = new float[N * N];
     for (int y = 0; y < N; y++) {
       for (int x = 0; x < N; x++) {
-        w[y * N + x] = (float) Math.exp(-(Math.pow(x - cx, 2) + Math.pow(y - cy, 2)) / (2 * width * width));
+        w[y * N + x] =
+            (float) Math.exp(-(Math.pow(x - cx, 2) + Math.pow(y - cy, 2)) / (2 * width * width));
       }
     }
     return w;
@@ -65,33 +67,38 @@ class PriorVisualizerTest {
     return new double[] {sx / m, sy / m};
   }
 
-  static final Map<String, Priors> EACH_PRIOR = Map.of(
-      "pixels only", Priors.none(),
-      "fourier", Priors.none().withSpectrum(true),
-      "decorrelated colour", Priors.none().withDecorrelate(true),
-      "jitter/scale/rotation", Priors.none().withTransforms(3, 0.1, 10),
-      "blur", Priors.none().withBlur(1.0, 2),
-      "total variation", Priors.none().withTv(0.01),
-      "l2", Priors.none().withL2(0.01),
-      "clipping", Priors.none().withClipping(20, 20),
-      "default", Priors.readable().withTransforms(3, 0.1, 10));
+  static final Map<String, Priors> EACH_PRIOR =
+      Map.of(
+          "pixels only", Priors.none(),
+          "fourier", Priors.none().withSpectrum(true),
+          "decorrelated colour", Priors.none().withDecorrelate(true),
+          "jitter/scale/rotation", Priors.none().withTransforms(3, 0.1, 10),
+          "blur", Priors.none().withBlur(1.0, 2),
+          "total variation", Priors.none().withTv(0.01),
+          "l2", Priors.none().withL2(0.01),
+          "clipping", Priors.none().withClipping(20, 20),
+          "default", Priors.readable().withTransforms(3, 0.1, 10));
 
   @Test
   void eachPriorRaisesTheScoreAndKeepsEveryPixelInRange() {
     ClassScore s = linear(bump(16, 16, 5));
-    EACH_PRIOR.forEach((name, p) -> {
-      PriorVisualizer.Result r = run(s, p.withLearningRate(0.5), 20);
-      assertTrue(r.scoreAfter() > r.scoreBefore() + 10, name + ": " + r.scoreBefore() + " -> " + r.scoreAfter());
-      for (float v : r.pixels()) {
-        assertTrue(v >= 0 && v <= 1, name + ": pixel " + v);
-      }
-    });
+    EACH_PRIOR.forEach(
+        (name, p) -> {
+          PriorVisualizer.Result r = run(s, p.withLearningRate(0.5), 20);
+          assertTrue(
+              r.scoreAfter() > r.scoreBefore() + 10,
+              name + ": " + r.scoreBefore() + " -> " + r.scoreAfter());
+          for (float v : r.pixels()) {
+            assertTrue(v >= 0 && v <= 1, name + ": pixel " + v);
+          }
+        });
   }
 
   @Test
   void evenAHugeStepCannotLeaveTheImageRange() {
     // The sigmoid bounds the picture whatever the parameters do.
-    PriorVisualizer.Result r = run(linear(bump(16, 16, 5)), Priors.readable().withLearningRate(50), 10);
+    PriorVisualizer.Result r =
+        run(linear(bump(16, 16, 5)), Priors.readable().withLearningRate(50), 10);
     for (float v : r.pixels()) {
       assertTrue(v >= 0 && v <= 1 && !Float.isNaN(v), "pixel " + v);
     }
@@ -100,9 +107,11 @@ class PriorVisualizerTest {
 
   @Test
   void jitterDoesNotShiftThePicture() {
-    // An off-centre target: with random shifts, scales and rotations each step, the gradient comes back through the
+    // An off-centre target: with random shifts, scales and rotations each step, the gradient comes
+    // back through the
     // transform's adjoint, so what grows sits where the score wants it, not displaced.
-    // Zero-mean weights: Adam moves every pixel with a positive weight alike, so the bright part is the disc where
+    // Zero-mean weights: Adam moves every pixel with a positive weight alike, so the bright part is
+    // the disc where
     // the bump beats its mean, centred on the bump.
     float[] w = bump(11, 20, 3);
     double mean = 0;
@@ -125,14 +134,16 @@ class PriorVisualizerTest {
 
   @Test
   void blurTotalVariationAndFourierLowerHighFrequencyEnergy() {
-    // A white-noise target asks for the highest frequencies; each smoothing prior must give less of them.
+    // A white-noise target asks for the highest frequencies; each smoothing prior must give less of
+    // them.
     ClassScore s = linear(TransformsTest.noise(N * N, 11));
     double plain = highFrequency(run(s, Priors.none(), 20));
     double blurred = highFrequency(run(s, Priors.none().withBlur(1.0, 1), 20));
     double tv = highFrequency(run(s, Priors.none().withTv(0.05), 20));
     double fourier = highFrequency(run(s, Priors.none().withSpectrum(true), 20));
-    System.out.printf("high-frequency energy: plain %.3f, blur %.3f, tv %.3f, fourier %.3f%n", plain, blurred, tv,
-        fourier);
+    System.out.printf(
+        "high-frequency energy: plain %.3f, blur %.3f, tv %.3f, fourier %.3f%n",
+        plain, blurred, tv, fourier);
     assertTrue(blurred < 0.5 * plain, "blur: " + blurred + " vs " + plain);
     assertTrue(tv < plain, "total variation: " + tv + " vs " + plain);
     assertTrue(fourier < 0.5 * plain, "fourier: " + fourier + " vs " + plain);

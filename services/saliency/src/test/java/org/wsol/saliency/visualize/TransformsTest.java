@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The linear pieces the gradient flows back through: each backward pass must be its forward pass's adjoint. */
+/**
+ * The linear pieces the gradient flows back through: each backward pass must be its forward pass's
+ * adjoint.
+ */
 class TransformsTest {
   static final int N = 16;
 
@@ -34,14 +37,17 @@ class TransformsTest {
     float[] x = noise(N * N, 1);
     float[] c = new float[N * N];
     basis.forward(x, c, 0);
-    // C[v][u] = a_u a_v sum_{y,x} X[y][x] cos(pi (2x+1) u / 2N) cos(pi (2y+1) v / 2N), written out directly.
+    // C[v][u] = a_u a_v sum_{y,x} X[y][x] cos(pi (2x+1) u / 2N) cos(pi (2y+1) v / 2N), written out
+    // directly.
     for (int v = 0; v < N; v += 5) {
       for (int u = 0; u < N; u += 3) {
         double s = 0;
         for (int y = 0; y < N; y++) {
           for (int xx = 0; xx < N; xx++) {
-            s += x[y * N + xx] * Math.cos(Math.PI * (2 * xx + 1) * u / (2.0 * N))
-                * Math.cos(Math.PI * (2 * y + 1) * v / (2.0 * N));
+            s +=
+                x[y * N + xx]
+                    * Math.cos(Math.PI * (2 * xx + 1) * u / (2.0 * N))
+                    * Math.cos(Math.PI * (2 * y + 1) * v / (2.0 * N));
           }
         }
         s *= Math.sqrt((u == 0 ? 1.0 : 2.0) / N) * Math.sqrt((v == 0 ? 1.0 : 2.0) / N);
@@ -84,7 +90,10 @@ class TransformsTest {
   void colourDecorrelationBackwardIsItsTranspose() {
     float[] u = noise(3 * N * N, 3);
     float[] g = noise(3 * N * N, 4);
-    assertEquals(dot(ColourDecorrelation.apply(u, N * N), g), dot(u, ColourDecorrelation.transpose(g, N * N)), 1e-3);
+    assertEquals(
+        dot(ColourDecorrelation.apply(u, N * N), g),
+        dot(u, ColourDecorrelation.transpose(g, N * N)),
+        1e-3);
     double maxColumn = 0;
     for (int j = 0; j < 3; j++) {
       double s = 0;
@@ -119,8 +128,11 @@ class TransformsTest {
     GaussianBlur.blurPlanes(spatial, n, 1.0);
     double before = GaussianBlur.highFrequencyEnergy(x, n);
     double after = GaussianBlur.highFrequencyEnergy(spatial, n);
-    assertTrue(after < 0.05 * before, "white noise loses most of its upper half-band: " + before + " -> " + after);
-    // The same blur applied to cosine coefficients agrees with the spatial one (edges mirrored in both).
+    assertTrue(
+        after < 0.05 * before,
+        "white noise loses most of its upper half-band: " + before + " -> " + after);
+    // The same blur applied to cosine coefficients agrees with the spatial one (edges mirrored in
+    // both).
     CosineBasis basis = new CosineBasis(n);
     float[] c = new float[n * n];
     basis.forward(x, c, 0);
@@ -131,7 +143,8 @@ class TransformsTest {
     for (int i = 0; i < x.length; i++) {
       diff += Math.pow(spectral[i] - spatial[i], 2);
     }
-    assertTrue(Math.sqrt(diff / dot(spatial, spatial)) < 0.05, "spectral and spatial blur agree: " + diff);
+    assertTrue(
+        Math.sqrt(diff / dot(spatial, spatial)) < 0.05, "spectral and spatial blur agree: " + diff);
   }
 
   @Test

@@ -7,14 +7,14 @@ import org.wsol.common.kafka.StageRunner;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.SaliencyTensor;
-import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.GridGraph;
+import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.Localizer;
 import org.wsol.segmenter.graphcut.SegmenterParams;
 
 /**
- * The segmenter service: saliency topic -> GraphCut -> boxes topic, in consumer group {@code wsol-segmenter}.
- * Start more processes to share the partitions.
+ * The segmenter service: saliency topic -> GraphCut -> boxes topic, in consumer group {@code
+ * wsol-segmenter}. Start more processes to share the partitions.
  */
 public final class SegmenterService implements AutoCloseable {
   public static final String GROUP = "wsol-segmenter";
@@ -27,13 +27,28 @@ public final class SegmenterService implements AutoCloseable {
     topics.ensureExist(s);
     SegmenterParams params = params(s);
     String worker = StageRunner.workerId("segmenter");
-    this.runner = new StageRunner<>(s, new SegmenterStage(new Localizer(params, instances(s)), worker), SaliencyTensor.class,
-        BoxResult.class, BoxResult::getImageId, topics.saliency(), topics.boxes(), GROUP, 1).threads(threads(s));
-    this.health = new HealthServer(s.get("http.host"), s.getInt("metrics.port"), HealthServer.newRegistry(),
-        this::isReady);
+    this.runner =
+        new StageRunner<>(
+                s,
+                new SegmenterStage(new Localizer(params, instances(s)), worker),
+                SaliencyTensor.class,
+                BoxResult.class,
+                BoxResult::getImageId,
+                topics.saliency(),
+                topics.boxes(),
+                GROUP,
+                1)
+            .threads(threads(s));
+    this.health =
+        new HealthServer(
+            s.get("http.host"),
+            s.getInt("metrics.port"),
+            HealthServer.newRegistry(),
+            this::isReady);
     runner.bindMetrics(health.registry());
     io.micrometer.core.instrument.Gauge.builder("wsol_segmenter_threads", runner, r -> r.threads())
-        .description("GraphCut worker threads in this process").register(health.registry());
+        .description("GraphCut worker threads in this process")
+        .register(health.registry());
     this.thread = new Thread(runner, "segmenter-worker");
   }
 
@@ -42,20 +57,27 @@ public final class SegmenterService implements AutoCloseable {
     String v = s.get("segmenter.threads", "").trim();
     int n = v.isEmpty() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v);
     if (n < 1) {
-      throw new IllegalArgumentException("segmenter.threads is '" + v + "': use a count of at least 1, or empty");
+      throw new IllegalArgumentException(
+          "segmenter.threads is '" + v + "': use a count of at least 1, or empty");
     }
     return n;
   }
 
-  /** The localiser's parameters from the settings, with {@code localization.mode} filling what is left empty. */
+  /**
+   * The localiser's parameters from the settings, with {@code localization.mode} filling what is
+   * left empty.
+   */
   public static SegmenterParams params(Settings settings) {
     Settings s = LocalizationMode.resolve(settings);
     String box = s.get("segmenter.box").trim();
-    SegmenterParams.BoxRule rule = switch (box) {
-      case "largest" -> SegmenterParams.BoxRule.LARGEST;
-      case "extent" -> SegmenterParams.BoxRule.EXTENT;
-      default -> throw new IllegalArgumentException("segmenter.box '" + box + "' is unknown: use largest or extent");
-    };
+    SegmenterParams.BoxRule rule =
+        switch (box) {
+          case "largest" -> SegmenterParams.BoxRule.LARGEST;
+          case "extent" -> SegmenterParams.BoxRule.EXTENT;
+          default ->
+              throw new IllegalArgumentException(
+                  "segmenter.box '" + box + "' is unknown: use largest or extent");
+        };
     return SegmenterParams.DEFAULTS
         .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
         .withIterations(s.getInt("segmenter.iterations"))
@@ -70,18 +92,24 @@ public final class SegmenterService implements AutoCloseable {
     return switch (v.trim()) {
       case "ibfs" -> GridGraph.Solver.IBFS;
       case "bk" -> GridGraph.Solver.BK;
-      default -> throw new IllegalArgumentException("segmenter.maxflow is '" + v + "': use 'ibfs' or 'bk'");
+      default ->
+          throw new IllegalArgumentException(
+              "segmenter.maxflow is '" + v + "': use 'ibfs' or 'bk'");
     };
   }
 
-  /** What counts as an instance: {@code segmenter.instances} and {@code segmenter.instances.min.score}. */
+  /**
+   * What counts as an instance: {@code segmenter.instances} and {@code
+   * segmenter.instances.min.score}.
+   */
   public static Instances.Params instances(Settings s) {
     String v = s.get("segmenter.instances", "components").trim();
     Instances.Rule rule;
     try {
       rule = Instances.Rule.valueOf(v.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("segmenter.instances is '" + v + "': use components, peaks, split or none");
+      throw new IllegalArgumentException(
+          "segmenter.instances is '" + v + "': use components, peaks, split or none");
     }
     return new Instances.Params(rule, s.getDouble("segmenter.instances.min.score"));
   }
@@ -90,7 +118,9 @@ public final class SegmenterService implements AutoCloseable {
     return switch (v.trim()) {
       case "quantiles" -> SegmenterParams.SeedRule.QUANTILES;
       case "mass-box" -> SegmenterParams.SeedRule.MASS_BOX;
-      default -> throw new IllegalArgumentException("segmenter.seeds is '" + v + "': use 'quantiles' or 'mass-box'");
+      default ->
+          throw new IllegalArgumentException(
+              "segmenter.seeds is '" + v + "': use 'quantiles' or 'mass-box'");
     };
   }
 
@@ -98,7 +128,8 @@ public final class SegmenterService implements AutoCloseable {
     try {
       return SegmenterParams.ColourModels.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("segmenter.colour.models is '" + v + "': use 'seeds', 'grabcut' or 'rect'");
+      throw new IllegalArgumentException(
+          "segmenter.colour.models is '" + v + "': use 'seeds', 'grabcut' or 'rect'");
     }
   }
 

@@ -12,8 +12,8 @@ import org.wsol.schema.BoxResult;
 import org.wsol.schema.ClassBox;
 import org.wsol.schema.Instance;
 import org.wsol.schema.SaliencyTensor;
-import org.wsol.segmenter.graphcut.PixelBox;
 import org.wsol.segmenter.graphcut.Localizer;
+import org.wsol.segmenter.graphcut.PixelBox;
 
 /** SaliencyTensor -> BoxResult: GraphCut on the working image, box scaled to original pixels. */
 public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
@@ -37,9 +37,18 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
       try {
         out.add(Outcome.ok(List.of(segment(t))));
       } catch (BadRecordException | IllegalArgumentException e) {
-        out.add(Outcome.failed(e instanceof BadRecordException b ? b
-            : new BadRecordException("saliency record for image '" + t.getImageId() + "' rank " + t.getRank()
-                + " is unusable: " + e.getMessage(), e)));
+        out.add(
+            Outcome.failed(
+                e instanceof BadRecordException b
+                    ? b
+                    : new BadRecordException(
+                        "saliency record for image '"
+                            + t.getImageId()
+                            + "' rank "
+                            + t.getRank()
+                            + " is unusable: "
+                            + e.getMessage(),
+                        e)));
       }
     }
     return out;
@@ -51,8 +60,11 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     List<Instance> out = new ArrayList<>(boxes.size());
     for (int i = 0; i < boxes.size(); i++) {
       PixelBox b = boxes.get(i);
-      out.add(new Instance(new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1()), r.instances().get(i).score(),
-          r.maskShare(r.instances().get(i))));
+      out.add(
+          new Instance(
+              new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1()),
+              r.instances().get(i).score(),
+              r.maskShare(r.instances().get(i))));
     }
     return out;
   }
@@ -63,21 +75,28 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
     int w = t.getMapWidth();
     int h = t.getMapHeight();
     float[] map = SaliencyMaps.decode(t);
-    // The declared size is checked before decoding: a working image larger than its map is never decoded.
-    BufferedImage img = RgbImages.decodeExactly(SaliencyMaps.workingImageBytes(t), w, h,
-        "the working image of the " + w + "x" + h + " map");
+    // The declared size is checked before decoding: a working image larger than its map is never
+    // decoded.
+    BufferedImage img =
+        RgbImages.decodeExactly(
+            SaliencyMaps.workingImageBytes(t),
+            w,
+            h,
+            "the working image of the " + w + "x" + h + " map");
     Localizer.Result r = localizer.localize(w, h, map, RgbImages.pixels(img));
     Optional<PixelBox> box = r.boxInOriginal(t.getOriginalWidth(), t.getOriginalHeight());
-    ClassBox cb = ClassBox.newBuilder()
-        .setClassIndex(t.getClassIndex())
-        .setClassLabel(t.getClassLabel())
-        .setRank(t.getRank())
-        .setScore(t.getScore())
-        .setBox(box.map(b -> new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1())).orElse(null))
-        .setMaskArea(r.maskArea())
-        .setWorker(worker)
-        .setInstances(instances(r, t.getOriginalWidth(), t.getOriginalHeight()))
-        .build();
+    ClassBox cb =
+        ClassBox.newBuilder()
+            .setClassIndex(t.getClassIndex())
+            .setClassLabel(t.getClassLabel())
+            .setRank(t.getRank())
+            .setScore(t.getScore())
+            .setBox(
+                box.map(b -> new org.wsol.schema.Box(b.x0(), b.y0(), b.x1(), b.y1())).orElse(null))
+            .setMaskArea(r.maskArea())
+            .setWorker(worker)
+            .setInstances(instances(r, t.getOriginalWidth(), t.getOriginalHeight()))
+            .build();
     return BoxResult.newBuilder()
         .setImageId(t.getImageId())
         .setTopK(t.getTopK())
@@ -91,6 +110,4 @@ public final class SegmenterStage implements Stage<SaliencyTensor, BoxResult> {
         .setSegmentMs((System.nanoTime() - t0) / 1e6f)
         .build();
   }
-
-
 }

@@ -9,146 +9,155 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class GridMaxFlowTest {
 
-    /** Plain capacities of a grid graph: terminals per node, 4 forward edge arrays (0 outside). */
-    record Caps(int w, int h, double[] src, double[] snk, double[][] edge) {
-        static final int[] DIRS = {GridMaxFlow.RIGHT, GridMaxFlow.DOWN_LEFT, GridMaxFlow.DOWN, GridMaxFlow.DOWN_RIGHT};
-        static final int[] DX = {1, -1, 0, 1}, DY = {0, 1, 1, 1};
+  /** Plain capacities of a grid graph: terminals per node, 4 forward edge arrays (0 outside). */
+  record Caps(int w, int h, double[] src, double[] snk, double[][] edge) {
+    static final int[] DIRS = {
+      GridMaxFlow.RIGHT, GridMaxFlow.DOWN_LEFT, GridMaxFlow.DOWN, GridMaxFlow.DOWN_RIGHT
+    };
+    static final int[] DX = {1, -1, 0, 1}, DY = {0, 1, 1, 1};
 
-        static boolean inside(int w, int h, int x, int y, int k) {
-            int nx = x + DX[k], ny = y + DY[k];
-            return nx >= 0 && nx < w && ny < h;
+    static boolean inside(int w, int h, int x, int y, int k) {
+      int nx = x + DX[k], ny = y + DY[k];
+      return nx >= 0 && nx < w && ny < h;
+    }
+
+    GridMaxFlow toGrid() {
+      return (GridMaxFlow) toGrid(GridGraph.Solver.BK);
+    }
+
+    GridGraph toGrid(GridGraph.Solver solver) {
+      GridGraph g = solver.create(w, h);
+      for (int y = 0, i = 0; y < h; y++)
+        for (int x = 0; x < w; x++, i++) {
+          g.setTerminals(i, src[i], snk[i]);
+          for (int k = 0; k < 4; k++) if (inside(w, h, x, y, k)) g.setEdge(i, DIRS[k], edge[k][i]);
         }
+      return g;
+    }
 
-        GridMaxFlow toGrid() {
-            return (GridMaxFlow) toGrid(GridGraph.Solver.BK);
-        }
-
-        GridGraph toGrid(GridGraph.Solver solver) {
-            GridGraph g = solver.create(w, h);
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++) {
-                    g.setTerminals(i, src[i], snk[i]);
-                    for (int k = 0; k < 4; k++) if (inside(w, h, x, y, k)) g.setEdge(i, DIRS[k], edge[k][i]);
-                }
-            return g;
-        }
-
-        double dinic() {
-            int n = w * h, s = n, t = n + 1;
-            Dinic d = new Dinic(n + 2);
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++) {
-                    if (src[i] > 0) d.addEdge(s, i, src[i], 0);
-                    if (snk[i] > 0) d.addEdge(i, t, snk[i], 0);
-                    for (int k = 0; k < 4; k++)
-                        if (inside(w, h, x, y, k)) {
-                            int j = (y + DY[k]) * w + x + DX[k];
-                            d.addEdge(i, j, edge[k][i], edge[k][i]);
-                        }
-                }
-            double[] out = new double[1];
-            // Dinic's DFS is recursive: give it a deep stack for photo-sized graphs.
-            Thread th = new Thread(null, () -> out[0] = d.maxFlow(s, t), "dinic", 1L << 29);
-            th.start();
-            try { th.join(); } catch (InterruptedException e) { throw new AssertionError(e); }
-            return out[0];
-        }
-
-        /** Capacity of the s-t cut given by the source-side flags. */
-        double cutCapacity(boolean[] sourceSide) {
-            double c = 0;
-            for (int y = 0, i = 0; y < h; y++)
-                for (int x = 0; x < w; x++, i++) {
-                    c += sourceSide[i] ? snk[i] : src[i];
-                    for (int k = 0; k < 4; k++)
-                        if (inside(w, h, x, y, k)) {
-                            int j = (y + DY[k]) * w + x + DX[k];
-                            if (sourceSide[i] != sourceSide[j]) c += edge[k][i];
-                        }
-                }
-            return c;
-        }
-
-        static Caps random(int w, int h, long seed, boolean integer) {
-            SplittableRandom r = new SplittableRandom(seed);
-            int n = w * h;
-            double[] src = new double[n], snk = new double[n];
-            double[][] e = new double[4][n];
-            for (int i = 0; i < n; i++) {
-                src[i] = cap(r, integer, 0.4);
-                snk[i] = cap(r, integer, 0.4);
-                for (int k = 0; k < 4; k++) e[k][i] = cap(r, integer, 0.25);
+    double dinic() {
+      int n = w * h, s = n, t = n + 1;
+      Dinic d = new Dinic(n + 2);
+      for (int y = 0, i = 0; y < h; y++)
+        for (int x = 0; x < w; x++, i++) {
+          if (src[i] > 0) d.addEdge(s, i, src[i], 0);
+          if (snk[i] > 0) d.addEdge(i, t, snk[i], 0);
+          for (int k = 0; k < 4; k++)
+            if (inside(w, h, x, y, k)) {
+              int j = (y + DY[k]) * w + x + DX[k];
+              d.addEdge(i, j, edge[k][i], edge[k][i]);
             }
-            return new Caps(w, h, src, snk, e);
         }
+      double[] out = new double[1];
+      // Dinic's DFS is recursive: give it a deep stack for photo-sized graphs.
+      Thread th = new Thread(null, () -> out[0] = d.maxFlow(s, t), "dinic", 1L << 29);
+      th.start();
+      try {
+        th.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      return out[0];
+    }
 
-        private static double cap(SplittableRandom r, boolean integer, double zeroProb) {
-            if (r.nextDouble() < zeroProb) return 0;
-            return integer ? r.nextInt(1, 20) : r.nextDouble() * 10;
+    /** Capacity of the s-t cut given by the source-side flags. */
+    double cutCapacity(boolean[] sourceSide) {
+      double c = 0;
+      for (int y = 0, i = 0; y < h; y++)
+        for (int x = 0; x < w; x++, i++) {
+          c += sourceSide[i] ? snk[i] : src[i];
+          for (int k = 0; k < 4; k++)
+            if (inside(w, h, x, y, k)) {
+              int j = (y + DY[k]) * w + x + DX[k];
+              if (sourceSide[i] != sourceSide[j]) c += edge[k][i];
+            }
         }
+      return c;
     }
 
-    static void assertMatchesReference(Caps c, double relTol) {
-        GridMaxFlow g = c.toGrid();
-        double flow = g.maxFlow();
-        double ref = c.dinic();
-        double tol = relTol * Math.max(1, Math.abs(ref));
-        assertEquals(ref, flow, tol, "flow vs Dinic on " + c.w + "×" + c.h);
-        assertEquals(flow, c.cutCapacity(g.sourceSide()), tol, "cut capacity vs flow on " + c.w + "×" + c.h);
+    static Caps random(int w, int h, long seed, boolean integer) {
+      SplittableRandom r = new SplittableRandom(seed);
+      int n = w * h;
+      double[] src = new double[n], snk = new double[n];
+      double[][] e = new double[4][n];
+      for (int i = 0; i < n; i++) {
+        src[i] = cap(r, integer, 0.4);
+        snk[i] = cap(r, integer, 0.4);
+        for (int k = 0; k < 4; k++) e[k][i] = cap(r, integer, 0.25);
+      }
+      return new Caps(w, h, src, snk, e);
     }
 
-    @ParameterizedTest
-    @CsvSource({"1,1", "1,9", "9,1", "2,2", "3,5", "5,3", "17,11", "40,30", "64,64", "128,96"})
-    void randomIntegerGridsMatchDinic(int w, int h) {
-        for (long seed = 0; seed < 8; seed++) assertMatchesReference(Caps.random(w, h, seed * 31 + w * 7 + h, true), 0);
+    private static double cap(SplittableRandom r, boolean integer, double zeroProb) {
+      if (r.nextDouble() < zeroProb) return 0;
+      return integer ? r.nextInt(1, 20) : r.nextDouble() * 10;
     }
+  }
 
-    @ParameterizedTest
-    @CsvSource({"1,1", "1,13", "13,1", "4,4", "23,19", "80,60"})
-    void randomRealGridsMatchDinic(int w, int h) {
-        for (long seed = 0; seed < 8; seed++) assertMatchesReference(Caps.random(w, h, 1000 + seed * 17 + w + h, false), 1e-9);
-    }
+  static void assertMatchesReference(Caps c, double relTol) {
+    GridMaxFlow g = c.toGrid();
+    double flow = g.maxFlow();
+    double ref = c.dinic();
+    double tol = relTol * Math.max(1, Math.abs(ref));
+    assertEquals(ref, flow, tol, "flow vs Dinic on " + c.w + "×" + c.h);
+    assertEquals(
+        flow, c.cutCapacity(g.sourceSide()), tol, "cut capacity vs flow on " + c.w + "×" + c.h);
+  }
 
-    @Test
-    void allZeroCapacitiesGiveZeroFlowAndEverythingOnSourceSide() {
-        Caps c = new Caps(6, 4, new double[24], new double[24], new double[4][24]);
-        GridMaxFlow g = c.toGrid();
-        assertEquals(0, g.maxFlow());
-        for (boolean b : g.sourceSide()) assertTrue(b);
-    }
+  @ParameterizedTest
+  @CsvSource({"1,1", "1,9", "9,1", "2,2", "3,5", "5,3", "17,11", "40,30", "64,64", "128,96"})
+  void randomIntegerGridsMatchDinic(int w, int h) {
+    for (long seed = 0; seed < 8; seed++)
+      assertMatchesReference(Caps.random(w, h, seed * 31 + w * 7 + h, true), 0);
+  }
 
-    @Test
-    void chainFlowIsBottleneck() {
-        // 1×3 chain: source 5 at the left, sink 7 at the right, links 3 and 2.
-        GridMaxFlow g = new GridMaxFlow(3, 1);
-        g.setTerminals(0, 5, 0);
-        g.setTerminals(2, 0, 7);
-        g.setEdge(0, GridMaxFlow.RIGHT, 3);
-        g.setEdge(1, GridMaxFlow.RIGHT, 2);
-        assertEquals(2, g.maxFlow());
-        assertTrue(g.isSourceSide(0));
-        assertTrue(g.isSourceSide(1));
-        assertFalse(g.isSourceSide(2));
-    }
+  @ParameterizedTest
+  @CsvSource({"1,1", "1,13", "13,1", "4,4", "23,19", "80,60"})
+  void randomRealGridsMatchDinic(int w, int h) {
+    for (long seed = 0; seed < 8; seed++)
+      assertMatchesReference(Caps.random(w, h, 1000 + seed * 17 + w + h, false), 1e-9);
+  }
 
-    @Test
-    void infiniteTerminalsAreHardConstraints() {
-        GridMaxFlow g = new GridMaxFlow(2, 1);
-        g.setTerminals(0, Double.POSITIVE_INFINITY, 0);
-        g.setTerminals(1, 0, Double.POSITIVE_INFINITY);
-        g.setEdge(0, GridMaxFlow.RIGHT, 4.5);
-        assertEquals(4.5, g.maxFlow());
-        assertTrue(g.isSourceSide(0));
-        assertFalse(g.isSourceSide(1));
-    }
+  @Test
+  void allZeroCapacitiesGiveZeroFlowAndEverythingOnSourceSide() {
+    Caps c = new Caps(6, 4, new double[24], new double[24], new double[4][24]);
+    GridMaxFlow g = c.toGrid();
+    assertEquals(0, g.maxFlow());
+    for (boolean b : g.sourceSide()) assertTrue(b);
+  }
 
-    @Test
-    void rejectsBadInput() {
-        GridMaxFlow g = new GridMaxFlow(3, 3);
-        assertThrows(IllegalArgumentException.class, () -> g.setTerminals(0, -1, 0));
-        assertThrows(IllegalArgumentException.class, () -> g.setEdge(0, GridMaxFlow.DOWN_LEFT, 1));
-        assertThrows(IllegalArgumentException.class, () -> g.setEdge(2, GridMaxFlow.RIGHT, 1));
-        assertThrows(IllegalArgumentException.class, () -> g.setEdge(0, GridMaxFlow.RIGHT, Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> new GridMaxFlow(0, 3));
-    }
+  @Test
+  void chainFlowIsBottleneck() {
+    // 1×3 chain: source 5 at the left, sink 7 at the right, links 3 and 2.
+    GridMaxFlow g = new GridMaxFlow(3, 1);
+    g.setTerminals(0, 5, 0);
+    g.setTerminals(2, 0, 7);
+    g.setEdge(0, GridMaxFlow.RIGHT, 3);
+    g.setEdge(1, GridMaxFlow.RIGHT, 2);
+    assertEquals(2, g.maxFlow());
+    assertTrue(g.isSourceSide(0));
+    assertTrue(g.isSourceSide(1));
+    assertFalse(g.isSourceSide(2));
+  }
+
+  @Test
+  void infiniteTerminalsAreHardConstraints() {
+    GridMaxFlow g = new GridMaxFlow(2, 1);
+    g.setTerminals(0, Double.POSITIVE_INFINITY, 0);
+    g.setTerminals(1, 0, Double.POSITIVE_INFINITY);
+    g.setEdge(0, GridMaxFlow.RIGHT, 4.5);
+    assertEquals(4.5, g.maxFlow());
+    assertTrue(g.isSourceSide(0));
+    assertFalse(g.isSourceSide(1));
+  }
+
+  @Test
+  void rejectsBadInput() {
+    GridMaxFlow g = new GridMaxFlow(3, 3);
+    assertThrows(IllegalArgumentException.class, () -> g.setTerminals(0, -1, 0));
+    assertThrows(IllegalArgumentException.class, () -> g.setEdge(0, GridMaxFlow.DOWN_LEFT, 1));
+    assertThrows(IllegalArgumentException.class, () -> g.setEdge(2, GridMaxFlow.RIGHT, 1));
+    assertThrows(IllegalArgumentException.class, () -> g.setEdge(0, GridMaxFlow.RIGHT, Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> new GridMaxFlow(0, 3));
+  }
 }

@@ -29,8 +29,9 @@ import org.wsol.schema.MapDtype;
 import org.wsol.schema.SaliencyTensor;
 
 /**
- * Bad saliency records to the running segmenter service (real broker): each lands on the dead-letter topic
- * with stage, reason, source and original bytes; the good record after it still gets its box.
+ * Bad saliency records to the running segmenter service (real broker): each lands on the
+ * dead-letter topic with stage, reason, source and original bytes; the good record after it still
+ * gets its box.
  */
 class SegmenterBadInputIT {
   static EmbeddedBroker broker;
@@ -46,11 +47,15 @@ class SegmenterBadInputIT {
   @BeforeAll
   static void start() {
     broker = EmbeddedBroker.start();
-    Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
-        "topic.partitions", "2"));
+    Settings s =
+        Settings.load(
+            null,
+            Map.of(),
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "2"));
     topics = Topics.from(s);
     service = new SegmenterService(s).start();
-    producer = new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer());
     deadLetters = new TopicTail(s, topics.deadLetter());
     boxes = new TopicTail(s, topics.boxes());
   }
@@ -65,10 +70,13 @@ class SegmenterBadInputIT {
   }
 
   static RecordMetadata send(String key, byte[] value) throws Exception {
-    return producer.send(new ProducerRecord<>(topics.saliency(), key.getBytes(StandardCharsets.UTF_8), value)).get();
+    return producer
+        .send(new ProducerRecord<>(topics.saliency(), key.getBytes(StandardCharsets.UTF_8), value))
+        .get();
   }
 
-  static DeadLetter assertDeadLettered(String key, SaliencyTensor bad, String... reasonParts) throws Exception {
+  static DeadLetter assertDeadLettered(String key, SaliencyTensor bad, String... reasonParts)
+      throws Exception {
     byte[] value = tensors.encode(bad);
     RecordMetadata where = send(key, value);
     String good = key + "-then-good";
@@ -78,7 +86,9 @@ class SegmenterBadInputIT {
     DeadLetter d = dead.decode(r.value());
     assertEquals("segmenter", d.getStage());
     for (String part : reasonParts) {
-      assertTrue(d.getReason().contains(part), "reason '" + d.getReason() + "' should mention '" + part + "'");
+      assertTrue(
+          d.getReason().contains(part),
+          "reason '" + d.getReason() + "' should mention '" + part + "'");
     }
     assertEquals(topics.saliency(), d.getSourceTopic());
     assertEquals(where.partition(), d.getSourcePartition());
@@ -97,14 +107,17 @@ class SegmenterBadInputIT {
     BoxResult b = results.decode(boxes.awaitKey("good", Duration.ofSeconds(30)).value());
     org.wsol.schema.Box box = b.getBox().getBox();
     // The square covers x, y in [9, 24) of 32; the box is in original pixels (x4).
-    assertTrue(box.getXMin() >= 28 && box.getXMin() <= 44 && box.getXMax() >= 84 && box.getXMax() <= 100,
+    assertTrue(
+        box.getXMin() >= 28 && box.getXMin() <= 44 && box.getXMax() >= 84 && box.getXMax() <= 100,
         box.toString());
   }
 
   @Test
   void workingImageOfAnotherSizeThanTheMap() throws Exception {
-    SaliencyTensor bad = SyntheticTensors.tensor("shape", 1, 1)
-        .setWorkingImage(ByteBuffer.wrap(SyntheticTensors.workingImage(40, 30))).build();
+    SaliencyTensor bad =
+        SyntheticTensors.tensor("shape", 1, 1)
+            .setWorkingImage(ByteBuffer.wrap(SyntheticTensors.workingImage(40, 30)))
+            .build();
     assertDeadLettered("shape", bad, "is 40x30 but must be 32x32", "align");
   }
 
@@ -117,8 +130,12 @@ class SegmenterBadInputIT {
   @Test
   void shapeThatWouldOverflowIsRefused() throws Exception {
     // 65536 x 65536 wraps to 0 in int arithmetic: with empty data it must still be refused.
-    SaliencyTensor bad = SyntheticTensors.tensor("overflow", 1, 1).setMapWidth(65536).setMapHeight(65536)
-        .setMapData(ByteBuffer.allocate(0)).build();
+    SaliencyTensor bad =
+        SyntheticTensors.tensor("overflow", 1, 1)
+            .setMapWidth(65536)
+            .setMapHeight(65536)
+            .setMapData(ByteBuffer.allocate(0))
+            .build();
     assertDeadLettered("overflow", bad, "65536x65536");
   }
 
@@ -126,8 +143,11 @@ class SegmenterBadInputIT {
   void nanInTheMap() throws Exception {
     float[] map = SyntheticTensors.blob(32, 32);
     map[5 * 32 + 7] = Float.NaN;
-    SaliencyTensor bad = SyntheticTensors.tensor("nan", 1, 1).setMapDtype(MapDtype.FLOAT32)
-        .setMapData(SyntheticTensors.float32(map)).build();
+    SaliencyTensor bad =
+        SyntheticTensors.tensor("nan", 1, 1)
+            .setMapDtype(MapDtype.FLOAT32)
+            .setMapData(SyntheticTensors.float32(map))
+            .build();
     assertDeadLettered("nan", bad, "NaN", "(7,5)", "not finite", "'nan' rank 1");
   }
 
@@ -135,16 +155,20 @@ class SegmenterBadInputIT {
   void infinityInAHalfFloatMap() throws Exception {
     float[] map = SyntheticTensors.blob(32, 32);
     map[3] = Float.POSITIVE_INFINITY;
-    SaliencyTensor bad = SyntheticTensors.tensor("inf", 2, 2)
-        .setMapData(ByteBuffer.wrap(HalfFloats.encode(map))).build();
+    SaliencyTensor bad =
+        SyntheticTensors.tensor("inf", 2, 2)
+            .setMapData(ByteBuffer.wrap(HalfFloats.encode(map)))
+            .build();
     assertDeadLettered("inf", bad, "Infinity", "not finite");
   }
 
   @Test
   void corruptWorkingImage() throws Exception {
     byte[] jpg = SyntheticTensors.workingImage(32, 32);
-    SaliencyTensor bad = SyntheticTensors.tensor("corrupt-working", 1, 1)
-        .setWorkingImage(ByteBuffer.wrap(java.util.Arrays.copyOf(jpg, jpg.length / 2))).build();
+    SaliencyTensor bad =
+        SyntheticTensors.tensor("corrupt-working", 1, 1)
+            .setWorkingImage(ByteBuffer.wrap(java.util.Arrays.copyOf(jpg, jpg.length / 2)))
+            .build();
     assertDeadLettered("corrupt-working", bad, "corrupt or truncated");
   }
 

@@ -54,8 +54,15 @@ class SegmenterTwoWorkersIT {
   void twoProcessesShareThePartitionsAndEveryRecordGetsOneBox() throws Exception {
     List<Process> workers = new ArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
-      Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", broker.bootstrapServers(),
-          "topic.partitions", String.valueOf(PARTITIONS)));
+      Settings s =
+          Settings.load(
+              null,
+              Map.of(),
+              Map.of(
+                  "bootstrap.servers",
+                  broker.bootstrapServers(),
+                  "topic.partitions",
+                  String.valueOf(PARTITIONS)));
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
       for (int i = 0; i < 2; i++) workers.add(startWorker(broker.bootstrapServers()));
@@ -67,14 +74,22 @@ class SegmenterTwoWorkersIT {
       // Object i: a red rectangle on a noisy blue background, the saliency blob on it.
       Serializer<SaliencyTensor> ser = WireFormat.from(s).serde(SaliencyTensor.class).serializer();
       Map<String, int[]> truth = new HashMap<>();
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < IMAGES; i++) {
           String id = "img-" + i;
-          int x0 = 8 + i % 5 * 3, y0 = 6 + i % 4 * 3, x1 = x0 + 24 + i % 3 * 4, y1 = y0 + 18 + i % 2 * 4;
+          int x0 = 8 + i % 5 * 3,
+              y0 = 6 + i % 4 * 3,
+              x1 = x0 + 24 + i % 3 * 4,
+              y1 = y0 + 18 + i % 2 * 4;
           truth.put(id, new int[] {x0, y0, x1, y1});
           for (int rank = 1; rank <= RANKS; rank++) {
             SaliencyTensor t = tensor(id, rank, x0, y0, x1, y1, i);
-            producer.send(new ProducerRecord<>(topics.saliency(), id.getBytes(StandardCharsets.UTF_8), ser.serialize(topics.saliency(), t)));
+            producer.send(
+                new ProducerRecord<>(
+                    topics.saliency(),
+                    id.getBytes(StandardCharsets.UTF_8),
+                    ser.serialize(topics.saliency(), t)));
           }
         }
         producer.flush();
@@ -84,14 +99,18 @@ class SegmenterTwoWorkersIT {
       List<BoxResult> boxes = new ArrayList<>();
       Properties c = s.consumer();
       c.put(ConsumerConfig.GROUP_ID_CONFIG, "boxes-reader-" + System.nanoTime());
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(topics.boxes()));
         long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
         // Read until all are there, then a little longer so that duplicates would show.
         long quietUntil = Long.MAX_VALUE;
         while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-          consumer.poll(Duration.ofMillis(200)).forEach(r -> boxes.add(de.deserialize(topics.boxes(), r.value())));
-          if (boxes.size() >= IMAGES * RANKS && quietUntil == Long.MAX_VALUE) quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+          consumer
+              .poll(Duration.ofMillis(200))
+              .forEach(r -> boxes.add(de.deserialize(topics.boxes(), r.value())));
+          if (boxes.size() >= IMAGES * RANKS && quietUntil == Long.MAX_VALUE)
+            quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         }
       }
 
@@ -105,10 +124,12 @@ class SegmenterTwoWorkersIT {
         int[] t = truth.get(b.getImageId());
         // The object is the red rectangle; the original is twice the working size.
         int cx = (t[0] + t[2]), cy = (t[1] + t[3]);
-        assertTrue(box.getXMin() <= cx && cx < box.getXMax() && box.getYMin() <= cy && cy < box.getYMax(),
+        assertTrue(
+            box.getXMin() <= cx && cx < box.getXMax() && box.getYMin() <= cy && cy < box.getYMax(),
             b.getImageId() + ": box " + box + " misses the object centred at " + cx + "," + cy);
       }
-      assertEquals(IMAGES * RANKS, perKey.size(), "every (image, rank) has a box: " + perKey.keySet());
+      assertEquals(
+          IMAGES * RANKS, perKey.size(), "every (image, rank) has a box: " + perKey.keySet());
       perKey.forEach((k, n) -> assertEquals(1, n, k + " got " + n + " boxes"));
       assertEquals(names, perWorker.keySet(), "both workers produced boxes: " + perWorker);
     } finally {
@@ -123,30 +144,45 @@ class SegmenterTwoWorkersIT {
 
   static Process startWorker(String bootstrap) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=" + System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "org.wsol.schema"),
-        "-cp", System.getProperty("java.class.path"), SegmenterWorkerMain.class.getName(), bootstrap, String.valueOf(PARTITIONS));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            "-Dorg.apache.avro.SERIALIZABLE_PACKAGES="
+                + System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "org.wsol.schema"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            SegmenterWorkerMain.class.getName(),
+            bootstrap,
+            String.valueOf(PARTITIONS));
     pb.redirectErrorStream(true);
     return pb.start();
   }
 
-  /** Reads the worker's output until READY; the rest is drained in the background so it never blocks. */
+  /**
+   * Reads the worker's output until READY; the rest is drained in the background so it never
+   * blocks.
+   */
   static String awaitReady(Process p) throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     StringBuilder seen = new StringBuilder();
     String line;
     while ((line = r.readLine()) != null) {
       if (line.startsWith("READY ")) {
-        Thread drain = new Thread(() -> {
-          try {
-            while (r.readLine() != null) {
-              // discard
-            }
-          } catch (Exception ignored) {
-            // process ended
-          }
-        });
+        Thread drain =
+            new Thread(
+                () -> {
+                  try {
+                    while (r.readLine() != null) {
+                      // discard
+                    }
+                  } catch (Exception ignored) {
+                    // process ended
+                  }
+                });
         drain.setDaemon(true);
         drain.start();
         return line.substring(6).trim();
@@ -163,10 +199,17 @@ class SegmenterTwoWorkersIT {
     try (Admin admin = Admin.create(s.kafka())) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
-        ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(SegmenterService.GROUP)).all().get()
-            .get(SegmenterService.GROUP);
-        if (g != null && g.members().size() == 2
-            && g.members().stream().map(MemberDescription::assignment).allMatch(a -> !a.topicPartitions().isEmpty())) {
+        ConsumerGroupDescription g =
+            admin
+                .describeConsumerGroups(List.of(SegmenterService.GROUP))
+                .all()
+                .get()
+                .get(SegmenterService.GROUP);
+        if (g != null
+            && g.members().size() == 2
+            && g.members().stream()
+                .map(MemberDescription::assignment)
+                .allMatch(a -> !a.topicPartitions().isEmpty())) {
           return;
         }
         Thread.sleep(200);
@@ -192,12 +235,22 @@ class SegmenterTwoWorkersIT {
       }
     }
     return SaliencyTensor.newBuilder()
-        .setImageId(id).setClassIndex(100 + rank).setClassLabel("class " + rank).setRank(rank).setTopK(RANKS)
-        .setScore(10f - rank).setMapHeight(H).setMapWidth(W).setMapDtype(MapDtype.FLOAT16)
+        .setImageId(id)
+        .setClassIndex(100 + rank)
+        .setClassLabel("class " + rank)
+        .setRank(rank)
+        .setTopK(RANKS)
+        .setScore(10f - rank)
+        .setMapHeight(H)
+        .setMapWidth(W)
+        .setMapDtype(MapDtype.FLOAT16)
         .setMapData(ByteBuffer.wrap(HalfFloats.encode(map)))
         .setWorkingImage(ByteBuffer.wrap(RgbImages.jpeg(img, 0.95f)))
-        .setOriginalWidth(2 * W).setOriginalHeight(2 * H).setModelId("synthetic")
-        .setImageProducedAt(Instant.now()).setSaliencyMs(1f)
+        .setOriginalWidth(2 * W)
+        .setOriginalHeight(2 * H)
+        .setModelId("synthetic")
+        .setImageProducedAt(Instant.now())
+        .setSaliencyMs(1f)
         .build();
   }
 

@@ -9,7 +9,9 @@ import org.wsol.common.config.Settings;
  */
 public final class SegmenterWorkerMain {
   public static void main(String[] args) throws Exception {
-    Settings s = Settings.load(null, Map.of(), Map.of("bootstrap.servers", args[0], "topic.partitions", args[1]));
+    Settings s =
+        Settings.load(
+            null, Map.of(), Map.of("bootstrap.servers", args[0], "topic.partitions", args[1]));
     try (SegmenterService service = new SegmenterService(s).start()) {
       System.out.println("READY " + service.runner().worker());
       System.out.flush();
