@@ -65,7 +65,9 @@ public final class ServiceProcess implements AutoCloseable {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-Dai.djl.offline=true");
-    cmd.add("-Dwsol.broker.check.seconds=60"); // the broker was up when this parent started it
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dwsol.broker.check.seconds="))) {
+      cmd.add("-Dwsol.broker.check.seconds=60"); // the broker was up when this parent started it
+    }
     cmd.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.wsol.schema");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
