@@ -114,8 +114,9 @@ fi
 # ---- 4. environment variables ------------------------------------------------------------------
 # Every WSOL_* variable the files set must be read by the services: a key in Defaults.java, a Kafka
 # client property passed through (WSOL_KAFKA_*), or one of the launcher's own (WSOL_CONFIG, WSOL_JAVA_OPTS).
-known=$(grep -oE 'new Entry\("[a-z0-9.]+"' services/common/src/main/java/org/wsol/common/config/Defaults.java \
-  | sed -E 's/new Entry\("//; s/"$//')
+# (The formatter may break `new Entry(` and its key over two lines: read the file as one line.)
+known=$(tr '\n' ' ' < services/common/src/main/java/org/wsol/common/config/Defaults.java \
+  | grep -oE 'new Entry\( *"[a-z0-9.]+"' | sed -E 's/new Entry\( *"//; s/"$//')
 # Comments and compose's own ${VAR:-default} interpolations are not service settings.
 envs=$(grep -rhvE '^\s*#' docker-compose.yml deploy/docker deploy/k8s | sed -E 's/\$\{WSOL_[A-Z0-9_]+//g' \
   | grep -oE '\bWSOL_[A-Z0-9_]+' | sort -u)
