@@ -15,6 +15,9 @@ import org.wsol.saliency.model.SaliencyModel.Prepared;
  */
 public final class CropInputs {
 
+  /** Shorter side of the view the network's single crop is taken from: the paper's 256 px. */
+  static final int NETWORK_VIEW_SIDE = 256;
+
   /** The full view and its mirror image. */
   static final int FULL_VIEWS = 2;
 
@@ -62,7 +65,8 @@ public final class CropInputs {
       BufferedImage wi = workingImage(images.get(i), workingShortSide);
       working.add(wi);
       if (mode == Mode.SINGLE_CROP) {
-        int[] rgb = rgb(RgbImages.resize(wi, size, size));
+        int[] rgb =
+            rgb(RgbImages.resize(networkView(images.get(i), wi, workingShortSide), size, size));
         normalise(rgb, size, 0, 0, size, false, mean, std, x, i * sample);
       } else {
         int w = wi.getWidth();
@@ -89,6 +93,20 @@ public final class CropInputs {
       }
     }
     return new Prepared(mode, List.copyOf(working), per, crops, x);
+  }
+
+  /**
+   * The image the single crop is resized from: the working image when its shorter side is at least
+   * {@link #NETWORK_VIEW_SIDE}, else the original scaled to that side. So a small working size
+   * coarsens only the map and the GraphCut, never what the network sees (a 160 px working image
+   * stretched to 224 px blurs the input and weakens the map), and the default 256 px working image
+   * is used as it is.
+   */
+  static BufferedImage networkView(
+      BufferedImage original, BufferedImage working, int workingShortSide) {
+    return workingShortSide >= NETWORK_VIEW_SIDE
+        ? working
+        : workingImage(original, NETWORK_VIEW_SIDE);
   }
 
   /** Copy of img scaled so that its shorter side is shortSide (aspect kept), TYPE_INT_RGB. */
