@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +13,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.slf4j.Logger;
@@ -36,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class BrokerCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerCluster.class);
   private static final String CLUSTER_ID = "wsolStreamCluster0000A";
-  private static final String READY = "Kafka Server started";
 
   /**
    * One node: its id, client and controller ports, folder (data, server.properties, server.log).
@@ -160,7 +161,7 @@ public final class BrokerCluster implements AutoCloseable {
       launch(n);
     }
     for (Node n : nodes.values()) {
-      awaitReady(n, 0, Duration.ofSeconds(300));
+      awaitReady(n, Duration.ofSeconds(300));
     }
     log.info(
         "Kafka cluster of {} ready at {} in {} ms (data in {})",
@@ -207,14 +208,8 @@ public final class BrokerCluster implements AutoCloseable {
     if (isRunning(id)) {
       throw new IllegalStateException("node " + id + " is running");
     }
-    long from;
-    try {
-      from = Files.exists(n.log()) ? Files.size(n.log()) : 0;
-    } catch (IOException e) {
-      from = 0;
-    }
     launch(n);
-    awaitReady(n, from, Duration.ofSeconds(300));
+    awaitReady(n, Duration.ofSeconds(300));
   }
 
   /**
@@ -275,33 +270,43 @@ public final class BrokerCluster implements AutoCloseable {
     processes.put(n.id(), java(List.of("kafka.Kafka", n.config().toString()), n.log(), "-Xmx512m"));
   }
 
-  private void awaitReady(Node n, long logOffset, Duration timeout) {
+  /**
+   * Waits until the node serves clients and the cluster's metadata lists it as a live broker. Asked
+   * over the wire, not read from its log: the class path's logging config may keep Kafka's INFO
+   * lines ("Kafka Server started") out of the log.
+   */
+  private void awaitReady(Node n, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        byte[] all = Files.exists(n.log()) ? Files.readAllBytes(n.log()) : new byte[0];
-        String fresh =
-            new String(
-                all,
-                (int) Math.min(logOffset, all.length),
-                all.length - (int) Math.min(logOffset, all.length),
-                StandardCharsets.UTF_8);
-        if (fresh.contains(READY)) {
-          return;
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, n.address(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(config)) {
+      while (true) {
+        Process p = processes.get(n.id());
+        if (p == null || !p.isAlive()) {
+          throw new IllegalStateException("Kafka node " + n.id() + " exited; see " + n.log());
         }
-      } catch (IOException e) {
-        // not written yet
+        try {
+          boolean listed =
+              admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
+                  .anyMatch(b -> b.id() == n.id());
+          if (listed) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          // not serving yet
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while starting node " + n.id(), e);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "Kafka node " + n.id() + " not ready after " + timeout + "; see " + n.log());
+        }
+        sleep(250);
       }
-      Process p = processes.get(n.id());
-      if (p == null || !p.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "Kafka node "
-                + n.id()
-                + (p != null && !p.isAlive() ? " exited" : " not ready")
-                + "; see "
-                + n.log());
-      }
-      sleep(200);
     }
   }
 
