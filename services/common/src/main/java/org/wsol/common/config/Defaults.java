@@ -95,7 +95,9 @@ public final class Defaults {
         "4000000",
         "stop gathering a batch once its encoded images weigh this much, so that large images cannot fill the heap while a batch waits"),
     new Entry(
-        "saliency.working.size", "256", "shorter side of the working image the map aligns to"),
+        "saliency.working.size",
+        "",
+        "shorter side of the working image the map aligns to and GraphCut cuts; empty = as localization.mode says (cam-rect: 192, the others: 256, the paper's)"),
     new Entry("image.max.bytes", "20000000", "larger encoded images are dead-lettered"),
     new Entry(
         "image.max.pixels",

@@ -74,6 +74,8 @@ class LocalizationModeTest {
         "true",
         "saliency.input.size",
         "model",
+        "saliency.working.size",
+        "256",
         "segmenter.seeds",
         "quantiles");
   }
@@ -84,6 +86,11 @@ class LocalizationModeTest {
     assertEquals("cam", s.get("saliency.method"));
     assertEquals("false", s.get("saliency.ten.crop"), "one view of the whole image");
     assertEquals("320", s.get("saliency.input.size"));
+    assertEquals("192", s.get("saliency.working.size"), "a coarser cut, chosen on the frontier");
+    assertEquals(
+        "256",
+        load(Map.of("localization.mode", "paper")).get("saliency.working.size"),
+        "the paper's working image");
     assertEquals("mass-box", s.get("segmenter.seeds"));
     assertEquals("rect", s.get("segmenter.colour.models"));
     assertEquals("largest", s.get("segmenter.box"));
