@@ -36,8 +36,8 @@ public final class Pictures {
   /**
    * The one size rule of every picture: the longer side is {@link #LONGER_SIDE} px, or the
    * original's longer side when that is smaller (a picture never shows more pixels than the photo
-   * had), and never less than the working image the map was computed on (shorter side 256); the
-   * aspect ratio is the working image's.
+   * had), and never less than the working image the map was computed on (shorter side 192 or 256,
+   * by mode); the aspect ratio is the working image's.
    */
   static java.awt.Dimension size(
       int workingWidth, int workingHeight, int originalWidth, int originalHeight) {
