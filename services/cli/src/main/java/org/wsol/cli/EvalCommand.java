@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wsol.cli.eval.EvalDataset;
+import org.wsol.cli.eval.EvalInput;
 import org.wsol.cli.eval.EvalPlan;
 import org.wsol.cli.eval.EvalRecorder;
 import org.wsol.cli.eval.Evaluation;
@@ -196,7 +197,7 @@ class EvalCommand implements Callable<Integer> {
         }
       }
       ev.add(
-          new Evaluation.Input(
+          new EvalInput(
               d.file().getFileName().toString(),
               d.truth(),
               r,
