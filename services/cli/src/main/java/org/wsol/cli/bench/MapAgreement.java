@@ -14,7 +14,7 @@ import org.wsol.saliency.model.MapAssembly;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
-import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
+import org.wsol.saliency.model.TensorSaliency;
 
 /** Whether DJL's maps agree with PyTorch's on the same inputs, and the error measures it uses. */
 final class MapAgreement {

@@ -13,7 +13,7 @@ import org.wsol.cli.bench.TorchSide.Pass;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
-import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
+import org.wsol.saliency.model.TensorSaliency;
 
 /**
  * Times one work at one batch size on both sides, pass by pass, alternating DJL and PyTorch so that
