@@ -29,10 +29,10 @@ import org.wsol.segmenter.service.SegmenterService;
  * separate processes would be. {@link #run} sends images and waits for their results.
  */
 public final class LocalPipeline implements AutoCloseable {
-  /** One image to localise; {@code truth} may be null. */
   /**
-   * An image to send: the file's bytes, or {@code bytes} when given (an image made in memory, e.g.
-   * the eval's off-centre crops; {@code file} then only names it).
+   * One image to localise ({@code truth} may be null): the file's bytes, or {@code bytes} when
+   * given (an image made in memory, e.g. the eval's off-centre crops; {@code file} then only names
+   * it).
    */
   public record Item(String id, Path file, GroundTruth truth, byte[] bytes) {
     public Item(String id, Path file, GroundTruth truth) {
