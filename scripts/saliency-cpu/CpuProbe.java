@@ -26,7 +26,7 @@ public class CpuProbe {
     double best = 1e9, bestWall = 1e9;
     for (int it = 0; it < reps + 2; it++) {
       long c0 = tm.getCurrentThreadCpuTime(); long t0 = System.nanoTime();
-      SaliencyModel.TensorSaliency t = model.saliency(in, b, 5);
+      TensorSaliency t = model.saliency(in, b, 5);
       for (int k=0;k<5;k++) for (int s=0;s<b;s++) t.map(k,s);
       long c1 = tm.getCurrentThreadCpuTime(); long t1 = System.nanoTime();
       if (it >= 2) { best = Math.min(best, (c1-c0)/1e6/b); bestWall = Math.min(bestWall, (t1-t0)/1e6/b); }

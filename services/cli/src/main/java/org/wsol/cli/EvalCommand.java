@@ -9,23 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.wsol.cli.eval.EvalDataset;
+import org.wsol.cli.eval.EvalInput;
+import org.wsol.cli.eval.EvalPlan;
 import org.wsol.cli.eval.EvalRecorder;
 import org.wsol.cli.eval.Evaluation;
 import org.wsol.cli.eval.InstanceEval;
+import org.wsol.cli.eval.InstanceRerun;
+import org.wsol.cli.eval.MapsRun;
 import org.wsol.cli.eval.OffCentreImages;
+import org.wsol.cli.eval.Resegmentation;
 import org.wsol.cli.local.LocalPipeline;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.Box;
-import org.wsol.schema.BoxResult;
 import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
-import org.wsol.schema.SaliencyTensor;
-import org.wsol.segmenter.graphcut.Instances;
-import org.wsol.segmenter.graphcut.Localizer;
-import org.wsol.segmenter.graphcut.SegmenterParams;
 import org.wsol.segmenter.service.SegmenterService;
-import org.wsol.segmenter.service.SegmenterStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -100,22 +99,6 @@ class EvalCommand implements Callable<Integer> {
       })
   boolean noCamRule;
 
-  /**
-   * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment
-   * the same maps and share one pipeline pass.
-   */
-  static String mapsOf(Settings resolved) {
-    String size = resolved.get("saliency.input.size").trim();
-    return resolved.get("saliency.method")
-        + (resolved.getBoolean("saliency.ten.crop") ? "" : " (single crop)")
-        + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
-  }
-
-  /** Whether maps of that key are class activation maps (the CAM row can use them). */
-  static boolean camMaps(String mapsKey) {
-    return mapsKey.equals("cam") || mapsKey.startsWith("cam,") || mapsKey.startsWith("cam ");
-  }
-
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
@@ -141,71 +124,13 @@ class EvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--off-centre left out every image of " + dataset);
       }
     }
-    Settings s = local.settings();
-    List<String> modeIds = new ArrayList<>();
-    for (String m : modes == null ? List.of(s.get("localization.mode")) : modes) {
-      String id = LocalizationMode.of(m).id;
-      if (!modeIds.contains(id)) {
-        modeIds.add(id);
-      }
-    }
-    s = s.with("localization.mode", modeIds.get(0));
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    for (String m : modeIds) {
-      descriptions.put(m, LocalizationMode.of(m).description);
-    }
-    String mode =
-        LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
-    // SmoothGrad changes the maps themselves, so the title and the command must say so.
-    int sgSamples = s.getInt("saliency.smoothgrad.samples");
-    String smoothGrad =
-        sgSamples > 1
-            ? " --set saliency.smoothgrad.samples="
-                + sgSamples
-                + " --set saliency.smoothgrad.noise="
-                + s.get("saliency.smoothgrad.noise")
-            : "";
-    if (sgSamples > 1) {
-      mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
-    }
-    // Modes grouped by the maps they segment (saliency.method): the pipeline runs once per group;
-    // the first
-    // group's run is the pipeline's, whose classes every row uses.
-    Map<String, List<String>> groups = new LinkedHashMap<>();
-    for (String m : modeIds) {
-      groups
-          .computeIfAbsent(
-              mapsOf(LocalizationMode.resolve(s.with("localization.mode", m))),
-              k -> new ArrayList<>())
-          .add(m);
-    }
-    if (!s.get("saliency.method", "").isBlank()) {
-      smoothGrad += " --set saliency.method=" + s.get("saliency.method");
-    }
-    List<String> mapNames = new ArrayList<>();
-    groups.forEach(
-        (maps, ms) ->
-            mapNames.add(
-                maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
-    mode += ", " + String.join(" then ", mapNames);
-    if (s.getBoolean("saliency.full.view")
-        && LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")) {
-      smoothGrad += " --set saliency.full.view=true";
-      mode += " + full view";
-    }
-    if (s.getBoolean("saliency.combine.classes")) {
-      smoothGrad += " --set saliency.combine.classes=true";
-      mode += ", maps of the top-k classes combined";
-      if (!s.get("saliency.combine.weights").equals("equal")) {
-        smoothGrad += " --set saliency.combine.weights=" + s.get("saliency.combine.weights");
-        mode += " (" + s.get("saliency.combine.weights") + " weights)";
-      }
-    }
-    // The CAM row needs class activation maps: a pass of its own when no mode segments them.
-    boolean camPass = !noCamRule && groups.keySet().stream().noneMatch(EvalCommand::camMaps);
-    if (camPass) {
-      mode += " then cam maps (the CAM row)";
-    }
+    EvalPlan plan = EvalPlan.of(local.settings(), modes, noCamRule);
+    Settings s = plan.settings;
+    List<String> modeIds = plan.modeIds;
+    Map<String, List<String>> groups = plan.groups;
+    String mode = plan.label;
+    String smoothGrad = plan.mapFlags;
+    boolean camPass = plan.camPass;
     System.err.printf(
         "wsol eval: %d images from %s, %s, mode(s) %s, %d segmenter(s); logs in %s%n",
         data.size(),
@@ -222,25 +147,10 @@ class EvalCommand implements Callable<Integer> {
     }
     java.util.Set<String> ownMaps = new java.util.LinkedHashSet<>();
     groups.values().stream().skip(1).forEach(ownMaps::addAll);
-    String firstMaps = groups.keySet().iterator().next();
     Evaluation ev =
-        new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), descriptions)
+        new Evaluation(modeIds.get(0), modeIds.subList(1, modeIds.size()), plan.descriptions)
             .withOwnMaps(ownMaps)
-            .withMeasures(
-                firstMaps,
-                noCamRule
-                    ? null
-                    : camPass
-                        ? "a pass of its own"
-                        : "the "
-                            + String.join(
-                                ",",
-                                groups.entrySet().stream()
-                                    .filter(g -> camMaps(g.getKey()))
-                                    .findFirst()
-                                    .map(Map.Entry::getValue)
-                                    .orElse(List.of()))
-                            + " pass");
+            .withMeasures(plan.firstMaps(), plan.camSource());
     List<MapsRun> runs = new ArrayList<>();
     for (Map.Entry<String, List<String>> group : groups.entrySet()) {
       runs.add(
@@ -250,13 +160,7 @@ class EvalCommand implements Callable<Integer> {
               group.getValue(),
               runs.isEmpty(),
               runs.isEmpty() ? truth : Map.of(),
-              !noCamRule
-                  && camMaps(group.getKey())
-                  && groups.keySet().stream()
-                      .filter(EvalCommand::camMaps)
-                      .findFirst()
-                      .get()
-                      .equals(group.getKey())));
+              plan.camRuleIn(group.getKey())));
     }
     if (camPass) {
       runs.add(
@@ -279,7 +183,7 @@ class EvalCommand implements Callable<Integer> {
         if (r == null || own == null) {
           continue;
         }
-        if (run != first && !classesOf(own).equals(classesOf(r))) {
+        if (run != first && !Resegmentation.classesOf(own).equals(Resegmentation.classesOf(r))) {
           classMismatches++;
         }
         modeBoxes.putAll(run.boxes().getOrDefault(d.id(), Map.of()));
@@ -293,7 +197,7 @@ class EvalCommand implements Callable<Integer> {
         }
       }
       ev.add(
-          new Evaluation.Input(
+          new EvalInput(
               d.file().getFileName().toString(),
               d.truth(),
               r,
@@ -307,7 +211,7 @@ class EvalCommand implements Callable<Integer> {
               camRuleBoxes,
               p.curves));
     }
-    InstanceEval instances = instanceEval(data, first, s);
+    InstanceEval instances = InstanceRerun.instanceEval(data, first, s);
     String title =
         String.format(
             "Localisation quality: %s, %d images%s, %s, model %s",
@@ -383,20 +287,6 @@ class EvalCommand implements Callable<Integer> {
   }
 
   /**
-   * One pass of the pipeline on the maps of a group of modes: its outcome, the maps and times it
-   * tapped, and each mode's boxes (image, mode, rank) and segmenting time (image, mode) re-run
-   * in-process on those maps.
-   */
-  record MapsRun(
-      List<String> modes,
-      LocalPipeline.Outcome outcome,
-      Map<String, EvalRecorder.PerImage> images,
-      String model,
-      Map<String, Map<String, Map<Integer, Box>>> boxes,
-      Map<String, Map<String, Double>> segmentMs,
-      int mismatches) {}
-
-  /**
    * Runs the pipeline in settings {@code s} (whose localization.mode is the group's first), then
    * every mode.
    */
@@ -408,9 +298,6 @@ class EvalCommand implements Callable<Integer> {
       Map<String, GroundTruth> truth,
       boolean camRule)
       throws Exception {
-    Map<String, Map<String, Map<Integer, Box>>> boxesOf = new LinkedHashMap<>();
-    Map<String, Map<String, Double>> msOf = new LinkedHashMap<>();
-    int mismatches = 0;
     try (LocalPipeline pipeline = local.startPipeline(s);
         EvalRecorder recorder = new EvalRecorder(pipeline.settings(), truth, camRule)) {
       Thread recorderThread = new Thread(recorder, "eval-recorder");
@@ -440,135 +327,10 @@ class EvalCommand implements Callable<Integer> {
       recorderThread.join(5_000);
       String model =
           o.results().values().stream().map(LocalizationResult::getModelId).findFirst().orElse("?");
-      // Every mode, the pipeline's too, re-segments the same maps here, one map at a time: boxes
-      // for the other
-      // modes, and segmenting times measured alike for all of them.
-      Map<String, SegmenterStage> stages = new LinkedHashMap<>();
-      for (String m : group) {
-        stages.put(
-            m,
-            new SegmenterStage(
-                new Localizer(SegmenterService.params(s.with("localization.mode", m))), "eval"));
-      }
       Progress again =
           new Progress("images re-segmented in " + group.size() + " mode(s)", items.size());
       again.draw();
-      for (LocalPipeline.Item item : items) {
-        LocalizationResult r = o.results().get(item.id());
-        EvalRecorder.PerImage p =
-            recorder.images.getOrDefault(item.id(), new EvalRecorder.PerImage());
-        Map<String, Map<Integer, Box>> modeBoxes = new LinkedHashMap<>();
-        Map<String, Double> modeMs = new LinkedHashMap<>();
-        if (r != null) {
-          for (Map.Entry<String, SegmenterStage> e : stages.entrySet()) {
-            Map<Integer, Box> boxes = new LinkedHashMap<>();
-            double ms = 0;
-            for (SaliencyTensor t : p.tensors.values()) {
-              BoxResult b = e.getValue().segment(t);
-              // What a user pays is the top-k cuts; the true class's extra cut (rank 0) exists only
-              // in the eval.
-              if (t.getRank() != 0) {
-                ms += b.getSegmentMs();
-              }
-              if (b.getBox().getBox() != null) {
-                boxes.put(b.getBox().getRank(), b.getBox().getBox());
-              }
-            }
-            modeBoxes.put(e.getKey(), boxes);
-            modeMs.put(e.getKey(), ms);
-          }
-          if (!group.isEmpty()) {
-            mismatches += pipelineMismatches(r, modeBoxes.get(group.get(0)));
-          }
-        }
-        boxesOf.put(item.id(), modeBoxes);
-        msOf.put(item.id(), modeMs);
-        again.step();
-      }
-      return new MapsRun(List.copyOf(group), o, recorder.images, model, boxesOf, msOf, mismatches);
+      return Resegmentation.of(s, group, items, o, recorder.images, model, again::step);
     }
-  }
-
-  /**
-   * The ideas an eval measures for instances, each re-run on the true class's map with every score
-   * kept.
-   */
-  static final List<Instances.Rule> INSTANCE_IDEAS =
-      List.of(Instances.Rule.COMPONENTS, Instances.Rule.PEAKS, Instances.Rule.SPLIT);
-
-  /**
-   * Instances on the images with several sizeable true objects: the pipeline's own (rank 0), and
-   * each idea re-run here on the same rank-0 map with the pipeline's mode, at every score (the
-   * curve filters them).
-   */
-  static InstanceEval instanceEval(List<EvalDataset.Item> data, MapsRun first, Settings s) {
-    InstanceEval out = new InstanceEval();
-    SegmenterParams params = SegmenterService.params(s);
-    Map<String, SegmenterStage> probes = new LinkedHashMap<>();
-    for (Instances.Rule rule : INSTANCE_IDEAS) {
-      probes.put(
-          rule.name().toLowerCase(java.util.Locale.ROOT),
-          new SegmenterStage(new Localizer(params, new Instances.Params(rule, 0)), "eval"));
-    }
-    for (EvalDataset.Item d : data) {
-      LocalizationResult r = first.outcome().results().get(d.id());
-      EvalRecorder.PerImage p = first.images().get(d.id());
-      if (r == null
-          || p == null
-          || !InstanceEval.takesPart(
-              d.truth().getBoxes(), r.getOriginalWidth(), r.getOriginalHeight())) {
-        continue;
-      }
-      org.wsol.schema.ClassBox rank0 =
-          r.getBoxes().stream().filter(b -> b.getRank() == 0).findFirst().orElse(null);
-      SaliencyTensor map = p.tensors.get(0);
-      Map<String, List<InstanceEval.Candidate>> ideas = new LinkedHashMap<>();
-      if (map != null) {
-        for (Map.Entry<String, SegmenterStage> e : probes.entrySet()) {
-          List<org.wsol.schema.Instance> found = e.getValue().segment(map).getBox().getInstances();
-          ideas.put(
-              e.getKey(),
-              found == null
-                  ? List.of()
-                  : found.stream()
-                      .map(i -> new InstanceEval.Candidate(i.getBox(), i.getScore()))
-                      .toList());
-        }
-      }
-      List<Box> reported =
-          rank0 == null || rank0.getInstances() == null
-              ? List.of()
-              : rank0.getInstances().stream().map(org.wsol.schema.Instance::getBox).toList();
-      out.add(
-          new InstanceEval.Image(
-              d.id(),
-              d.truth().getBoxes(),
-              InstanceEval.sizeable(
-                  d.truth().getBoxes(), r.getOriginalWidth(), r.getOriginalHeight()),
-              rank0 == null ? null : rank0.getBox(),
-              reported,
-              ideas));
-    }
-    return out;
-  }
-
-  /** Class index by rank of a result (rank 0, the true class, included). */
-  static Map<Integer, Integer> classesOf(LocalizationResult r) {
-    Map<Integer, Integer> out = new java.util.TreeMap<>();
-    for (org.wsol.schema.ClassBox b : r.getBoxes()) {
-      out.put(b.getRank(), b.getClassIndex());
-    }
-    return out;
-  }
-
-  /** Boxes of the pipeline's result that differ from the re-run ones (rank 0 included). */
-  static int pipelineMismatches(LocalizationResult r, Map<Integer, Box> rerun) {
-    int n = 0;
-    for (org.wsol.schema.ClassBox b : r.getBoxes()) {
-      if (!java.util.Objects.equals(b.getBox(), rerun.get(b.getRank()))) {
-        n++;
-      }
-    }
-    return n;
   }
 }

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Regression band for localisation quality (issue 28): the default mode, through {@code ./wsol
- * eval} (embedded broker, bundled model, every service), on the first {@link #IMAGES} images of the
- * committed datasets/imagenet-val-29 with their true boxes. It fails when the boxes get worse than
- * they were when the mode was chosen, beyond a margin: a change that quietly loosens or shifts the
- * boxes cannot pass.
+ * Regression band for localisation quality: the default mode, through {@code ./wsol eval} (embedded
+ * broker, bundled model, every service), on the first {@link #IMAGES} images of the committed
+ * datasets/imagenet-val-29 with their true boxes. It fails when the boxes get worse than they were
+ * when the mode was chosen, beyond a margin: a change that quietly loosens or shifts the boxes
+ * cannot pass.
  *
  * <p>The band: the mean GT-known IoU may fall by at most {@link #MEAN_MARGIN}, and at most {@link
  * #HITS_MARGIN} image may drop below IoU 0.5 that was above it. The margins leave room for the

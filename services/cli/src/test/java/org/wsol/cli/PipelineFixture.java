@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.wsol.common.broker.EmbeddedBroker;
+import org.wsol.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.service.ResultsService;

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.chaos.ServiceProcess;
-import org.wsol.common.broker.EmbeddedBroker;
 
 /**
  * A service stopped on purpose (SIGTERM, as Ctrl-C or a supervisor does) says "stopped" and exits

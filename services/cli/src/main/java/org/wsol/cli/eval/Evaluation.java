@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import org.wsol.results.aggregate.Scoring;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
-import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.LocalizationScore;
 
@@ -23,55 +22,9 @@ import org.wsol.schema.LocalizationScore;
  * Scoring}, applied to every method's boxes alike.
  */
 public final class Evaluation {
-  /**
-   * What the pipeline produced for one image; {@code result} null when none came. {@code
-   * modeBoxes}: for each further mode, its box per rank (on the same maps, or on its own maps for a
-   * mode that needs other ones); {@code modeSegmentMs}: each mode's segmenting time of the image's
-   * maps, measured alike for all modes (in-process, one thread); {@code modeSaliencyMs}: the
-   * saliency time of the maps a mode segments, where they are not the pipeline's ({@code
-   * saliencyMs}); {@code camRuleBoxes}: Zhou et al.'s 20% box of each rank's class activation map;
-   * {@code curves}: each rank's map of the pipeline swept over Choe et al.'s thresholds.
-   */
-  public record Input(
-      String image,
-      GroundTruth truth,
-      LocalizationResult result,
-      Map<Integer, Box> thresholdBoxes,
-      double saliencyMs,
-      double segmentMs,
-      int segmentedMaps,
-      Map<String, Map<Integer, Box>> modeBoxes,
-      Map<String, Double> modeSegmentMs,
-      Map<String, Double> modeSaliencyMs,
-      Map<Integer, Box> camRuleBoxes,
-      Map<Integer, ThresholdSweep.Curve> curves) {
-    public Input(
-        String image,
-        GroundTruth truth,
-        LocalizationResult result,
-        Map<Integer, Box> thresholdBoxes,
-        double saliencyMs,
-        double segmentMs,
-        int segmentedMaps) {
-      this(
-          image,
-          truth,
-          result,
-          thresholdBoxes,
-          saliencyMs,
-          segmentMs,
-          segmentedMaps,
-          Map.of(),
-          Map.of(),
-          Map.of(),
-          Map.of(),
-          Map.of());
-    }
-  }
-
   /** One image, scored. Scores are null when the image has no result. */
   public record Row(
-      Input in,
+      EvalInput in,
       int top1Class,
       String top1Label,
       boolean top1Cls,
@@ -105,8 +58,7 @@ public final class Evaluation {
   /** Where the CAM row's maps come from; null: no CAM row. */
   String camRuleSource;
 
-  private MaxBoxAcc.Best maxBoxAcc;
-  private int maxBoxAccRows = -1;
+  private final MaxBoxAccRow maxBoxAccRow = new MaxBoxAccRow(rows);
 
   /** Only the pipeline's boxes, of an unnamed mode. */
   public Evaluation() {
@@ -115,7 +67,8 @@ public final class Evaluation {
 
   /**
    * @param pipelineMode the mode the pipeline ran (its boxes are the first row)
-   * @param otherModes modes re-run on the same maps (their boxes come in {@link Input#modeBoxes()})
+   * @param otherModes modes re-run on the same maps (their boxes come in {@link
+   *     EvalInput#modeBoxes()})
    * @param descriptions one line per mode for the table
    */
   public Evaluation(
@@ -125,7 +78,7 @@ public final class Evaluation {
     this.descriptions = Map.copyOf(descriptions);
   }
 
-  public Row add(Input in) {
+  public Row add(EvalInput in) {
     LocalizationResult r = in.result();
     Row row;
     Map<String, LocalizationScore> modes = new LinkedHashMap<>();
@@ -183,7 +136,7 @@ public final class Evaluation {
 
   /**
    * Declares the measures drawn on the maps: {@code maps} names the pipeline's maps (swept in
-   * {@link Input#curves()}) and {@code camRuleSource} says where the CAM row's maps come from
+   * {@link EvalInput#curves()}) and {@code camRuleSource} says where the CAM row's maps come from
    * (null: no CAM row).
    */
   public Evaluation withMeasures(String maps, String camRuleSource) {
@@ -253,8 +206,8 @@ public final class Evaluation {
                       + "(Choe et al. 2020), box of the largest component at the one threshold of the normalised %s maps that is "
                       + "best for the whole dataset at IoU 0.5 (t = %.2f)",
                   maps,
-                  ThresholdSweep.threshold(maxBoxAcc().thresholdIndex())),
-              this::maxBoxAccScore));
+                  ThresholdSweep.threshold(maxBoxAccRow.best().thresholdIndex())),
+              maxBoxAccRow::score));
     }
     out.add(centre());
     return out;
@@ -268,67 +221,12 @@ public final class Evaluation {
   }
 
   boolean hasCurves() {
-    return rows.stream().anyMatch(r -> !r.in().curves().isEmpty());
-  }
-
-  /**
-   * The curves of the true class's maps (rank 0), zeros for an image without one (counted as
-   * wrong).
-   */
-  List<ThresholdSweep.Curve> gtKnownCurves() {
-    ThresholdSweep.Curve none =
-        new ThresholdSweep.Curve(new float[ThresholdSweep.STEPS], new float[ThresholdSweep.STEPS]);
-    return rows.stream()
-        .map(r -> r.in().result() == null ? none : r.in().curves().getOrDefault(0, none))
-        .toList();
-  }
-
-  /** MaxBoxAcc's threshold over the images added so far. */
-  MaxBoxAcc.Best maxBoxAcc() {
-    if (maxBoxAccRows != rows.size()) {
-      maxBoxAcc = MaxBoxAcc.maxBoxAcc(gtKnownCurves());
-      maxBoxAccRows = rows.size();
-    }
-    return maxBoxAcc;
+    return maxBoxAccRow.hasCurves();
   }
 
   /** MaxBoxAccV2 over the images (GT-known). */
   public MaxBoxAcc.V2 maxBoxAccV2() {
-    return MaxBoxAcc.v2(gtKnownCurves());
-  }
-
-  /**
-   * An image scored with the largest component's box at MaxBoxAcc's threshold, for every rank
-   * (top-1 and top-5 with the predicted classes' maps, GT-known with the true class's), like {@link
-   * Scoring#score}.
-   */
-  LocalizationScore maxBoxAccScore(Row r) {
-    LocalizationResult res = r.in().result();
-    if (res == null) {
-      return null;
-    }
-    int i = maxBoxAcc().thresholdIndex();
-    int trueClass = r.in().truth().getClassIndex();
-    double top1 = 0;
-    boolean top5 = false;
-    double gtKnown = 0;
-    for (ClassBox b : res.getBoxes()) {
-      ThresholdSweep.Curve c = r.in().curves().get(b.getRank());
-      double iou = c == null ? 0 : c.largestIou()[i];
-      boolean rightClass = b.getClassIndex() == trueClass;
-      if (b.getRank() == 0) {
-        gtKnown = iou;
-      } else if (rightClass) {
-        top1 = b.getRank() == 1 ? iou : top1;
-        top5 |= iou >= Scoring.IOU_THRESHOLD;
-      }
-    }
-    return LocalizationScore.newBuilder()
-        .setTop1Iou((float) top1)
-        .setTop1Correct(top1 >= Scoring.IOU_THRESHOLD)
-        .setTop5Correct(top5)
-        .setGtKnownIou((float) gtKnown)
-        .build();
+    return maxBoxAccRow.v2();
   }
 
   /** Share of images for which {@code right} holds (missing results count as wrong). */

@@ -13,8 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.Progress;
-import org.wsol.common.broker.EmbeddedBroker;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.service.ResultsService;
@@ -29,10 +29,10 @@ import org.wsol.segmenter.service.SegmenterService;
  * separate processes would be. {@link #run} sends images and waits for their results.
  */
 public final class LocalPipeline implements AutoCloseable {
-  /** One image to localise; {@code truth} may be null. */
   /**
-   * An image to send: the file's bytes, or {@code bytes} when given (an image made in memory, e.g.
-   * the eval's off-centre crops; {@code file} then only names it).
+   * One image to localise ({@code truth} may be null): the file's bytes, or {@code bytes} when
+   * given (an image made in memory, e.g. the eval's off-centre crops; {@code file} then only names
+   * it).
    */
   public record Item(String id, Path file, GroundTruth truth, byte[] bytes) {
     public Item(String id, Path file, GroundTruth truth) {

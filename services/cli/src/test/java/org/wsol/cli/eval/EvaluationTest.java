@@ -109,7 +109,7 @@ class EvaluationTest {
       }
       ThresholdSweep.Curve c = new ThresholdSweep.Curve(largest, best);
       ev.add(
-          new Evaluation.Input(
+          new EvalInput(
               "i" + i + ".jpg",
               TRUTH,
               r,

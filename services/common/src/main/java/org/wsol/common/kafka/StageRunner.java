@@ -1,11 +1,7 @@
 package org.wsol.common.kafka;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,14 +23,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.avro.SchemaRegistryClient;
@@ -59,27 +50,16 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
   private final Stage<I, O> stage;
-  private final Deserializer<I> inputDeserializer;
-  private final Serializer<O> outputSerializer;
-  private final Function<O, String> outputKey;
   private final String inputTopic;
   private final String outputTopic;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final DeadLetters deadLetters;
+  private final ChunkWork<I, O> work;
   private final int batchSize;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final AtomicLong processed = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
   private final String worker;
-  // Meters live on a composite so they exist (as no-ops) before a service binds its registry.
-  private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
-  private final Counter recordsIn;
-  private final Counter recordsOut;
-  private final Counter deadLettered;
-  private final Timer processTime;
-  private final DistributionSummary batchSizes;
+  private final StageMeters meters;
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean connected;
   private volatile Duration linger = Duration.ZERO;
@@ -126,13 +106,10 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       int batchSize,
       StageClients clients) {
     this.stage = stage;
-    this.outputKey = outputKey;
     this.inputTopic = inputTopic;
     this.outputTopic = outputTopic;
     this.batchSize = batchSize;
     WireFormat wire = WireFormat.from(settings);
-    this.inputDeserializer = wire.serde(asRecord(inputType)).deserializer();
-    this.outputSerializer = wire.serde(asRecord(outputType)).serializer();
     this.worker = workerId(stage.name());
 
     Properties c = settings.consumer();
@@ -151,7 +128,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     int maxBytes = Topics.maxRecordBytes(settings);
     p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxBytes);
     this.producer = clients.producer(p);
-    this.deadLetters =
+    DeadLetters deadLetters =
         new DeadLetters(
             producer,
             wire.serde(DeadLetter.class).serializer(),
@@ -160,35 +137,17 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
             worker,
             Integer.parseInt(
                 p.getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1048576).toString()));
-
-    String name = stage.name();
-    this.recordsIn =
-        Counter.builder("wsol_records_in")
-            .tag("stage", name)
-            .description("records consumed")
-            .register(meters);
-    this.recordsOut =
-        Counter.builder("wsol_records_out")
-            .tag("stage", name)
-            .description("records produced")
-            .register(meters);
-    this.deadLettered =
-        Counter.builder("wsol_records_dead_lettered")
-            .tag("stage", name)
-            .description("records sent to the dead-letter topic")
-            .register(meters);
-    this.processTime =
-        Timer.builder("wsol_process")
-            .tag("stage", name)
-            .description("time of one stage call (a batch)")
-            .publishPercentileHistogram()
-            .register(meters);
-    this.batchSizes =
-        DistributionSummary.builder("wsol_batch_size")
-            .tag("stage", name)
-            .description("inputs per stage call")
-            .publishPercentileHistogram()
-            .register(meters);
+    this.meters = new StageMeters(stage.name());
+    this.work =
+        new ChunkWork<>(
+            stage,
+            wire.serde(asRecord(inputType)).deserializer(),
+            wire.serde(asRecord(outputType)).serializer(),
+            outputKey,
+            outputTopic,
+            producer,
+            deadLetters,
+            meters);
   }
 
   /**
@@ -196,7 +155,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
    * {@code kafka_consumer_fetch_manager_records_lag_max}), to {@code registry}.
    */
   public StageRunner<I, O> bindMetrics(MeterRegistry registry) {
-    meters.add(registry);
+    meters.bindTo(registry);
     new KafkaClientMetrics(consumer).bindTo(registry);
     new KafkaClientMetrics(producer).bindTo(registry);
     return this;
@@ -265,26 +224,18 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   }
 
   public long processedCount() {
-    return processed.get();
+    return work.processed.get();
   }
 
   public long failedCount() {
-    return failed.get();
+    return work.failed.get();
   }
 
   @Override
   public void run() {
     consumer.subscribe(List.of(inputTopic));
     if (threads > 1) {
-      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-      pool =
-          Executors.newFixedThreadPool(
-              threads,
-              r -> {
-                Thread t = new Thread(r, stage.name() + "-pool-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+      pool = ChunkWork.pool(stage.name(), threads);
     }
     log.info(
         "{} consuming {} -> {} as {} on {} thread(s)",
@@ -317,36 +268,9 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           all.addAll(more);
           bytes += valueBytes(more);
         }
-        recordsIn.increment(all.size());
+        meters.recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        List<Decoded<I>> chunks = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += batchSize) {
-          chunks.add(decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends));
-        }
-        if (pool == null || chunks.size() < 2) {
-          for (Decoded<I> d : chunks) {
-            emit(d, compute(d), sends);
-          }
-        } else {
-          // The pool only runs the stage; outputs are produced here, in record order, once all are
-          // computed.
-          List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
-          for (Decoded<I> d : chunks) {
-            results.add(pool.submit(() -> compute(d)));
-          }
-          for (int i = 0; i < chunks.size(); i++) {
-            List<Stage.Outcome<O>> outcomes;
-            try {
-              outcomes = results.get(i).get();
-            } catch (ExecutionException e) {
-              // compute() turns a stage's exceptions into outcomes; what escapes it is an Error:
-              // stop uncommitted
-              throw new IllegalStateException(
-                  "a " + stage.name() + " pool thread failed", e.getCause());
-            }
-            emit(chunks.get(i), outcomes, sends);
-          }
-        }
+        work.process(all, batchSize, pool, sends);
         producer.flush();
         for (Future<RecordMetadata> f : sends) {
           f.get(); // a send that failed must not be committed past
@@ -400,86 +324,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       log.info(
           "{} stopped after {} records ({} dead-lettered)",
           stage.name(),
-          processed.get(),
-          failed.get());
-    }
-  }
-
-  /**
-   * A chunk's records that decoded, and their inputs; those that did not are already dead-lettered.
-   */
-  private record Decoded<I>(List<ConsumerRecord<byte[], byte[]>> good, List<I> inputs) {}
-
-  private Decoded<I> decode(
-      List<ConsumerRecord<byte[], byte[]>> chunk, List<Future<RecordMetadata>> sends) {
-    List<ConsumerRecord<byte[], byte[]>> good = new ArrayList<>();
-    List<I> inputs = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : chunk) {
-      try {
-        inputs.add(inputDeserializer.deserialize(r.topic(), r.value()));
-        good.add(r);
-      } catch (SchemaRegistryClient.RegistryUnavailableException e) {
-        throw e; // nothing wrong with the record: stop uncommitted, so that it is replayed, not
-        // dead-lettered
-      } catch (RuntimeException e) {
-        failed.incrementAndGet();
-        deadLettered.increment();
-        sends.add(deadLetters.send(r, e));
-      }
-    }
-    return new Decoded<>(good, inputs);
-  }
-
-  /** The stage call for one chunk; touches no Kafka client, so it may run on a pool thread. */
-  private List<Stage.Outcome<O>> compute(Decoded<I> d) {
-    List<I> inputs = d.inputs();
-    if (inputs.isEmpty()) {
-      return List.of();
-    }
-    List<Stage.Outcome<O>> outcomes;
-    batchSizes.record(inputs.size());
-    long t0 = System.nanoTime();
-    try {
-      outcomes = stage.process(inputs);
-      processTime.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-    } catch (RuntimeException batchFailure) {
-      // One bad input must not sink its batch-mates: retry one by one to isolate it.
-      outcomes = new ArrayList<>();
-      for (I in : inputs) {
-        try {
-          outcomes.addAll(stage.process(List.of(in)));
-        } catch (RuntimeException e) {
-          outcomes.add(Stage.Outcome.failed(e));
-        }
-      }
-    }
-    return outcomes;
-  }
-
-  /** Produces a chunk's outputs or dead letters; on the consumer's thread only. */
-  private void emit(
-      Decoded<I> d, List<Stage.Outcome<O>> outcomes, List<Future<RecordMetadata>> sends) {
-    List<ConsumerRecord<byte[], byte[]>> good = d.good();
-    for (int i = 0; i < good.size(); i++) {
-      ConsumerRecord<byte[], byte[]> r = good.get(i);
-      Stage.Outcome<O> outcome = outcomes.get(i);
-      if (outcome.failure() != null) {
-        failed.incrementAndGet();
-        deadLettered.increment();
-        sends.add(deadLetters.send(r, outcome.failure()));
-        continue;
-      }
-      for (O out : outcome.outputs()) {
-        String key = outputKey.apply(out);
-        sends.add(
-            producer.send(
-                new ProducerRecord<>(
-                    outputTopic,
-                    key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    outputSerializer.serialize(outputTopic, out))));
-        recordsOut.increment();
-      }
-      processed.incrementAndGet();
+          work.processed.get(),
+          work.failed.get());
     }
   }
 

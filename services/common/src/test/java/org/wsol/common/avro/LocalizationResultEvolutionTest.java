@@ -21,9 +21,9 @@ import org.wsol.schema.Rejection;
 import org.wsol.schema.ResultState;
 
 /**
- * LocalizationResult v1 -> v2 (status and rejection added, issue 27): a new reader reads records
- * written before, and a reader still on v1 reads the new records (it sees a rejected image as an
- * incomplete result).
+ * LocalizationResult v1 -> v2 (status and rejection added): a new reader reads records written
+ * before, and a reader still on v1 reads the new records (it sees a rejected image as an incomplete
+ * result).
  */
 class LocalizationResultEvolutionTest {
   static Schema published(String file) throws Exception {

@@ -5,15 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -37,8 +29,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.wsol.common.http.HealthServer;
 import org.wsol.results.streams.ResultsTopology;
 import org.wsol.schema.LocalizationResult;
@@ -58,27 +48,21 @@ import org.wsol.schema.ResultState;
  * </ul>
  */
 public final class ResultsHttp {
-  private static final Logger log = LoggerFactory.getLogger(ResultsHttp.class);
   static final String FORWARDED = "X-Wsol-Forwarded";
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 1_000;
-  private static final String JSON = "application/json; charset=utf-8";
+  static final String JSON = "application/json; charset=utf-8";
 
   private final KafkaStreams streams;
   private final HostInfo self;
-  private final LiveResults live;
-  private final int maxStreamClients;
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(3))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final PeerInstances peers;
+  private final ResultStream stream;
 
   public ResultsHttp(KafkaStreams streams, HostInfo self, LiveResults live, int maxStreamClients) {
     this.streams = streams;
     this.self = self;
-    this.live = live;
-    this.maxStreamClients = maxStreamClients;
+    this.peers = new PeerInstances(self);
+    this.stream = new ResultStream(live, maxStreamClients);
   }
 
   public void register(HealthServer server) {
@@ -95,7 +79,7 @@ public final class ResultsHttp {
     if (path.equals("/images") || path.equals("/images/")) {
       latest(ex, query);
     } else if (path.equals("/images/stream")) {
-      stream(ex, query);
+      stream.serve(ex, query);
     } else if (path.startsWith("/images/")) {
       one(ex, path.substring("/images/".length()));
     } else {
@@ -131,7 +115,7 @@ public final class ResultsHttp {
                     + "instances (rebalance); retry in a few seconds"));
         return;
       }
-      forward(
+      peers.forward(
           ex,
           md.activeHost(),
           "/images/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20"));
@@ -179,38 +163,6 @@ public final class ResultsHttp {
     }
   }
 
-  private void forward(HttpExchange ex, HostInfo owner, String pathAndQuery) throws IOException {
-    URI target = URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery);
-    try {
-      HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(target)
-                  .timeout(Duration.ofSeconds(10))
-                  .header(FORWARDED, self.host() + ":" + self.port())
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      ex.getResponseHeaders().set("X-Wsol-Served-By", owner.host() + ":" + owner.port());
-      HealthServer.respond(
-          ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON), r.body());
-    } catch (IOException e) {
-      HealthServer.respond(
-          ex,
-          502,
-          JSON,
-          ResultJson.error(
-              "the results instance that owns this image, "
-                  + target.getAuthority()
-                  + ", did not answer ("
-                  + e.getMessage()
-                  + "): check that its "
-                  + "application.server address (results.advertised.address) is reachable from here"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      HealthServer.respond(ex, 503, JSON, ResultJson.error("interrupted"));
-    }
-  }
-
   // ---- GET /images?limit=N
 
   private void latest(HttpExchange ex, Map<String, List<String>> query) throws IOException {
@@ -239,7 +191,7 @@ public final class ResultsHttp {
         if (m.hostInfo().equals(self)) {
           continue;
         }
-        JsonNode remote = fetch(m.hostInfo(), "/images?scope=local&limit=" + limit);
+        JsonNode remote = peers.fetch(m.hostInfo(), "/images?scope=local&limit=" + limit);
         if (remote == null) {
           HealthServer.respond(
               ex,
@@ -304,79 +256,6 @@ public final class ResultsHttp {
       }
     }
     return parts;
-  }
-
-  private JsonNode fetch(HostInfo host, String pathAndQuery) {
-    try {
-      HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                  .timeout(Duration.ofSeconds(10))
-                  .header(FORWARDED, self.host() + ":" + self.port())
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? ResultJson.read(r.body()) : null;
-    } catch (IOException | RuntimeException e) {
-      log.warn("results instance {}:{} did not answer: {}", host.host(), host.port(), e.toString());
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
-  }
-
-  // ---- GET /images/stream
-
-  private void stream(HttpExchange ex, Map<String, List<String>> query) throws IOException {
-    if (live.clientCount() >= maxStreamClients) {
-      HealthServer.respond(
-          ex,
-          503,
-          JSON,
-          ResultJson.error(
-              "too many stream clients ("
-                  + maxStreamClients
-                  + "; results.stream.max.clients); retry later, or read the results topic directly"));
-      return;
-    }
-    Set<String> only = new HashSet<>(query.getOrDefault("id", List.of()));
-    BlockingQueue<LocalizationResult> q = live.subscribe();
-    try {
-      ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-      ex.getResponseHeaders().set("Cache-Control", "no-cache");
-      ex.sendResponseHeaders(200, 0);
-      OutputStream out = ex.getResponseBody();
-      out.write(
-          ": wsol results stream; one 'result' event per image\n\n"
-              .getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      while (live.isRunning() && live.isSubscribed(q)) {
-        LocalizationResult r = q.poll(15, TimeUnit.SECONDS);
-        String event;
-        if (r == null) {
-          event = ": keep-alive\n\n"; // also finds out when the client has gone
-        } else if (!only.isEmpty() && !only.contains(r.getImageId())) {
-          continue;
-        } else {
-          event =
-              "event: result\nid: "
-                  + r.getImageId().replaceAll("[\r\n]", " ")
-                  + "\ndata: "
-                  + ResultJson.line(r)
-                  + "\n\n";
-        }
-        out.write(event.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-      }
-    } catch (IOException e) {
-      log.debug("stream client left: {}", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      live.unsubscribe(q);
-    }
   }
 
   // ---- helpers

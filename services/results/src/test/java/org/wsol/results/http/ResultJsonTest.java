@@ -98,10 +98,10 @@ class ResultJsonTest {
   /**
    * The rank-0 contract only changed doc strings, which Avro's parsing canonical form drops: the
    * fingerprints that single-object encoding puts in every record are those of the schemas
-   * published before it. LocalizationResult then really changed (v2, issue 27: status and
-   * rejection), and ClassBox gained instances (BoxResult v2, LocalizationResult v3); each earlier
-   * version, whose fingerprint is the one pinned here before, is kept in schemas/avro-history so
-   * that records written with it still decode.
+   * published before it. LocalizationResult then really changed (v2: status and rejection), and
+   * ClassBox gained instances (BoxResult v2, LocalizationResult v3); each earlier version, whose
+   * fingerprint is the one pinned here before, is kept in schemas/avro-history so that records
+   * written with it still decode.
    */
   @Test
   void docChangesKeptTheWireFingerprints() throws Exception {

@@ -54,7 +54,7 @@ public final class ClassModelVisualizer {
     float[] scores = new float[steps + 1];
     int[][] cls = {{classIndex}};
     for (int s = 0; s <= steps; s++) {
-      SaliencyModel.TensorSaliency t = model.saliency(x, 1, cls);
+      TensorSaliency t = model.saliency(x, 1, cls);
       scores[s] = t.logit(0, classIndex);
       if (s == steps) {
         break;

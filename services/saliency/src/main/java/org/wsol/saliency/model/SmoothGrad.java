@@ -5,7 +5,6 @@ import java.util.SplittableRandom;
 import org.wsol.saliency.model.SaliencyModel.ImageSaliency;
 import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
-import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
 
 /**
  * SmoothGrad (Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"): a crop's saliency

@@ -22,7 +22,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.saliency.model.SaliencyModel.Method;
-import org.wsol.saliency.model.SaliencyModel.TensorSaliency;
 
 /**
  * The TorchScript image classifier through DJL's PyTorch engine: loading it offline, its logits,

@@ -1,6 +1,7 @@
 package org.wsol.saliency.visualize;
 
 import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.saliency.model.TensorSaliency;
 
 /** What the ascent climbs: one class's score of a normalised 3 x S x S input, with its gradient. */
 public interface ClassScore {
@@ -20,7 +21,7 @@ public interface ClassScore {
     return new ClassScore() {
       @Override
       public Value at(float[] input) {
-        SaliencyModel.TensorSaliency t = model.saliency(input, 1, cls);
+        TensorSaliency t = model.saliency(input, 1, cls);
         return new Value(t.logit(0, classIndex), t.gradients()[0]);
       }
 

@@ -24,7 +24,7 @@ class ClassActivation320Test {
     try (SaliencyModel model = SaliencyModel.load(spec)) {
       model.method(SaliencyModel.Method.CAM);
       float[] input = TestSupport.fixtureInput(images, size, spec);
-      SaliencyModel.TensorSaliency t = model.saliency(input, images.size(), 1);
+      TensorSaliency t = model.saliency(input, images.size(), 1);
       for (int i = 0; i < images.size(); i++) {
         JsonNode img = images.get(i);
         int c = img.get("class").asInt();

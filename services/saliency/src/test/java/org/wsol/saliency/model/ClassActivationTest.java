@@ -41,7 +41,7 @@ class ClassActivationTest {
   @Test
   void camLogitsAndMapsMatchPyTorch() {
     model.method(SaliencyModel.Method.CAM);
-    SaliencyModel.TensorSaliency t = model.saliency(input, images.size(), 1);
+    TensorSaliency t = model.saliency(input, images.size(), 1);
     assertNull(t.gradients(), "CAM needs no backward pass");
     for (int i = 0; i < images.size(); i++) {
       JsonNode img = images.get(i);
@@ -66,7 +66,7 @@ class ClassActivationTest {
   @Test
   void gradientCamGatesTheGradientMapAndKeepsTheGradient() {
     model.method(SaliencyModel.Method.GRADIENT_CAM);
-    SaliencyModel.TensorSaliency t = model.saliency(input, images.size(), 1);
+    TensorSaliency t = model.saliency(input, images.size(), 1);
     JsonNode plain = null;
     try {
       plain =

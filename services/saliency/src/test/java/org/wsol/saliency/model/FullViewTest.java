@@ -78,8 +78,8 @@ class FullViewTest {
     int[] cls = {off.get(0).classes().get(0).index(), off.get(0).classes().get(1).index()};
     int[][] classes = new int[12][];
     java.util.Arrays.fill(classes, cls);
-    SaliencyModel.TensorSaliency t = model.saliency(x, 12, classes);
-    SaliencyModel.TensorSaliency tenOnly =
+    TensorSaliency t = model.saliency(x, 12, classes);
+    TensorSaliency tenOnly =
         model.saliency(
             java.util.Arrays.copyOf(x, 10 * sample), 10, java.util.Arrays.copyOf(classes, 10));
 

@@ -34,7 +34,7 @@ class SaliencyGradientTest {
   @Test
   void logitsTop5GradientsAndMapsMatchPyTorch() {
     int n = images.size();
-    SaliencyModel.TensorSaliency t = model.saliency(input, n, 5);
+    TensorSaliency t = model.saliency(input, n, 5);
     for (int i = 0; i < n; i++) {
       JsonNode img = images.get(i);
       int[] refTop5 = new int[5];
@@ -78,12 +78,12 @@ class SaliencyGradientTest {
   @Test
   void laterRanksGetTheirOwnGradientNotAnAccumulation() {
     int n = images.size();
-    SaliencyModel.TensorSaliency top3 = model.saliency(input, n, 3);
+    TensorSaliency top3 = model.saliency(input, n, 3);
     int[][] third = new int[n][];
     for (int i = 0; i < n; i++) {
       third[i] = new int[] {top3.classes()[i][2]};
     }
-    SaliencyModel.TensorSaliency alone = model.saliency(input, n, third);
+    TensorSaliency alone = model.saliency(input, n, third);
     for (int i = 0; i < n; i++) {
       double err = TestSupport.relError(top3.gradient(2, i), alone.gradient(0, i));
       assertTrue(err < 1e-5, "rank-3 gradient differs from a lone pass: " + err);

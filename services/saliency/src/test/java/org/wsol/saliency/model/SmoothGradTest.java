@@ -42,7 +42,7 @@ class SmoothGradTest {
       float[] x = new float[len];
       for (int copy = 0; copy < sg.samples(); copy++) {
         sg.noisyCopy(p.input(), 0, len, copy, x, 0);
-        SaliencyModel.TensorSaliency t = model.saliency(x, 1, new int[][] {cls});
+        TensorSaliency t = model.saliency(x, 1, new int[][] {cls});
         for (int r = 0; r < 2; r++) {
           float[] m = t.map(r, 0);
           for (int k = 0; k < m.length; k++) {

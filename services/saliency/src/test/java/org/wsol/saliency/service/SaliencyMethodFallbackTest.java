@@ -12,6 +12,7 @@ import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
+import org.wsol.saliency.model.TensorSaliency;
 
 /**
  * A plain torch.jit.trace export (src/test/python/make_tiny_traced_model.py) has no 'features'
@@ -45,7 +46,7 @@ class SaliencyMethodFallbackTest {
           "the default mode asks for class activation maps");
       assertEquals(SaliencyModel.Method.GRADIENT, SaliencyService.method(resolved, given, model));
       // It still computes maps: 3 classes, one 224 x 224 map for the top class.
-      SaliencyModel.TensorSaliency t =
+      TensorSaliency t =
           model.method(SaliencyModel.Method.GRADIENT).saliency(new float[3 * 224 * 224], 1, 1);
       assertEquals(224 * 224, t.map(0, 0).length);
     }

@@ -1,4 +1,4 @@
-package org.wsol.common.broker;
+package org.wsol.broker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

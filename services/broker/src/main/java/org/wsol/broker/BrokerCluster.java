@@ -1,4 +1,4 @@
-package org.wsol.common.broker;
+package org.wsol.broker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,7 +142,7 @@ public final class BrokerCluster implements AutoCloseable {
     List<Process> formats = new ArrayList<>();
     for (Node n : nodes.values()) {
       formats.add(
-          java(
+          NodeProcesses.java(
               List.of(
                   "kafka.tools.StorageTool",
                   "format",
@@ -155,7 +155,7 @@ public final class BrokerCluster implements AutoCloseable {
               "-Xmx256m"));
     }
     for (int i = 0; i < formats.size(); i++) {
-      await(formats.get(i), "format node " + (i + 1));
+      NodeProcesses.await(formats.get(i), "format node " + (i + 1));
     }
     for (Node n : nodes.values()) {
       launch(n);
@@ -189,7 +189,7 @@ public final class BrokerCluster implements AutoCloseable {
     Process p = processes.remove(id);
     if (p != null) {
       p.destroyForcibly();
-      waitFor(p, "kill node " + id);
+      NodeProcesses.waitFor(p, "kill node " + id);
     }
   }
 
@@ -198,7 +198,7 @@ public final class BrokerCluster implements AutoCloseable {
     Process p = processes.remove(id);
     if (p != null) {
       p.destroy();
-      waitFor(p, "stop node " + id);
+      NodeProcesses.waitFor(p, "stop node " + id);
     }
   }
 
@@ -267,7 +267,9 @@ public final class BrokerCluster implements AutoCloseable {
   }
 
   private void launch(Node n) {
-    processes.put(n.id(), java(List.of("kafka.Kafka", n.config().toString()), n.log(), "-Xmx512m"));
+    processes.put(
+        n.id(),
+        NodeProcesses.java(List.of("kafka.Kafka", n.config().toString()), n.log(), "-Xmx512m"));
   }
 
   /**
@@ -310,62 +312,6 @@ public final class BrokerCluster implements AutoCloseable {
     }
   }
 
-  private static Process java(List<String> mainAndArgs, Path log, String heap) {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap,
-                "-cp",
-                System.getProperty("java.class.path")));
-    cmd.addAll(mainAndArgs);
-    try {
-      Process p =
-          new ProcessBuilder(cmd)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
-      LIVE.add(p);
-      p.onExit().thenRun(() -> LIVE.remove(p));
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot start " + mainAndArgs.get(0) + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Nodes still running when this JVM exits (Ctrl-C, a failed test) are killed with it, never
-   * orphaned.
-   */
-  private static final java.util.Set<Process> LIVE =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "kill-kafka-nodes"));
-  }
-
-  private static void await(Process p, String what) {
-    waitFor(p, what);
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException(what + " failed with status " + p.exitValue());
-    }
-  }
-
-  private static void waitFor(Process p, String what) {
-    try {
-      if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(what + ": still running after 120 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + what, e);
-    }
-  }
-
   private static List<Integer> freePorts(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
@@ -399,7 +345,7 @@ public final class BrokerCluster implements AutoCloseable {
       p.destroyForcibly();
     }
     for (Process p : processes.values()) {
-      waitFor(p, "kill a node");
+      NodeProcesses.waitFor(p, "kill a node");
     }
     processes.clear();
     if (ownsBaseDir) {
