@@ -19,11 +19,13 @@ import org.wsol.segmenter.service.SegmenterService;
 /**
  * {@code ./wsol chaos --broker-faults}: the whole pipeline (saliency, segmenters, results, each its
  * own process) on a 3-node cluster (replication factor 3, min.insync.replicas 2), while the brokers
- * fail: the node that leads the most partitions is killed with SIGKILL once a fifth of the results
- * are in, and restarted once two fifths are (so the pipeline must make progress on two nodes); then
- * every node in turn is stopped (controlled shutdown) and restarted, each once the cluster is fully
- * replicated again. Faults are tied to progress, not to the clock, so a slow machine sees the same
- * sequence. Counts every image's results at the end, as the segmenter mode does.
+ * fail: three fifths of the images are sent; the node that leads the most partitions is killed with
+ * SIGKILL once a fifth of the results are in, and restarted once two fifths are (so the pipeline
+ * must make progress on two nodes); then the rest of the images are sent and every node in turn is
+ * stopped (controlled shutdown) and restarted, each once a further tenth of the results is in and
+ * the cluster is fully replicated again. Faults are tied to progress, not to the clock, so a slow
+ * machine sees the same sequence. Counts every image's results at the end, as the segmenter mode
+ * does.
  */
 final class BrokerChaos {
   private final Settings config;
@@ -81,20 +83,10 @@ final class BrokerChaos {
           TopicTail dead = new TopicTail(s, topics.deadLetter());
           ImageProducer producer = new ImageProducer(s);
           Admin admin = Admin.create(s.kafka())) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (int i = 0; i < images; i++) {
-          acks.add(
-              producer.sendFile(
-                  String.format("chaos-%05d", i), files.get(i % files.size()), topK, null));
-        }
-        producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-          ack.get(); // on all in-sync replicas (acks=all) before any fault
-        }
-        System.err.printf("chaos: sent %d images%n", images);
+        send(producer, 0, 3 * images / 5);
 
         try {
-          injectFaults(cluster, admin, topics, results, faults, t0, deadline);
+          injectFaults(cluster, admin, topics, producer, results, faults, t0, deadline);
         } catch (java.util.concurrent.TimeoutException e) {
           fault(faults, t0, results, "gave up: " + e.getMessage());
         }
@@ -123,6 +115,7 @@ final class BrokerChaos {
       BrokerCluster cluster,
       Admin admin,
       Topics topics,
+      ImageProducer producer,
       TopicTail results,
       List<String> faults,
       long t0,
@@ -136,7 +129,12 @@ final class BrokerChaos {
     cluster.restart(victim);
     BrokerCluster.awaitFullyReplicated(admin, topics.all(), left(deadline));
     fault(faults, t0, results, "node " + victim + " restarted, every partition in sync");
+    // The rest of the images now, so that the rolling restart happens while they flow: each node
+    // stops once a further tenth of the results is in.
+    send(producer, 3 * images / 5, images);
+    int k = 0;
     for (BrokerCluster.Node n : List.copyOf(cluster.nodes())) {
+      awaitComplete(results, 3 * images / 5 + k++ * images / 10, deadline);
       cluster.stop(n.id());
       fault(faults, t0, results, "rolling restart: node " + n.id() + " stopped");
       cluster.restart(n.id());
@@ -147,6 +145,21 @@ final class BrokerChaos {
     // Let replays drain, so that a late duplicate would be counted.
     Lag.awaitZero(admin, SegmenterService.GROUP, topics.saliency(), Duration.ofSeconds(60));
     Lag.awaitZero(admin, ResultsService.APPLICATION_ID, topics.boxes(), Duration.ofSeconds(60));
+  }
+
+  /** Sends images {@code from} to {@code to} - 1 and waits until all in-sync replicas have them. */
+  private void send(ImageProducer producer, int from, int to) throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      acks.add(
+          producer.sendFile(
+              String.format("chaos-%05d", i), files.get(i % files.size()), topK, null));
+    }
+    producer.flush();
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get(); // acks=all: on every in-sync replica
+    }
+    System.err.printf("chaos: sent images %d to %d%n", from, to - 1);
   }
 
   private void fault(List<String> faults, long t0, TopicTail results, String what) {
