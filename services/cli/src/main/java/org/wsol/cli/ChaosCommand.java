@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
       "Runs the whole pipeline as separate processes (saliency, segmenters, results) on an embedded broker,",
       "sends images, kills a segmenter with SIGKILL every S seconds and starts a new one, then counts the results.",
       "Last line: chaos: sent=<n> complete=<c> lost=<l> duplicated=<d> deadlettered=<k>; exit status 0 when lost=0",
-      "and duplicated=0. Process logs go to .wsol/chaos-<time>/."
+      "and duplicated=0. Process logs go to .wsol/chaos-<time>/.",
+      "With --broker-faults the brokers fail instead: a 3-node cluster, its busiest leader killed and restarted,",
+      "then a rolling restart of every node; exit status 0 also needs deadlettered=0."
     })
 class ChaosCommand implements Callable<Integer> {
   @Mixin SettingsOptions config;
@@ -79,6 +81,12 @@ class ChaosCommand implements Callable<Integer> {
       description = "give up after this many seconds (default ${DEFAULT-VALUE})")
   int timeout;
 
+  @Option(
+      names = "--broker-faults",
+      description =
+          "fail brokers instead of segmenters: the pipeline on a 3-node cluster, the leader of the most partitions killed with SIGKILL and restarted, then a rolling restart of every node")
+  boolean brokerFaults;
+
   @Override
   public Integer call() throws Exception {
     if (images < 1 || segmenters < 1 || killEvery <= 0) {
@@ -95,6 +103,11 @@ class ChaosCommand implements Callable<Integer> {
             ".wsol",
             "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
+    if (brokerFaults) {
+      return new BrokerChaos(
+              config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout)
+          .run();
+    }
     List<ServiceProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
       Settings s = config.settings().with("bootstrap.servers", broker.bootstrapServers());
@@ -188,7 +201,7 @@ class ChaosCommand implements Callable<Integer> {
    * Settings every service process gets: this command's, plus quick failure detection for the
    * kills.
    */
-  private List<String> serviceArgs(String bootstrap) {
+  List<String> serviceArgs(String bootstrap) {
     Map<String, String> sets = new LinkedHashMap<>();
     // A killed member's partitions move after the session timeout: 6 s (the broker's minimum), not
     // 45 s.
@@ -200,11 +213,11 @@ class ChaosCommand implements Callable<Integer> {
     return ServiceProcess.serviceArgs(bootstrap, config, sets);
   }
 
-  private static ServiceProcess start(String command, String heap, List<String> common, Path logs) {
+  static ServiceProcess start(String command, String heap, List<String> common, Path logs) {
     return start(command, heap, common, logs, command);
   }
 
-  private static ServiceProcess start(
+  static ServiceProcess start(
       String command, String heap, List<String> common, Path logs, String name) {
     List<String> args = new ArrayList<>();
     args.add(command);

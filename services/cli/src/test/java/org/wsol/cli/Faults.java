@@ -257,14 +257,24 @@ final class Faults {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = Admin.create(s.kafka())) {
       while (true) {
-        ConsumerGroupDescription d =
-            admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-        if (d.groupState() == GroupState.STABLE && d.members().size() == members) {
+        ConsumerGroupDescription d;
+        try {
+          d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.GroupIdNotFoundException)) {
+            throw e;
+          }
+          d = null; // no member has joined yet: Kafka 4 says "not found" rather than empty
+        }
+        if (d != null && d.groupState() == GroupState.STABLE && d.members().size() == members) {
           return;
         }
         if (System.nanoTime() > deadline) {
           throw new TimeoutException(
-              group + " is " + d.groupState() + " with " + d.members().size() + " members");
+              group
+                  + (d == null
+                      ? " has no member yet"
+                      : " is " + d.groupState() + " with " + d.members().size() + " members"));
         }
         Thread.sleep(200);
       }

@@ -161,12 +161,18 @@ public final class ResultsService implements AutoCloseable {
           }
         };
     this.streams = new KafkaStreams(ResultsTopology.build(s, listener), p);
+    StreamFailurePolicy failures = StreamFailurePolicy.standard();
     streams.setUncaughtExceptionHandler(
         e -> {
-          log.error(
-              "results stream thread failed; shutting the results service down (readiness turns 503)",
-              e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse r = failures.onFailure(e);
+          if (r == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            log.warn("results stream thread failed on a cluster error; replacing the thread", e);
+          } else {
+            log.error(
+                "results stream thread failed; shutting the results service down (readiness turns 503)",
+                e);
+          }
+          return r;
         });
     new KafkaStreamsMetrics(streams).bindTo(registry);
     this.live = new LiveResults(s);
