@@ -232,93 +232,77 @@ public abstract class GridGraph {
     return flow;
   }
 
-  /** Sweep directions, those that carry along rows, columns and diagonals forwards first. */
-  private static final int[] SWEEP_ORDER = {
-    RIGHT, DOWN, DOWN_RIGHT, DOWN_LEFT, 3, 1, 0, 2
-  }; // then left, up, up-left, up-right
-
-  /**
-   * Rounds of the sweeps: on the bench photos four rounds saved fewer path steps than they cost.
-   */
+  /** Rounds of the sweeps: on the bench photos more rounds saved few further path steps. */
   private static final int SWEEP_ROUNDS = 2;
 
   /**
-   * Moves terminal capacity along the grid's straight lines before any search: per direction, sink
-   * deficits are pulled back against it ({@link #pull}) and source excesses pushed along it ({@link
-   * #push}), each carried on along the whole row, column or diagonal. Where an excess meets a
-   * deficit, flow reaches the sink. Excess or deficit left in a node stays in its terminal
+   * Moves terminal capacity along the grid's lines before any search: a pass in row-major order
+   * pushes each node's source excess on to its neighbours ahead (right, down-left, down,
+   * down-right) and pulls each node's sink deficit back from them, so both are carried on along
+   * rows, columns and diagonals; a pass in reverse order does the same backwards. Where an excess
+   * meets a deficit, flow reaches the sink. Excess or deficit left in a node stays in its terminal
    * capacity: moving f along a residual arc p→q while tr[p] -= f and tr[q] += f (whatever their
    * signs) lowers the capacity of every s-t cut by the same amount, the flow this returns, so the
    * minimum cuts, and the one reported, stay those of the graph as given. On GrabCut graphs the
    * flow must travel far (to the rectangle's border, to the seeds) and comes from many pixels with
-   * small unaries; a search solver augments it path by path and walks each path twice. The sweeps
-   * carry most of it in a few sequential passes: BK's path steps fell by two thirds (mass-box
-   * 500×375) and its augmentations by 75–85% (BENCHMARKS.md).
+   * small unaries; a search solver augments it path by path and walks each path twice. Four
+   * sequential passes carry much of it: on the bench photos at 500×375, BK's augmentations fell by
+   * 73% (mass-box) and 86% (quantile seeds), its path steps by 54% and 73%.
    */
   private double sweeps() {
     double flow = 0;
-    for (int r = 0; r < SWEEP_ROUNDS; r++)
-      for (int d : SWEEP_ORDER) {
-        flow += pull(d);
-        flow += push(d);
-      }
-    return flow;
-  }
-
-  /**
-   * Pushes each node's source excess on to its neighbour in direction d, as far as the arc allows,
-   * visiting the nodes in the order that carries it on along the line; returns the flow that met
-   * sink capacity.
-   */
-  private double push(int d) {
-    final double[] rc = this.rc, tr = this.tr;
-    final int o = off[d], back = 7 - d;
-    double flow = 0;
-    int first = pw + 1, last = height * pw + width;
-    int from = o > 0 ? first : last, to = o > 0 ? last + 1 : first - 1, step = o > 0 ? 1 : -1;
-    for (int p = from; p != to; p += step) {
-      double e = tr[p];
-      if (!(e > 0)) continue;
-      double c = rc[8 * p + d];
-      if (!(c > 0)) continue;
-      double f = Math.min(e, c);
-      if (f == Double.POSITIVE_INFINITY) continue;
-      int q = p + o;
-      double t = tr[q];
-      if (t < 0) flow += Math.min(f, -t);
-      tr[p] = e - f;
-      tr[q] = t + f;
-      rc[8 * p + d] = c - f;
-      rc[8 * q + back] += f;
+    for (int r = 0; r < SWEEP_ROUNDS; r++) {
+      flow += sweep(true);
+      flow += sweep(false);
     }
     return flow;
   }
 
   /**
-   * Moves each node's sink deficit back to its neighbour against direction d (flow on the arc from
-   * that neighbour), visiting the nodes in the order that carries it on along the line; returns the
-   * flow that met source excess.
+   * One pass over the nodes in row-major order (forward) or its reverse: each node's excess is
+   * pushed to its neighbours ahead in the pass, its deficit pulled from them, so both are carried
+   * on along the lines; returns the flow that met its opposite.
    */
-  private double pull(int d) {
+  private double sweep(boolean forward) {
     final double[] rc = this.rc, tr = this.tr;
-    final int o = off[d], back = 7 - d;
+    final int[] off = this.off;
+    final int d0 = forward ? 4 : 0; // the four directions ahead: 4..7 forwards, 0..3 backwards
     double flow = 0;
     int first = pw + 1, last = height * pw + width;
-    int from = o > 0 ? last : first, to = o > 0 ? first - 1 : last + 1, step = o > 0 ? -1 : 1;
-    for (int q = from; q != to; q += step) {
-      double e = tr[q];
-      if (!(e < 0)) continue;
-      int p = q - o;
-      double c = rc[8 * p + d];
-      if (!(c > 0)) continue;
-      double f = Math.min(-e, c);
-      if (f == Double.POSITIVE_INFINITY) continue;
-      double t = tr[p];
-      if (t > 0) flow += Math.min(f, t);
-      tr[q] = e + f;
-      tr[p] = t - f;
-      rc[8 * p + d] = c - f;
-      rc[8 * q + back] += f;
+    int from = forward ? first : last, to = forward ? last + 1 : first - 1, step = forward ? 1 : -1;
+    for (int p = from; p != to; p += step) {
+      double e = tr[p];
+      if (e > 0) {
+        for (int d = d0; d < d0 + 4 && e > 0; d++) {
+          double c = rc[8 * p + d];
+          if (!(c > 0)) continue;
+          double f = Math.min(e, c);
+          if (f == Double.POSITIVE_INFINITY) continue;
+          int q = p + off[d];
+          double t = tr[q];
+          if (t < 0) flow += Math.min(f, -t);
+          e -= f;
+          tr[q] = t + f;
+          rc[8 * p + d] = c - f;
+          rc[8 * q + 7 - d] += f;
+        }
+        tr[p] = e;
+      } else if (e < 0) {
+        for (int d = d0; d < d0 + 4 && e < 0; d++) {
+          int q = p + off[d]; // the arc q -> p carries flow; q takes over the deficit
+          double c = rc[8 * q + 7 - d];
+          if (!(c > 0)) continue;
+          double f = Math.min(-e, c);
+          if (f == Double.POSITIVE_INFINITY) continue;
+          double t = tr[q];
+          if (t > 0) flow += Math.min(f, t);
+          e += f;
+          tr[q] = t - f;
+          rc[8 * q + 7 - d] = c - f;
+          rc[8 * p + d] += f;
+        }
+        tr[p] = e;
+      }
     }
     return flow;
   }
