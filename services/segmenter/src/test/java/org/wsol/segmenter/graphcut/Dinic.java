@@ -50,6 +50,25 @@ final class Dinic {
     return flow;
   }
 
+  /** After {@link #maxFlow}: which nodes can reach t in the residual graph. */
+  boolean[] reachesSink(int t) {
+    boolean[] seen = new boolean[n];
+    ArrayDeque<Integer> q = new ArrayDeque<>();
+    seen[t] = true;
+    q.add(t);
+    while (!q.isEmpty()) {
+      int v = q.poll();
+      for (int e = head[v]; e >= 0; e = next[e]) {
+        int u = to[e]; // edge e is v->u, its pair e^1 is u->v
+        if (cap[e ^ 1] > 1e-12 && !seen[u]) {
+          seen[u] = true;
+          q.add(u);
+        }
+      }
+    }
+    return seen;
+  }
+
   private boolean bfs(int s, int t) {
     Arrays.fill(level, -1);
     ArrayDeque<Integer> q = new ArrayDeque<>();

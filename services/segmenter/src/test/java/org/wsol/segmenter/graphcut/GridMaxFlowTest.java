@@ -36,6 +36,24 @@ class GridMaxFlowTest {
     }
 
     double dinic() {
+      return solvedDinic().maxFlow;
+    }
+
+    /**
+     * The source side of the cut every solver must report, from Dinic's residual graph: the nodes
+     * that cannot reach the sink.
+     */
+    boolean[] dinicSourceSide() {
+      int n = w * h;
+      boolean[] reaches = solvedDinic().dinic.reachesSink(n + 1);
+      boolean[] side = new boolean[n];
+      for (int i = 0; i < n; i++) side[i] = !reaches[i];
+      return side;
+    }
+
+    private record Solved(Dinic dinic, double maxFlow) {}
+
+    private Solved solvedDinic() {
       int n = w * h, s = n, t = n + 1;
       Dinic d = new Dinic(n + 2);
       for (int y = 0, i = 0; y < h; y++)
@@ -57,7 +75,7 @@ class GridMaxFlowTest {
       } catch (InterruptedException e) {
         throw new AssertionError(e);
       }
-      return out[0];
+      return new Solved(d, out[0]);
     }
 
     /** Capacity of the s-t cut given by the source-side flags. */
@@ -116,6 +134,37 @@ class GridMaxFlowTest {
   void randomRealGridsMatchDinic(int w, int h) {
     for (long seed = 0; seed < 8; seed++)
       assertMatchesReference(Caps.random(w, h, 1000 + seed * 17 + w + h, false), 1e-9);
+  }
+
+  /**
+   * Graphs shaped like a GrabCut rectangle: small unaries of both kinds inside, strong links with a
+   * few weak ones (edges), large sink capacity on the border (the merged background seeds). Here
+   * flow must travel far, which is what the sweeps before the search move: flow and cut must still
+   * be Dinic's exactly (integer capacities, so no rounding).
+   */
+  @ParameterizedTest
+  @CsvSource({"40,30", "75,50", "1,60", "60,1"})
+  void rectangleShapedGridsGiveDinicsFlowAndCut(int w, int h) {
+    for (long seed = 0; seed < 6; seed++) {
+      SplittableRandom r = new SplittableRandom(seed * 101 + w * 3 + h);
+      int n = w * h;
+      double[] src = new double[n], snk = new double[n];
+      double[][] e = new double[4][n];
+      for (int y = 0, i = 0; y < h; y++)
+        for (int x = 0; x < w; x++, i++) {
+          int u = r.nextInt(11) - 5;
+          src[i] = Math.max(u, 0);
+          snk[i] = Math.max(-u, 0) + (x == 0 || y == 0 || x == w - 1 || y == h - 1 ? 300 : 0);
+          for (int k = 0; k < 4; k++)
+            e[k][i] = r.nextInt(10) == 0 ? r.nextInt(3) : 20 + r.nextInt(31);
+        }
+      Caps c = new Caps(w, h, src, snk, e);
+      for (GridGraph.Solver solver : GridGraph.Solver.values()) {
+        GridGraph g = c.toGrid(solver);
+        assertEquals(c.dinic(), g.maxFlow(), 0, solver + " flow, seed " + seed);
+        assertArrayEquals(c.dinicSourceSide(), g.sourceSide(), solver + " cut, seed " + seed);
+      }
+    }
   }
 
   @Test

@@ -12,8 +12,9 @@ import org.wsol.segmenter.graphcut.GridMaxFlowTest.Caps;
 /**
  * Property: on any small grid, with capacities drawn from zero, small, large and huge integers (up
  * to 2^40: sums stay exact in a double), both solvers find Dinic's flow value exactly, each reports
- * a cut whose capacity is that value, and the two cuts are the same (the complement of the nodes
- * that reach the sink).
+ * a cut whose capacity is that value, and the two cuts are the same: the complement of the nodes
+ * that reach the sink in Dinic's residual graph (whatever flow a solver moves before its search,
+ * e.g. {@link GridGraph}'s sweeps, must leave that set as it is).
  *
  * <p>300 random grids from a fixed seed, each its own test named by its seed so that a failure can
  * be replayed. (Written with plain JUnit: the property-testing library first tried, jqwik 1.10.1,
@@ -35,6 +36,7 @@ class MaxFlowPropertyTest {
 
   private static void check(Caps c) {
     double ref = c.dinic();
+    boolean[] refSide = c.dinicSourceSide();
     boolean[] bkSide = null;
     for (GridGraph.Solver s : GridGraph.Solver.values()) {
       GridGraph g = c.toGrid(s);
@@ -42,6 +44,10 @@ class MaxFlowPropertyTest {
       assertEquals(ref, flow, 0, s + ": flow vs Dinic");
       boolean[] side = g.sourceSide();
       assertEquals(flow, c.cutCapacity(side), 0, s + ": cut capacity vs flow");
+      assertArrayEquals(
+          refSide,
+          side,
+          s + ": cut vs the nodes that cannot reach the sink in Dinic's residual graph");
       if (bkSide == null) bkSide = side;
       else assertArrayEquals(bkSide, side, s + ": cut vs BK's");
     }
