@@ -103,16 +103,6 @@ public final class SaliencyPreviews implements AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
-    if (!thread.isAlive()) {
-      consumer.close(Duration.ofSeconds(2));
-      return;
-    }
-    consumer.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    ConsumerThreads.stop(running, consumer, thread);
   }
 }
