@@ -11,15 +11,24 @@ public final class ConnectedComponents {
   public record Component(boolean[] mask, int area, PixelBox box) {}
 
   /**
-   * The largest 8-connected component; ties go to the one whose first pixel comes first in raster
-   * order.
+   * Every component of a mask, labelled 1..count in raster order of their first pixel: the label of
+   * each pixel (0 = background), and per label its area and inclusive bounding box.
    */
-  public static Component largest(boolean[] mask, int w, int h) {
+  private record Labels(
+      int[] label, int count, int[] area, int[] x0, int[] y0, int[] x1, int[] y1) {}
+
+  /** Breadth-first flood fill from each unlabelled foreground pixel, 8-connected. */
+  private static Labels label(boolean[] mask, int w, int h) {
     if (mask.length != w * h)
       throw new IllegalArgumentException("mask length " + mask.length + " != " + w + "×" + h);
     int[] label = new int[w * h];
     int[] queue = new int[w * h];
-    int next = 0, bestLabel = 0, bestArea = 0, bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
+    // 8-connected components are at least one pixel apart, so a w×h mask holds at most
+    // ceil(w/2)·ceil(h/2) of them; slot 0 is the background's.
+    int most = ((w + 1) / 2) * ((h + 1) / 2) + 1;
+    int[] area = new int[most], bx0 = new int[most], by0 = new int[most];
+    int[] bx1 = new int[most], by1 = new int[most];
+    int next = 0;
     for (int start = 0; start < mask.length; start++) {
       if (!mask[start] || label[start] != 0) continue;
       int lab = ++next, head = 0, tail = 0;
@@ -41,19 +50,32 @@ public final class ConnectedComponents {
             }
           }
       }
-      if (tail > bestArea) {
-        bestArea = tail;
-        bestLabel = lab;
-        bx0 = x0;
-        by0 = y0;
-        bx1 = x1 + 1;
-        by1 = y1 + 1;
-      }
+      area[lab] = tail;
+      bx0[lab] = x0;
+      by0[lab] = y0;
+      bx1[lab] = x1;
+      by1[lab] = y1;
+    }
+    return new Labels(label, next, area, bx0, by0, bx1, by1);
+  }
+
+  /**
+   * The largest 8-connected component; ties go to the one whose first pixel comes first in raster
+   * order.
+   */
+  public static Component largest(boolean[] mask, int w, int h) {
+    Labels c = label(mask, w, h);
+    int best = 0;
+    for (int l = 1; l <= c.count(); l++) {
+      if (c.area()[l] > c.area()[best]) best = l;
     }
     boolean[] out = new boolean[w * h];
-    if (bestArea == 0) return new Component(out, 0, null);
-    for (int i = 0; i < out.length; i++) out[i] = label[i] == bestLabel;
-    return new Component(out, bestArea, new PixelBox(bx0, by0, bx1, by1));
+    if (best == 0) return new Component(out, 0, null);
+    for (int i = 0; i < out.length; i++) out[i] = c.label()[i] == best;
+    return new Component(
+        out,
+        c.area()[best],
+        new PixelBox(c.x0()[best], c.y0()[best], c.x1()[best] + 1, c.y1()[best] + 1));
   }
 
   /**
@@ -62,48 +84,21 @@ public final class ConnectedComponents {
    * mask always has a box).
    */
   public static Component extent(boolean[] mask, int w, int h, int minArea) {
-    if (mask.length != w * h)
-      throw new IllegalArgumentException("mask length " + mask.length + " != " + w + "×" + h);
-    int[] label = new int[w * h];
-    int[] queue = new int[w * h];
-    int next = 0;
-    java.util.List<Integer> kept = new java.util.ArrayList<>();
+    Labels c = label(mask, w, h);
+    boolean[] keep = new boolean[c.count() + 1];
     int x0 = w, y0 = h, x1 = -1, y1 = -1, area = 0;
-    for (int start = 0; start < mask.length; start++) {
-      if (!mask[start] || label[start] != 0) continue;
-      int lab = ++next, head = 0, tail = 0;
-      int cx0 = w, cy0 = h, cx1 = -1, cy1 = -1;
-      label[start] = lab;
-      queue[tail++] = start;
-      while (head < tail) {
-        int p = queue[head++], y = p / w, x = p - y * w;
-        if (x < cx0) cx0 = x;
-        if (x > cx1) cx1 = x;
-        if (y < cy0) cy0 = y;
-        if (y > cy1) cy1 = y;
-        for (int ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++)
-          for (int nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
-            int q = ny * w + nx;
-            if (mask[q] && label[q] == 0) {
-              label[q] = lab;
-              queue[tail++] = q;
-            }
-          }
-      }
-      if (tail >= minArea) {
-        kept.add(lab);
-        area += tail;
-        x0 = Math.min(x0, cx0);
-        y0 = Math.min(y0, cy0);
-        x1 = Math.max(x1, cx1);
-        y1 = Math.max(y1, cy1);
-      }
+    for (int l = 1; l <= c.count(); l++) {
+      if (c.area()[l] < minArea) continue;
+      keep[l] = true;
+      area += c.area()[l];
+      x0 = Math.min(x0, c.x0()[l]);
+      y0 = Math.min(y0, c.y0()[l]);
+      x1 = Math.max(x1, c.x1()[l]);
+      y1 = Math.max(y1, c.y1()[l]);
     }
-    if (kept.isEmpty()) return largest(mask, w, h);
-    boolean[] keep = new boolean[next + 1];
-    for (int l : kept) keep[l] = true;
+    if (area == 0) return largest(mask, w, h);
     boolean[] out = new boolean[w * h];
-    for (int i = 0; i < out.length; i++) out[i] = keep[label[i]];
+    for (int i = 0; i < out.length; i++) out[i] = keep[c.label()[i]];
     return new Component(out, area, new PixelBox(x0, y0, x1 + 1, y1 + 1));
   }
 }

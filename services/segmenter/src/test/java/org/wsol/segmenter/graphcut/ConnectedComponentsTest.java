@@ -50,4 +50,18 @@ class ConnectedComponentsTest {
     assertEquals(
         new PixelBox(30, 25, 50, 33), ConnectedComponents.largest(threeParts(w, h), w, h).box());
   }
+
+  @Test
+  void theMostComponentsAMaskCanHoldAreCounted() {
+    // Isolated pixels on every other row and column: ceil(w/2)·ceil(h/2) components, the bound.
+    int w = 7, h = 5;
+    boolean[] mask = new boolean[w * h];
+    for (int y = 0; y < h; y += 2) for (int x = 0; x < w; x += 2) mask[y * w + x] = true;
+    ConnectedComponents.Component all = ConnectedComponents.extent(mask, w, h, 1);
+    assertEquals(12, all.area());
+    assertEquals(new PixelBox(0, 0, 7, 5), all.box());
+    ConnectedComponents.Component first = ConnectedComponents.largest(mask, w, h);
+    assertEquals(1, first.area());
+    assertEquals(new PixelBox(0, 0, 1, 1), first.box(), "ties go to the first in raster order");
+  }
 }
