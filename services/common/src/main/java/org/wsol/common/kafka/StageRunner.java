@@ -49,6 +49,13 @@ import org.wsol.schema.DeadLetter;
 public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
+  /**
+   * Records a poll gathers per pool thread when they are already fetched: a poll's stage calls then
+   * take as long as kafka.consumer.max.poll.records (8) of them on one thread, well inside
+   * max.poll.interval.ms.
+   */
+  static final int RECORDS_PER_THREAD = 8;
+
   private final Stage<I, O> stage;
   private final String inputTopic;
   private final String outputTopic;
@@ -267,6 +274,18 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           consumer.poll(Duration.ofNanos(left)).forEach(more::add);
           all.addAll(more);
           bytes += valueBytes(more);
+        }
+        // With a pool, also take what the consumer has already fetched (no waiting), up to
+        // RECORDS_PER_THREAD a thread: the poll ends at a barrier (every output acknowledged, then
+        // the commit), where threads that finished early stand idle until the slowest record is
+        // done, and bigger polls make that wait a smaller share.
+        while (pool != null && all.size() < threads * RECORDS_PER_THREAD && running.get()) {
+          List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
+          consumer.poll(Duration.ZERO).forEach(more::add);
+          if (more.isEmpty()) {
+            break;
+          }
+          all.addAll(more);
         }
         meters.recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();
