@@ -49,13 +49,6 @@ import org.wsol.schema.DeadLetter;
 public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
-  /**
-   * Records a poll gathers per pool thread when they are already fetched: a poll's stage calls then
-   * take as long as kafka.consumer.max.poll.records (8) of them on one thread, well inside
-   * max.poll.interval.ms.
-   */
-  static final int RECORDS_PER_THREAD = 8;
-
   private final Stage<I, O> stage;
   private final String inputTopic;
   private final String outputTopic;
@@ -73,6 +66,12 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private volatile long lingerMaxBytes = Long.MAX_VALUE;
   private int threads = 1;
   private ExecutorService pool;
+
+  /**
+   * kafka.consumer.max.poll.records; with a pool, a poll gathers up to this many records a thread
+   * when they are already fetched, so its stage calls take as long as one thread's poll would.
+   */
+  private final int maxPollRecords;
 
   public StageRunner(
       Settings settings,
@@ -124,6 +123,9 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, worker);
     this.consumer = clients.consumer(c);
+    this.maxPollRecords =
+        Integer.parseInt(
+            String.valueOf(c.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500")).trim());
 
     Properties p = settings.producer();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -276,10 +278,10 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           bytes += valueBytes(more);
         }
         // With a pool, also take what the consumer has already fetched (no waiting), up to
-        // RECORDS_PER_THREAD a thread: the poll ends at a barrier (every output acknowledged, then
+        // max.poll.records a thread: the poll ends at a barrier (every output acknowledged, then
         // the commit), where threads that finished early stand idle until the slowest record is
         // done, and bigger polls make that wait a smaller share.
-        while (pool != null && all.size() < threads * RECORDS_PER_THREAD && running.get()) {
+        while (pool != null && all.size() < threads * maxPollRecords && running.get()) {
           List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
           consumer.poll(Duration.ZERO).forEach(more::add);
           if (more.isEmpty()) {
