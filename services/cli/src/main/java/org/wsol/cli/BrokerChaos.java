@@ -176,7 +176,7 @@ final class BrokerChaos {
   }
 
   /** Waits until {@code n} images have a complete result, or fails at the deadline. */
-  private static void awaitComplete(TopicTail results, int n, long deadline) throws Exception {
+  static void awaitComplete(TopicTail results, int n, long deadline) throws Exception {
     while (ChaosCommand.count(results.records()).complete() < n) {
       if (System.nanoTime() > deadline) {
         throw new java.util.concurrent.TimeoutException(
