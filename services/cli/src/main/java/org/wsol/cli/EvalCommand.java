@@ -20,6 +20,7 @@ import org.wsol.cli.eval.OffCentreImages;
 import org.wsol.cli.eval.Resegmentation;
 import org.wsol.cli.local.LocalPipeline;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.Box;
 import org.wsol.schema.GroundTruth;
@@ -155,7 +156,7 @@ class EvalCommand implements Callable<Integer> {
     for (Map.Entry<String, List<String>> group : groups.entrySet()) {
       runs.add(
           runPipeline(
-              s.with("localization.mode", group.getValue().get(0)),
+              s.with(SettingKeys.LOCALIZATION_MODE, group.getValue().get(0)),
               items,
               group.getValue(),
               runs.isEmpty(),
@@ -164,7 +165,13 @@ class EvalCommand implements Callable<Integer> {
     }
     if (camPass) {
       runs.add(
-          runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));
+          runPipeline(
+              s.with(SettingKeys.LOCALIZATION_MODE, "cam"),
+              items,
+              List.of(),
+              false,
+              Map.of(),
+              true));
     }
     MapsRun first = runs.get(0);
     LocalPipeline.Outcome o = first.outcome();
@@ -309,7 +316,7 @@ class EvalCommand implements Callable<Integer> {
                   + (first
                       ? ""
                       : " on "
-                          + LocalizationMode.resolve(s).get("saliency.method")
+                          + LocalizationMode.resolve(s).get(SettingKeys.SALIENCY_METHOD)
                           + " maps for "
                           + (group.isEmpty() ? "the CAM row" : String.join(",", group))),
               items.size());

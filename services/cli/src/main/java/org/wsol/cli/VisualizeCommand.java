@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ClassModelVisualizer;
 import org.wsol.saliency.model.ModelSpec;
@@ -201,7 +202,7 @@ class VisualizeCommand implements Callable<Integer> {
     Priors priors = priors();
     Settings s = config.settings();
     try (SaliencyModel model =
-        SaliencyModel.load(SaliencyService.modelSpec(s.get("saliency.model")))) {
+        SaliencyModel.load(SaliencyService.modelSpec(s.get(SettingKeys.SALIENCY_MODEL)))) {
       ModelSpec spec = model.spec();
       List<String> names = spec.classes();
       List<Integer> wanted = new ArrayList<>();

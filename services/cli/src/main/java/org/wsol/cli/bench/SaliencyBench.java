@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.wsol.cli.SettingsOptions;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
@@ -115,25 +116,26 @@ public class SaliencyBench implements Callable<Integer> {
                 : Path.of(System.getProperty("wsol.home", "."), "samples", "photos"));
     Path tmp = Files.createTempDirectory("wsol-bench-");
     Settings s = LocalizationMode.resolve(config.settings());
-    ModelSpec spec = SaliencyService.modelSpec(s.get("saliency.model"));
+    ModelSpec spec = SaliencyService.modelSpec(s.get(SettingKeys.SALIENCY_MODEL));
     String cap =
         maxCropsPerPass != null
             ? maxCropsPerPass.trim()
-            : s.get("saliency.max.crops.per.pass").trim();
+            : s.get(SettingKeys.SALIENCY_MAX_CROPS_PER_PASS).trim();
     List<SaliencyWork> works = new ArrayList<>();
     TorchSide torch = null;
     try {
-      Mode mode = s.getBoolean("saliency.ten.crop") ? Mode.TEN_CROP : Mode.SINGLE_CROP;
-      int k = s.getInt("saliency.top.k");
+      Mode mode = s.getBoolean(SettingKeys.SALIENCY_TEN_CROP) ? Mode.TEN_CROP : Mode.SINGLE_CROP;
+      int k = s.getInt(SettingKeys.SALIENCY_TOP_K);
       SaliencyModel dm =
-          SaliencyModel.load(SaliencyService.inputSize(spec, s.get("saliency.input.size")))
-              .workingShortSide(s.getInt("saliency.working.size"));
+          SaliencyModel.load(
+                  SaliencyService.inputSize(spec, s.get(SettingKeys.SALIENCY_INPUT_SIZE)))
+              .workingShortSide(s.getInt(SettingKeys.SALIENCY_WORKING_SIZE));
       works.add(
           new SaliencyWork(
               String.format(
                   Locale.ROOT,
                   "%s %d %s top-%d",
-                  s.get("localization.mode"),
+                  s.get(SettingKeys.LOCALIZATION_MODE),
                   dm.spec().inputSize(),
                   mode == Mode.TEN_CROP ? "10-crop" : "view",
                   k),
@@ -141,12 +143,13 @@ public class SaliencyBench implements Callable<Integer> {
               mode,
               k,
               true));
-      dm.method(Method.of(s.get("saliency.method")));
+      dm.method(Method.of(s.get(SettingKeys.SALIENCY_METHOD)));
       String capLine;
       if (cap.equals("auto")) {
         capLine =
             "auto: "
-                + PassCalibration.calibrate(dm, mode, k, s.getInt("saliency.batch.size"), 2)
+                + PassCalibration.calibrate(
+                        dm, mode, k, s.getInt(SettingKeys.SALIENCY_BATCH_SIZE), 2)
                     .describe();
       } else {
         dm.maxCropsPerPass(Integer.parseInt(cap));

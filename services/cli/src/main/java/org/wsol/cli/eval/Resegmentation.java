@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.wsol.cli.local.LocalPipeline;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
@@ -42,7 +43,8 @@ public final class Resegmentation {
       stages.put(
           m,
           new SegmenterStage(
-              new Localizer(SegmenterService.params(s.with("localization.mode", m))), "eval"));
+              new Localizer(SegmenterService.params(s.with(SettingKeys.LOCALIZATION_MODE, m))),
+              "eval"));
     }
     for (LocalPipeline.Item item : items) {
       LocalizationResult r = o.results().get(item.id());

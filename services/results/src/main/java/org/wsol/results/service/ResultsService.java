@@ -24,6 +24,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.Topics;
@@ -68,7 +69,8 @@ public final class ResultsService implements AutoCloseable {
     checkCoPartitioned(s);
     // kafka.streams.state.dir (what the deploy files set) wins over results.state.dir.
     String configured =
-        s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
+        s.streams()
+            .getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get(SettingKeys.RESULTS_STATE_DIR, ""));
     try {
       this.ownsStateDir = configured.isBlank();
       this.stateDir =
@@ -81,7 +83,10 @@ public final class ResultsService implements AutoCloseable {
     PrometheusMeterRegistry registry = HealthServer.newRegistry();
     this.http =
         new HealthServer(
-            s.get("http.host"), s.getInt("results.http.port"), registry, this::isReady);
+            s.get(SettingKeys.HTTP_HOST),
+            s.getInt(SettingKeys.RESULTS_HTTP_PORT),
+            registry,
+            this::isReady);
 
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -177,10 +182,12 @@ public final class ResultsService implements AutoCloseable {
     new KafkaStreamsMetrics(streams).bindTo(registry);
     this.live = new LiveResults(s);
     Gauge.builder("wsol_results_stream_clients", live, LiveResults::clientCount).register(registry);
-    new ResultsHttp(streams, self, live, s.getInt("results.stream.max.clients")).register(http);
-    int previewImages = s.getInt("results.previews.max.images");
+    new ResultsHttp(streams, self, live, s.getInt(SettingKeys.RESULTS_STREAM_MAX_CLIENTS))
+        .register(http);
+    int previewImages = s.getInt(SettingKeys.RESULTS_PREVIEWS_MAX_IMAGES);
     PreviewStore store =
-        new PreviewStore(Math.max(1, previewImages), s.getLong("results.previews.max.bytes"));
+        new PreviewStore(
+            Math.max(1, previewImages), s.getLong(SettingKeys.RESULTS_PREVIEWS_MAX_BYTES));
     this.previews = previewImages > 0 ? new SaliencyPreviews(s, store) : null;
     this.pipelineStatus = new PipelineStatus(s);
     Gauge.builder("wsol_results_preview_bytes", store, PreviewStore::bytes)
@@ -228,11 +235,11 @@ public final class ResultsService implements AutoCloseable {
    * bound port.
    */
   static String advertised(Settings s, int port) {
-    String configured = s.get("results.advertised.address", "");
+    String configured = s.get(SettingKeys.RESULTS_ADVERTISED_ADDRESS, "");
     if (!configured.isBlank()) {
       return configured;
     }
-    String host = s.get("http.host");
+    String host = s.get(SettingKeys.HTTP_HOST);
     if (host.equals("0.0.0.0") || host.equals("::")) {
       try {
         host = InetAddress.getLocalHost().getHostName();

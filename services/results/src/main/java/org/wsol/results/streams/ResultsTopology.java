@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.DeadLetter;
@@ -52,7 +53,7 @@ public final class ResultsTopology {
     Topics topics = Topics.from(s);
     WireFormat wire = WireFormat.from(s);
     Serde<ResultState> stateSerde = wire.serde(ResultState.class);
-    Duration timeout = Duration.ofMillis(s.getLong("results.timeout.ms"));
+    Duration timeout = Duration.ofMillis(s.getLong(SettingKeys.RESULTS_TIMEOUT_MS));
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "results.timeout.ms must be positive, got " + timeout.toMillis());

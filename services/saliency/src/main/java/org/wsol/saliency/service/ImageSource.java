@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.schema.ImageEvent;
@@ -29,10 +30,10 @@ public final class ImageSource {
   private final HttpClient http;
 
   public ImageSource(Settings s) {
-    this.maxBytes = s.getLong("image.max.bytes");
-    String root = s.get("image.uri.file.root", "");
+    this.maxBytes = s.getLong(SettingKeys.IMAGE_MAX_BYTES);
+    String root = s.get(SettingKeys.IMAGE_URI_FILE_ROOT, "");
     this.fileRoot = root.isBlank() ? null : Path.of(root).toAbsolutePath().normalize();
-    String hosts = s.get("image.uri.allowed.hosts", "");
+    String hosts = s.get(SettingKeys.IMAGE_URI_ALLOWED_HOSTS, "");
     this.allowedHosts =
         hosts.isBlank()
             ? List.of()

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
@@ -38,13 +39,15 @@ public final class SaliencyService implements AutoCloseable {
     topics.ensureExist(s);
     this.model =
         SaliencyModel.load(
-                inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
-            .workingShortSide(s.getInt("saliency.working.size"))
+                inputSize(
+                    modelSpec(s.get(SettingKeys.SALIENCY_MODEL)),
+                    s.get(SettingKeys.SALIENCY_INPUT_SIZE)))
+            .workingShortSide(s.getInt(SettingKeys.SALIENCY_WORKING_SIZE))
             .smoothGrad(
                 new SmoothGrad(
-                    s.getInt("saliency.smoothgrad.samples"),
-                    s.getDouble("saliency.smoothgrad.noise")))
-            .fullView(s.getBoolean("saliency.full.view"));
+                    s.getInt(SettingKeys.SALIENCY_SMOOTHGRAD_SAMPLES),
+                    s.getDouble(SettingKeys.SALIENCY_SMOOTHGRAD_NOISE)))
+            .fullView(s.getBoolean(SettingKeys.SALIENCY_FULL_VIEW));
     model.method(method(s, settings, model));
     log.info(
         "saliency model {} on {}, {} maps",
@@ -63,14 +66,14 @@ public final class SaliencyService implements AutoCloseable {
                 topics.images(),
                 topics.saliency(),
                 GROUP,
-                s.getInt("saliency.batch.size"))
+                s.getInt(SettingKeys.SALIENCY_BATCH_SIZE))
             .linger(
-                Duration.ofMillis(s.getLong("saliency.batch.linger.ms")),
-                s.getLong("saliency.batch.max.bytes"));
+                Duration.ofMillis(s.getLong(SettingKeys.SALIENCY_BATCH_LINGER_MS)),
+                s.getLong(SettingKeys.SALIENCY_BATCH_MAX_BYTES));
     this.health =
         new HealthServer(
-            s.get("http.host"),
-            s.getInt("metrics.port"),
+            s.get(SettingKeys.HTTP_HOST),
+            s.getInt(SettingKeys.METRICS_PORT),
             HealthServer.newRegistry(),
             this::isReady);
     runner.bindMetrics(health.registry());
@@ -84,9 +87,9 @@ public final class SaliencyService implements AutoCloseable {
    * default mode does not lock such models out.
    */
   static SaliencyModel.Method method(Settings resolved, Settings given, SaliencyModel model) {
-    SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get("saliency.method"));
+    SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get(SettingKeys.SALIENCY_METHOD));
     if (m != SaliencyModel.Method.GRADIENT
-        && given.get("saliency.method", "").isBlank()
+        && given.get(SettingKeys.SALIENCY_METHOD, "").isBlank()
         && !model.hasClassActivations()) {
       log.warn(
           "{} has no '{}' method for class activation maps, which localization.mode={} uses (saliency.method={}):"
@@ -94,7 +97,7 @@ public final class SaliencyService implements AutoCloseable {
               + " localization.mode=extent to silence this.",
           model.spec().modelId(),
           "features",
-          resolved.get("localization.mode"),
+          resolved.get(SettingKeys.LOCALIZATION_MODE),
           m.id);
       return SaliencyModel.Method.GRADIENT;
     }
@@ -106,7 +109,7 @@ public final class SaliencyService implements AutoCloseable {
    * here, timed at start up to a poll's batch (saliency.batch.size) and logged.
    */
   static void passSize(SaliencyModel model, Settings s) {
-    String v = s.get("saliency.max.crops.per.pass").trim();
+    String v = s.get(SettingKeys.SALIENCY_MAX_CROPS_PER_PASS).trim();
     if (!v.equals("auto")) {
       try {
         model.maxCropsPerPass(Integer.parseInt(v));
@@ -119,13 +122,17 @@ public final class SaliencyService implements AutoCloseable {
       }
     }
     SaliencyModel.Mode mode =
-        s.getBoolean("saliency.ten.crop")
+        s.getBoolean(SettingKeys.SALIENCY_TEN_CROP)
             ? SaliencyModel.Mode.TEN_CROP
             : SaliencyModel.Mode.SINGLE_CROP;
     long t0 = System.nanoTime();
     PassCalibration.Result r =
         PassCalibration.calibrate(
-            model, mode, s.getInt("saliency.top.k"), s.getInt("saliency.batch.size"), 2);
+            model,
+            mode,
+            s.getInt(SettingKeys.SALIENCY_TOP_K),
+            s.getInt(SettingKeys.SALIENCY_BATCH_SIZE),
+            2);
     log.info(
         "saliency.max.crops.per.pass=auto: {} (calibration took {} ms)",
         r.describe(),

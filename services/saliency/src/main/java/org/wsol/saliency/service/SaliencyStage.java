@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.RgbImages;
@@ -35,16 +36,16 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   public SaliencyStage(SaliencyModel model, Settings s) {
     this.model = model;
     this.mode =
-        s.getBoolean("saliency.ten.crop")
+        s.getBoolean(SettingKeys.SALIENCY_TEN_CROP)
             ? SaliencyModel.Mode.TEN_CROP
             : SaliencyModel.Mode.SINGLE_CROP;
     this.source = new ImageSource(s);
-    this.maxBytes = s.getLong("image.max.bytes");
-    this.maxPixels = s.getLong("image.max.pixels");
-    this.defaultTopK = s.getInt("saliency.top.k");
-    this.lossless = s.getBoolean("saliency.working.lossless");
-    this.combineClasses = s.getBoolean("saliency.combine.classes");
-    this.combineWeights = CombinedClasses.Weights.of(s.get("saliency.combine.weights"));
+    this.maxBytes = s.getLong(SettingKeys.IMAGE_MAX_BYTES);
+    this.maxPixels = s.getLong(SettingKeys.IMAGE_MAX_PIXELS);
+    this.defaultTopK = s.getInt(SettingKeys.SALIENCY_TOP_K);
+    this.lossless = s.getBoolean(SettingKeys.SALIENCY_WORKING_LOSSLESS);
+    this.combineClasses = s.getBoolean(SettingKeys.SALIENCY_COMBINE_CLASSES);
+    this.combineWeights = CombinedClasses.Weights.of(s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS));
   }
 
   @Override

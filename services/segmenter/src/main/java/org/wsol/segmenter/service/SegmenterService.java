@@ -1,6 +1,7 @@
 package org.wsol.segmenter.service;
 
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
@@ -41,8 +42,8 @@ public final class SegmenterService implements AutoCloseable {
             .threads(threads(s));
     this.health =
         new HealthServer(
-            s.get("http.host"),
-            s.getInt("metrics.port"),
+            s.get(SettingKeys.HTTP_HOST),
+            s.getInt(SettingKeys.METRICS_PORT),
             HealthServer.newRegistry(),
             this::isReady);
     runner.bindMetrics(health.registry());
@@ -54,7 +55,7 @@ public final class SegmenterService implements AutoCloseable {
 
   /** {@code segmenter.threads}, empty = the cores the JVM sees. */
   public static int threads(Settings s) {
-    String v = s.get("segmenter.threads", "").trim();
+    String v = s.get(SettingKeys.SEGMENTER_THREADS, "").trim();
     int n = v.isEmpty() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v);
     if (n < 1) {
       throw new IllegalArgumentException(
@@ -69,7 +70,7 @@ public final class SegmenterService implements AutoCloseable {
    */
   public static SegmenterParams params(Settings settings) {
     Settings s = LocalizationMode.resolve(settings);
-    String box = s.get("segmenter.box").trim();
+    String box = s.get(SettingKeys.SEGMENTER_BOX).trim();
     SegmenterParams.BoxRule rule =
         switch (box) {
           case "largest" -> SegmenterParams.BoxRule.LARGEST;
@@ -79,13 +80,15 @@ public final class SegmenterService implements AutoCloseable {
                   "segmenter.box '" + box + "' is unknown: use largest or extent");
         };
     return SegmenterParams.DEFAULTS
-        .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
-        .withIterations(s.getInt("segmenter.iterations"))
-        .withSmoothing(s.getDouble("segmenter.smoothing"))
-        .withBox(rule, s.getDouble("segmenter.extent.min.share"))
-        .withColourModels(colourModels(s.get("segmenter.colour.models")))
-        .withSeeding(seeding(s.get("segmenter.seeds")))
-        .withMaxFlow(maxFlow(s.get("segmenter.maxflow")));
+        .withQuantiles(
+            s.getDouble(SettingKeys.SEGMENTER_FG_QUANTILE),
+            s.getDouble(SettingKeys.SEGMENTER_BG_QUANTILE))
+        .withIterations(s.getInt(SettingKeys.SEGMENTER_ITERATIONS))
+        .withSmoothing(s.getDouble(SettingKeys.SEGMENTER_SMOOTHING))
+        .withBox(rule, s.getDouble(SettingKeys.SEGMENTER_EXTENT_MIN_SHARE))
+        .withColourModels(colourModels(s.get(SettingKeys.SEGMENTER_COLOUR_MODELS)))
+        .withSeeding(seeding(s.get(SettingKeys.SEGMENTER_SEEDS)))
+        .withMaxFlow(maxFlow(s.get(SettingKeys.SEGMENTER_MAXFLOW)));
   }
 
   static GridGraph.Solver maxFlow(String v) {
@@ -103,7 +106,7 @@ public final class SegmenterService implements AutoCloseable {
    * segmenter.instances.min.score}.
    */
   public static Instances.Params instances(Settings s) {
-    String v = s.get("segmenter.instances", "components").trim();
+    String v = s.get(SettingKeys.SEGMENTER_INSTANCES, "components").trim();
     Instances.Rule rule;
     try {
       rule = Instances.Rule.valueOf(v.toUpperCase(java.util.Locale.ROOT));
@@ -111,7 +114,7 @@ public final class SegmenterService implements AutoCloseable {
       throw new IllegalArgumentException(
           "segmenter.instances is '" + v + "': use components, peaks, split or none");
     }
-    return new Instances.Params(rule, s.getDouble("segmenter.instances.min.score"));
+    return new Instances.Params(rule, s.getDouble(SettingKeys.SEGMENTER_INSTANCES_MIN_SCORE));
   }
 
   static SegmenterParams.SeedRule seeding(String v) {
