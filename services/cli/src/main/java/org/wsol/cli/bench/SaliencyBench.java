@@ -14,8 +14,8 @@ import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Mode;
 import org.wsol.saliency.service.SaliencyService;
 import picocli.CommandLine.Command;
@@ -143,7 +143,7 @@ public class SaliencyBench implements Callable<Integer> {
               mode,
               k,
               true));
-      dm.method(Method.of(s.get(SettingKeys.SALIENCY_METHOD)));
+      dm.method(SaliencyMethod.of(s.get(SettingKeys.SALIENCY_METHOD)));
       String capLine;
       if (cap.equals("auto")) {
         capLine =

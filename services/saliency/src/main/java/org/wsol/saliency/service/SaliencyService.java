@@ -13,6 +13,7 @@ import org.wsol.common.kafka.StageRunner;
 import org.wsol.common.kafka.Topics;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.SmoothGrad;
 import org.wsol.schema.ImageEvent;
@@ -86,9 +87,9 @@ public final class SaliencyService implements AutoCloseable {
    * model that cannot give class activation maps (a plain torch.jit.trace export), so that the
    * default mode does not lock such models out.
    */
-  static SaliencyModel.Method method(Settings resolved, Settings given, SaliencyModel model) {
-    SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get(SettingKeys.SALIENCY_METHOD));
-    if (m != SaliencyModel.Method.GRADIENT
+  static SaliencyMethod method(Settings resolved, Settings given, SaliencyModel model) {
+    SaliencyMethod m = SaliencyMethod.of(resolved.get(SettingKeys.SALIENCY_METHOD));
+    if (m != SaliencyMethod.GRADIENT
         && given.get(SettingKeys.SALIENCY_METHOD, "").isBlank()
         && !model.hasClassActivations()) {
       log.warn(
@@ -99,7 +100,7 @@ public final class SaliencyService implements AutoCloseable {
           "features",
           resolved.get(SettingKeys.LOCALIZATION_MODE),
           m.id);
-      return SaliencyModel.Method.GRADIENT;
+      return SaliencyMethod.GRADIENT;
     }
     return m;
   }
