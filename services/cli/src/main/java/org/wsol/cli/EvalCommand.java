@@ -19,13 +19,14 @@ import org.wsol.cli.eval.MapsRun;
 import org.wsol.cli.eval.OffCentreImages;
 import org.wsol.cli.eval.Resegmentation;
 import org.wsol.cli.local.LocalPipeline;
-import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.schema.Box;
 import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
-import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.graphcut.Instances;
+import org.wsol.segmenter.service.SegmenterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -254,16 +255,15 @@ class EvalCommand implements Callable<Integer> {
               + "pipeline's; the other modes' rows may not be comparable.\n";
     }
     if (instances.images() > 0) {
+      Instances.Params rule = SegmenterConfig.from(s).instances();
       md +=
           "\n"
               + instances.markdown(
-                  "segmenter.instances="
-                      + SegmenterService.instances(s)
-                          .rule()
-                          .name()
-                          .toLowerCase(java.util.Locale.ROOT)
+                  SettingKeys.SEGMENTER_INSTANCES
+                      + "="
+                      + rule.rule().name().toLowerCase(java.util.Locale.ROOT)
                       + ", min score "
-                      + SegmenterService.instances(s).minScore());
+                      + rule.minScore());
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
@@ -316,7 +316,7 @@ class EvalCommand implements Callable<Integer> {
                   + (first
                       ? ""
                       : " on "
-                          + LocalizationMode.resolve(s).get(SettingKeys.SALIENCY_METHOD)
+                          + SaliencyConfig.from(s).method().id
                           + " maps for "
                           + (group.isEmpty() ? "the CAM row" : String.join(",", group))),
               items.size());

@@ -7,7 +7,7 @@ import org.wsol.cli.local.LocalPipeline;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that run the whole pipeline in one process (demo, eval). */
@@ -104,7 +104,7 @@ public class LocalOptions {
 
   /** Checks the model setting before anything starts, then starts the pipeline. */
   LocalPipeline startPipeline(Settings s) {
-    SaliencyService.modelSpec(s.get(SettingKeys.SALIENCY_MODEL));
+    SaliencyConfig.from(s).sidecar();
     return LocalPipeline.start(s, segmenters);
   }
 }

@@ -9,12 +9,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import javax.imageio.ImageIO;
-import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ClassModelVisualizer;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.saliency.visualize.AugmentationCheck;
 import org.wsol.saliency.visualize.ClassScore;
 import org.wsol.saliency.visualize.PriorVisualizer;
@@ -201,8 +200,7 @@ class VisualizeCommand implements Callable<Integer> {
     List<Prior> priorsToDraw = priorList.stream().distinct().toList();
     Priors priors = priors();
     Settings s = config.settings();
-    try (SaliencyModel model =
-        SaliencyModel.load(SaliencyService.modelSpec(s.get(SettingKeys.SALIENCY_MODEL)))) {
+    try (SaliencyModel model = SaliencyModel.load(SaliencyConfig.from(s).sidecar())) {
       ModelSpec spec = model.spec();
       List<String> names = spec.classes();
       List<Integer> wanted = new ArrayList<>();

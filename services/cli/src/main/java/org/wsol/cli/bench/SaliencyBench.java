@@ -9,15 +9,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.wsol.cli.SettingsOptions;
-import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
-import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.SaliencyModel.Mode;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -115,27 +113,24 @@ public class SaliencyBench implements Callable<Integer> {
                 ? photos
                 : Path.of(System.getProperty("wsol.home", "."), "samples", "photos"));
     Path tmp = Files.createTempDirectory("wsol-bench-");
-    Settings s = LocalizationMode.resolve(config.settings());
-    ModelSpec spec = SaliencyService.modelSpec(s.get(SettingKeys.SALIENCY_MODEL));
-    String cap =
-        maxCropsPerPass != null
-            ? maxCropsPerPass.trim()
-            : s.get(SettingKeys.SALIENCY_MAX_CROPS_PER_PASS).trim();
+    Settings given = config.settings();
+    if (maxCropsPerPass != null) {
+      given = given.with(SettingKeys.SALIENCY_MAX_CROPS_PER_PASS, maxCropsPerPass);
+    }
+    SaliencyConfig c = SaliencyConfig.from(given);
+    ModelSpec spec = c.sidecar();
     List<SaliencyWork> works = new ArrayList<>();
     TorchSide torch = null;
     try {
-      Mode mode = s.getBoolean(SettingKeys.SALIENCY_TEN_CROP) ? Mode.TEN_CROP : Mode.SINGLE_CROP;
-      int k = s.getInt(SettingKeys.SALIENCY_TOP_K);
-      SaliencyModel dm =
-          SaliencyModel.load(
-                  SaliencyService.inputSize(spec, s.get(SettingKeys.SALIENCY_INPUT_SIZE)))
-              .workingShortSide(s.getInt(SettingKeys.SALIENCY_WORKING_SIZE));
+      Mode mode = c.crops();
+      int k = c.topK();
+      SaliencyModel dm = SaliencyModel.load(c.modelSpec()).workingShortSide(c.workingSize());
       works.add(
           new SaliencyWork(
               String.format(
                   Locale.ROOT,
                   "%s %d %s top-%d",
-                  s.get(SettingKeys.LOCALIZATION_MODE),
+                  c.localizationMode(),
                   dm.spec().inputSize(),
                   mode == Mode.TEN_CROP ? "10-crop" : "view",
                   k),
@@ -143,22 +138,16 @@ public class SaliencyBench implements Callable<Integer> {
               mode,
               k,
               true));
-      dm.method(SaliencyMethod.of(s.get(SettingKeys.SALIENCY_METHOD)));
+      dm.method(c.method());
       String capLine;
-      if (cap.equals("auto")) {
-        capLine =
-            "auto: "
-                + PassCalibration.calibrate(
-                        dm, mode, k, s.getInt(SettingKeys.SALIENCY_BATCH_SIZE), 2)
-                    .describe();
+      if (c.maxCropsPerPass().isEmpty()) {
+        capLine = "auto: " + PassCalibration.calibrate(dm, mode, k, c.batchSize(), 2).describe();
       } else {
-        dm.maxCropsPerPass(Integer.parseInt(cap));
-        capLine = cap;
+        dm.maxCropsPerPass(c.maxCropsPerPass().getAsInt());
+        capLine = Integer.toString(c.maxCropsPerPass().getAsInt());
       }
       if (gradient) {
-        SaliencyModel gm =
-            SaliencyModel.load(spec)
-                .maxCropsPerPass(cap.equals("auto") ? 32 : Integer.parseInt(cap));
+        SaliencyModel gm = SaliencyModel.load(spec).maxCropsPerPass(c.maxCropsPerPass().orElse(32));
         for (Mode m : modes) {
           works.add(
               new SaliencyWork(

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 
 /**
  * What an eval runs, from its settings and modes: the modes grouped by the maps they segment (one
@@ -50,12 +51,10 @@ public final class EvalPlan {
     for (String m : modeIds) {
       descriptions.put(m, LocalizationMode.of(m).description);
     }
-    String mode =
-        LocalizationMode.resolve(s).getBoolean(SettingKeys.SALIENCY_TEN_CROP)
-            ? "10 crops"
-            : "single crop";
+    SaliencyConfig saliency = SaliencyConfig.from(s);
+    String mode = saliency.tenCrop() ? "10 crops" : "single crop";
     // SmoothGrad changes the maps themselves, so the title and the command must say so.
-    int sgSamples = s.getInt(SettingKeys.SALIENCY_SMOOTHGRAD_SAMPLES);
+    int sgSamples = saliency.smoothGrad().samples();
     String smoothGrad =
         sgSamples > 1
             ? " --set saliency.smoothgrad.samples="
@@ -76,7 +75,7 @@ public final class EvalPlan {
     for (String m : modeIds) {
       groups
           .computeIfAbsent(
-              mapsOf(LocalizationMode.resolve(s.with(SettingKeys.LOCALIZATION_MODE, m))),
+              mapsOf(SaliencyConfig.from(s.with(SettingKeys.LOCALIZATION_MODE, m))),
               k -> new ArrayList<>())
           .add(m);
     }
@@ -89,12 +88,11 @@ public final class EvalPlan {
             mapNames.add(
                 maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
     mode += ", " + String.join(" then ", mapNames);
-    if (s.getBoolean(SettingKeys.SALIENCY_FULL_VIEW)
-        && LocalizationMode.resolve(s).getBoolean(SettingKeys.SALIENCY_TEN_CROP)) {
+    if (saliency.fullView() && saliency.tenCrop()) {
       smoothGrad += " --set saliency.full.view=true";
       mode += " + full view";
     }
-    if (s.getBoolean(SettingKeys.SALIENCY_COMBINE_CLASSES)) {
+    if (saliency.combineClasses()) {
       smoothGrad += " --set saliency.combine.classes=true";
       mode += ", maps of the top-k classes combined";
       if (!s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS).equals("equal")) {
@@ -126,11 +124,10 @@ public final class EvalPlan {
    * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment
    * the same maps and share one pipeline pass.
    */
-  static String mapsOf(Settings resolved) {
-    String size = resolved.get(SettingKeys.SALIENCY_INPUT_SIZE).trim();
-    return resolved.get(SettingKeys.SALIENCY_METHOD)
-        + (resolved.getBoolean(SettingKeys.SALIENCY_TEN_CROP) ? "" : " (single crop)")
-        + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
+  static String mapsOf(SaliencyConfig c) {
+    return c.method().id
+        + (c.tenCrop() ? "" : " (single crop)")
+        + (c.inputSize().isEmpty() ? "" : " at " + c.inputSize().getAsInt() + " px");
   }
 
   /** Whether maps of that key are class activation maps (the CAM row can use them). */

@@ -11,7 +11,7 @@ import org.wsol.schema.BoxResult;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.Localizer;
-import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.service.SegmenterConfig;
 import org.wsol.segmenter.service.SegmenterStage;
 
 /**
@@ -43,7 +43,8 @@ public final class Resegmentation {
       stages.put(
           m,
           new SegmenterStage(
-              new Localizer(SegmenterService.params(s.with(SettingKeys.LOCALIZATION_MODE, m))),
+              new Localizer(
+                  SegmenterConfig.from(s.with(SettingKeys.LOCALIZATION_MODE, m)).params()),
               "eval"));
     }
     for (LocalPipeline.Item item : items) {

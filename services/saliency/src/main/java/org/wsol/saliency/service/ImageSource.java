@@ -9,11 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.wsol.common.config.SettingKeys;
-import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.schema.ImageEvent;
 
@@ -29,15 +26,10 @@ public final class ImageSource {
   private final List<String> allowedHosts;
   private final HttpClient http;
 
-  public ImageSource(Settings s) {
-    this.maxBytes = s.getLong(SettingKeys.IMAGE_MAX_BYTES);
-    String root = s.get(SettingKeys.IMAGE_URI_FILE_ROOT, "");
-    this.fileRoot = root.isBlank() ? null : Path.of(root).toAbsolutePath().normalize();
-    String hosts = s.get(SettingKeys.IMAGE_URI_ALLOWED_HOSTS, "");
-    this.allowedHosts =
-        hosts.isBlank()
-            ? List.of()
-            : Arrays.stream(hosts.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+  public ImageSource(SaliencyConfig.Images rules) {
+    this.maxBytes = rules.maxBytes();
+    this.fileRoot = rules.fileRoot();
+    this.allowedHosts = rules.allowedHosts();
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)

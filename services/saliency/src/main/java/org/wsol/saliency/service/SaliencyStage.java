@@ -4,8 +4,6 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.wsol.common.config.SettingKeys;
-import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.BadRecordException;
@@ -33,19 +31,16 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final boolean combineClasses;
   private final CombinedClasses.Weights combineWeights;
 
-  public SaliencyStage(SaliencyModel model, Settings s) {
+  public SaliencyStage(SaliencyModel model, SaliencyConfig config) {
     this.model = model;
-    this.mode =
-        s.getBoolean(SettingKeys.SALIENCY_TEN_CROP)
-            ? SaliencyModel.Mode.TEN_CROP
-            : SaliencyModel.Mode.SINGLE_CROP;
-    this.source = new ImageSource(s);
-    this.maxBytes = s.getLong(SettingKeys.IMAGE_MAX_BYTES);
-    this.maxPixels = s.getLong(SettingKeys.IMAGE_MAX_PIXELS);
-    this.defaultTopK = s.getInt(SettingKeys.SALIENCY_TOP_K);
-    this.lossless = s.getBoolean(SettingKeys.SALIENCY_WORKING_LOSSLESS);
-    this.combineClasses = s.getBoolean(SettingKeys.SALIENCY_COMBINE_CLASSES);
-    this.combineWeights = CombinedClasses.Weights.of(s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS));
+    this.mode = config.crops();
+    this.source = new ImageSource(config.images());
+    this.maxBytes = config.images().maxBytes();
+    this.maxPixels = config.images().maxPixels();
+    this.defaultTopK = config.topK();
+    this.lossless = config.workingLossless();
+    this.combineClasses = config.combineClasses();
+    this.combineWeights = config.combineWeights();
   }
 
   @Override

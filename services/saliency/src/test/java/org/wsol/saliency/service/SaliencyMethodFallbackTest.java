@@ -45,7 +45,8 @@ class SaliencyMethodFallbackTest {
           "cam",
           resolved.get("saliency.method"),
           "the default mode asks for class activation maps");
-      assertEquals(SaliencyMethod.GRADIENT, SaliencyService.method(resolved, given, model));
+      assertEquals(
+          SaliencyMethod.GRADIENT, SaliencyService.method(SaliencyConfig.from(given), model));
       // It still computes maps: 3 classes, one 224 x 224 map for the top class.
       TensorSaliency t =
           model.method(SaliencyMethod.GRADIENT).saliency(new float[3 * 224 * 224], 1, 1);
@@ -60,9 +61,7 @@ class SaliencyMethodFallbackTest {
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,
-              () ->
-                  model.method(
-                      SaliencyService.method(LocalizationMode.resolve(given), given, model)));
+              () -> model.method(SaliencyService.method(SaliencyConfig.from(given), model)));
       assertTrue(
           e.getMessage().contains("has no 'features' method")
               && e.getMessage().contains("add_cam_method.py")
