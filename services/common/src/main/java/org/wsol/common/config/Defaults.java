@@ -131,7 +131,7 @@ public final class Defaults {
     new Entry(
         SettingKeys.LOCALIZATION_MODE,
         "cam-rect",
-        "cam-rect (the default, see BENCHMARKS.md: the class activation map of the whole image at 320 px, GrabCut from the rectangle around its mass, the largest component), paper (Simonyan et al. 2014 as published), gcam-extent (the default before), extent, smooth, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, cam-extent or gcam; fills saliency.method, saliency.ten.crop, saliency.input.size, segmenter.seeds, segmenter.smoothing, segmenter.box, segmenter.iterations and segmenter.colour.models when they are empty"),
+        "cam-rect (the default, see BENCHMARKS.md: the class activation map of the whole image at 320 px, GrabCut from the rectangle around its mass, the largest component), paper (Simonyan et al. 2014 as published), gcam-extent (the default before), extent, smooth, smooth-extent, iter, extent-iter, grabcut, grabcut-extent, cam, cam-extent or gcam; fills saliency.method, saliency.ten.crop, saliency.input.size, saliency.working.size, segmenter.seeds, segmenter.smoothing, segmenter.box, segmenter.iterations and segmenter.colour.models when they are empty"),
     new Entry(
         SettingKeys.SEGMENTER_SEEDS,
         "",
