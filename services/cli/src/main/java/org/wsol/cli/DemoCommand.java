@@ -13,6 +13,7 @@ import org.wsol.cli.local.LocalPipeline;
 import org.wsol.cli.local.Pictures;
 import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
 import org.wsol.schema.LocalizationResult;
@@ -92,9 +93,7 @@ class DemoCommand implements Callable<Integer> {
         "wsol demo: %d images, top-%d classes, %s, %d segmenter(s); logs in %s%n",
         items.size(),
         topK,
-        org.wsol.common.config.LocalizationMode.resolve(s).getBoolean(SettingKeys.SALIENCY_TEN_CROP)
-            ? "10 crops"
-            : "single crop",
+        SaliencyConfig.from(s).tenCrop() ? "10 crops" : "single crop",
         local.segmenters,
         out.resolve("demo.log"));
     LocalPipeline.Outcome o;
