@@ -20,7 +20,7 @@ public class CpuProbe {
     System.setProperty("ai.djl.pytorch.num_threads", "1");
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     SaliencyModel model = SaliencyModel.load(ModelSpec.bundledDefault().withInputSize(320));
-    model.method(SaliencyModel.Method.CAM);
+    model.method(SaliencyMethod.CAM);
     ThreadMXBean tm = ManagementFactory.getThreadMXBean();
     float[] in = new float[b*3*320*320]; Random r = new Random(1); for (int i=0;i<in.length;i++) in[i]=(float)r.nextGaussian();
     double best = 1e9, bestWall = 1e9;

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.wsol.broker.BrokerCluster;
 import org.wsol.cli.chaos.ServiceProcess;
 import org.wsol.cli.local.ImageProducer;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
@@ -63,7 +64,7 @@ final class BrokerChaos {
     System.err.println("chaos: starting a 3-node cluster (minutes on a loaded machine)");
     try (BrokerCluster cluster = BrokerCluster.start(3)) {
       String bootstrap = cluster.bootstrapServers();
-      Settings s = config.with("bootstrap.servers", bootstrap);
+      Settings s = config.with(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
       List<String> common = serviceArgs.apply(bootstrap);

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 
@@ -56,7 +57,7 @@ final class BrokerCheck {
       admin.describeCluster().nodes().get(ms + 1000L, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new IllegalStateException(message(s.get("bootstrap.servers"), source, cause));
+      throw new IllegalStateException(message(s.get(SettingKeys.BOOTSTRAP_SERVERS), source, cause));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while looking for the broker", e);

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.wsol.broker.BrokerCluster;
 import org.wsol.broker.EmbeddedBroker;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ class BrokerCommand implements Callable<Integer> {
       broker = single;
       bootstrap = single.bootstrapServers();
     }
-    Settings s = config.settings().with("bootstrap.servers", bootstrap);
+    Settings s = config.settings().with(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
     Topics.from(s).ensureExist(s);
     Files.createDirectories(ConfigOptions.BOOTSTRAP_FILE.getParent());
     Files.writeString(ConfigOptions.BOOTSTRAP_FILE, bootstrap + "\n");

@@ -17,6 +17,7 @@ import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.chaos.ServiceProcess;
 import org.wsol.cli.local.ImageProducer;
 import org.wsol.common.avro.AvroCodec;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
@@ -123,7 +124,7 @@ class ChaosCommand implements Callable<Integer> {
     }
     List<ServiceProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
-      Settings s = config.settings().with("bootstrap.servers", broker.bootstrapServers());
+      Settings s = config.settings().with(SettingKeys.BOOTSTRAP_SERVERS, broker.bootstrapServers());
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
       List<String> common = serviceArgs(broker.bootstrapServers());
@@ -218,11 +219,11 @@ class ChaosCommand implements Callable<Integer> {
     Map<String, String> sets = new LinkedHashMap<>();
     // A killed member's partitions move after the session timeout: 6 s (the broker's minimum), not
     // 45 s.
-    sets.put("kafka.consumer.session.timeout.ms", "6000");
-    sets.put("kafka.consumer.heartbeat.interval.ms", "1000");
-    sets.put("saliency.ten.crop", "false");
-    sets.put("metrics.port", "0");
-    sets.put("results.http.port", "0");
+    sets.put(SettingKeys.KAFKA_CONSUMER_SESSION_TIMEOUT_MS, "6000");
+    sets.put(SettingKeys.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS, "1000");
+    sets.put(SettingKeys.SALIENCY_TEN_CROP, "false");
+    sets.put(SettingKeys.METRICS_PORT, "0");
+    sets.put(SettingKeys.RESULTS_HTTP_PORT, "0");
     return ServiceProcess.serviceArgs(bootstrap, config, sets);
   }
 

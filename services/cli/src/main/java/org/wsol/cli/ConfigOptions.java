@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import picocli.CommandLine.Option;
 
@@ -69,22 +70,23 @@ public class ConfigOptions extends SettingsOptions {
   public Settings settings() {
     Map<String, String> flags = new LinkedHashMap<>(sets);
     if (bootstrap != null) {
-      flags.put("bootstrap.servers", bootstrap);
+      flags.put(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
     }
     Settings s = Settings.load(config, System.getenv(), flags);
     boolean explicit =
-        flags.containsKey("bootstrap.servers")
+        flags.containsKey(SettingKeys.BOOTSTRAP_SERVERS)
             || System.getenv("WSOL_BOOTSTRAP_SERVERS") != null
             || (config != null
                     || Files.isRegularFile(Path.of("wsol.properties"))
                     || System.getenv("WSOL_CONFIG") != null)
-                && !s.get("bootstrap.servers")
-                    .equals(org.wsol.common.config.Defaults.VALUES.get("bootstrap.servers"));
+                && !s.get(SettingKeys.BOOTSTRAP_SERVERS)
+                    .equals(
+                        org.wsol.common.config.Defaults.VALUES.get(SettingKeys.BOOTSTRAP_SERVERS));
     String from =
         "the default; --bootstrap-servers, WSOL_BOOTSTRAP_SERVERS or .wsol/bootstrap set another";
     if (bootstrap != null) {
       from = "--bootstrap-servers";
-    } else if (flags.containsKey("bootstrap.servers")) {
+    } else if (flags.containsKey(SettingKeys.BOOTSTRAP_SERVERS)) {
       from = "--set bootstrap.servers";
     } else if (System.getenv("WSOL_BOOTSTRAP_SERVERS") != null) {
       from = "WSOL_BOOTSTRAP_SERVERS";
@@ -93,7 +95,7 @@ public class ConfigOptions extends SettingsOptions {
     }
     if (!explicit && Files.isRegularFile(BOOTSTRAP_FILE)) {
       try {
-        s = s.with("bootstrap.servers", Files.readString(BOOTSTRAP_FILE).trim());
+        s = s.with(SettingKeys.BOOTSTRAP_SERVERS, Files.readString(BOOTSTRAP_FILE).trim());
         from = BOOTSTRAP_FILE + ", written by ./wsol broker";
       } catch (IOException ignored) {
         // fall back to the default address

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.DeadLetter;
 import picocli.CommandLine.Command;
@@ -48,7 +49,7 @@ class DeadLettersCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings s = config.clientSettings("dead-letters");
-    String topic = s.get("topic.dead.letter");
+    String topic = s.get(SettingKeys.TOPIC_DEAD_LETTER);
     var deserializer = WireFormat.from(s).serde(DeadLetter.class).deserializer();
     var props = s.consumer();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -66,7 +67,7 @@ class DeadLettersCommand implements Callable<Integer> {
             "no topic '"
                 + topic
                 + "' on "
-                + s.get("bootstrap.servers")
+                + s.get(SettingKeys.BOOTSTRAP_SERVERS)
                 + ": is this the pipeline's broker? (services create it when they start)");
       }
       List<TopicPartition> parts =

@@ -11,7 +11,9 @@ import java.util.concurrent.Callable;
 import org.wsol.cli.local.ImageProducer;
 import org.wsol.cli.local.LocalPipeline;
 import org.wsol.cli.local.Pictures;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.schema.Box;
 import org.wsol.schema.ClassBox;
 import org.wsol.schema.LocalizationResult;
@@ -91,9 +93,7 @@ class DemoCommand implements Callable<Integer> {
         "wsol demo: %d images, top-%d classes, %s, %d segmenter(s); logs in %s%n",
         items.size(),
         topK,
-        org.wsol.common.config.LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")
-            ? "10 crops"
-            : "single crop",
+        SaliencyConfig.from(s).tenCrop() ? "10 crops" : "single crop",
         local.segmenters,
         out.resolve("demo.log"));
     LocalPipeline.Outcome o;
@@ -124,7 +124,7 @@ class DemoCommand implements Callable<Integer> {
         System.out.printf(
             "serving the live page at %s until Ctrl-C; send more images from another terminal with "
                 + "./wsol produce --bootstrap-servers %s FILES%n",
-            pipeline.livePage(), pipeline.settings().get("bootstrap.servers"));
+            pipeline.livePage(), pipeline.settings().get(SettingKeys.BOOTSTRAP_SERVERS));
         System.out.flush();
         waitForInterrupt();
       }

@@ -19,12 +19,14 @@ import org.wsol.cli.eval.MapsRun;
 import org.wsol.cli.eval.OffCentreImages;
 import org.wsol.cli.eval.Resegmentation;
 import org.wsol.cli.local.LocalPipeline;
-import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.schema.Box;
 import org.wsol.schema.GroundTruth;
 import org.wsol.schema.LocalizationResult;
-import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.graphcut.Instances;
+import org.wsol.segmenter.service.SegmenterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -155,7 +157,7 @@ class EvalCommand implements Callable<Integer> {
     for (Map.Entry<String, List<String>> group : groups.entrySet()) {
       runs.add(
           runPipeline(
-              s.with("localization.mode", group.getValue().get(0)),
+              s.with(SettingKeys.LOCALIZATION_MODE, group.getValue().get(0)),
               items,
               group.getValue(),
               runs.isEmpty(),
@@ -164,7 +166,13 @@ class EvalCommand implements Callable<Integer> {
     }
     if (camPass) {
       runs.add(
-          runPipeline(s.with("localization.mode", "cam"), items, List.of(), false, Map.of(), true));
+          runPipeline(
+              s.with(SettingKeys.LOCALIZATION_MODE, "cam"),
+              items,
+              List.of(),
+              false,
+              Map.of(),
+              true));
     }
     MapsRun first = runs.get(0);
     LocalPipeline.Outcome o = first.outcome();
@@ -247,16 +255,15 @@ class EvalCommand implements Callable<Integer> {
               + "pipeline's; the other modes' rows may not be comparable.\n";
     }
     if (instances.images() > 0) {
+      Instances.Params rule = SegmenterConfig.from(s).instances();
       md +=
           "\n"
               + instances.markdown(
-                  "segmenter.instances="
-                      + SegmenterService.instances(s)
-                          .rule()
-                          .name()
-                          .toLowerCase(java.util.Locale.ROOT)
+                  SettingKeys.SEGMENTER_INSTANCES
+                      + "="
+                      + rule.rule().name().toLowerCase(java.util.Locale.ROOT)
                       + ", min score "
-                      + SegmenterService.instances(s).minScore());
+                      + rule.minScore());
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve("eval.md"), md);
@@ -309,7 +316,7 @@ class EvalCommand implements Callable<Integer> {
                   + (first
                       ? ""
                       : " on "
-                          + LocalizationMode.resolve(s).get("saliency.method")
+                          + SaliencyConfig.from(s).method().id
                           + " maps for "
                           + (group.isEmpty() ? "the CAM row" : String.join(",", group))),
               items.size());

@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.wsol.cli.local.LocalPipeline;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that run the whole pipeline in one process (demo, eval). */
@@ -80,30 +81,30 @@ public class LocalOptions {
     }
     Map<String, String> flags = new LinkedHashMap<>();
     // One-shot runs need no fixed HTTP port: any free one, so that a busy 8080 does not stop them.
-    flags.put("results.http.port", "0");
-    flags.put("metrics.port", "0");
+    flags.put(SettingKeys.RESULTS_HTTP_PORT, "0");
+    flags.put(SettingKeys.METRICS_PORT, "0");
     // Small saliency batches: on a CPU they cost little throughput, and results (and the progress
     // bar) start
     // flowing after the first image instead of after the first eight.
-    flags.put("saliency.batch.size", "2");
+    flags.put(SettingKeys.SALIENCY_BATCH_SIZE, "2");
     // A stage handles a whole poll before it commits: on a busy CPU 32 images of 10 crops can
     // outlast
     // max.poll.interval.ms (5 min), and the group then drops the worker. A poll of one batch
     // cannot.
-    flags.put("kafka.consumer.max.poll.records", "2");
+    flags.put(SettingKeys.KAFKA_CONSUMER_MAX_POLL_RECORDS, "2");
     flags.putAll(sets);
     if (mode != null) {
-      flags.put("localization.mode", LocalizationMode.of(mode).id);
+      flags.put(SettingKeys.LOCALIZATION_MODE, LocalizationMode.of(mode).id);
     }
     if (singleCrop) {
-      flags.put("saliency.ten.crop", "false");
+      flags.put(SettingKeys.SALIENCY_TEN_CROP, "false");
     }
     return Settings.load(config, System.getenv(), flags);
   }
 
   /** Checks the model setting before anything starts, then starts the pipeline. */
   LocalPipeline startPipeline(Settings s) {
-    SaliencyService.modelSpec(s.get("saliency.model"));
+    SaliencyConfig.from(s).sidecar();
     return LocalPipeline.start(s, segmenters);
   }
 }

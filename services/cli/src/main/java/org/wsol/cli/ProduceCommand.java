@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.wsol.cli.local.ImageProducer;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.GroundTruth;
 import picocli.CommandLine.Command;
@@ -88,7 +89,7 @@ class ProduceCommand implements Callable<Integer> {
     }
     System.err.printf(
         "sent %d images to %s at %s%n",
-        sent.size(), s.get("topic.images"), s.get("bootstrap.servers"));
+        sent.size(), s.get(SettingKeys.TOPIC_IMAGES), s.get(SettingKeys.BOOTSTRAP_SERVERS));
     return 0;
   }
 

@@ -1,6 +1,7 @@
 package org.wsol.cli;
 
 import java.util.concurrent.Callable;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.results.service.ResultsService;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ class ResultsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Settings s = config.checkedSettings();
     ResultsService service = new ResultsService(s).start();
-    String host = s.get("http.host");
+    String host = s.get(SettingKeys.HTTP_HOST);
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "localhost";
     }

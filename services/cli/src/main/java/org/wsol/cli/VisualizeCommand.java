@@ -13,7 +13,7 @@ import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ClassModelVisualizer;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import org.wsol.saliency.visualize.AugmentationCheck;
 import org.wsol.saliency.visualize.ClassScore;
 import org.wsol.saliency.visualize.PriorVisualizer;
@@ -200,8 +200,7 @@ class VisualizeCommand implements Callable<Integer> {
     List<Prior> priorsToDraw = priorList.stream().distinct().toList();
     Priors priors = priors();
     Settings s = config.settings();
-    try (SaliencyModel model =
-        SaliencyModel.load(SaliencyService.modelSpec(s.get("saliency.model")))) {
+    try (SaliencyModel model = SaliencyModel.load(SaliencyConfig.from(s).sidecar())) {
       ModelSpec spec = model.spec();
       List<String> names = spec.classes();
       List<Integer> wanted = new ArrayList<>();

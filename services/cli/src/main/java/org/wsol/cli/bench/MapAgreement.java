@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import org.wsol.cli.bench.TorchSide.Pass;
 import org.wsol.saliency.model.MapAssembly;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
 import org.wsol.saliency.model.TensorSaliency;
 
@@ -29,7 +29,7 @@ final class MapAgreement {
       throws IOException {
     SaliencyModel model = w.model();
     int size = model.spec().inputSize();
-    boolean cam = model.method() == Method.CAM;
+    boolean cam = model.method() == SaliencyMethod.CAM;
     List<String> lines = new ArrayList<>();
     double worst = 0;
     String worstName = "";

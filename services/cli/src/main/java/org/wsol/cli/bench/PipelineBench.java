@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.wsol.cli.SettingsOptions;
 import org.wsol.cli.chaos.ServiceProcess;
 import org.wsol.cli.local.ImageProducer;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.saliency.service.SaliencyService;
 import org.wsol.segmenter.service.SegmenterService;
@@ -204,7 +205,7 @@ public class PipelineBench implements Callable<Integer> {
     }
     Map<Integer, PipelineMeasure> byThreads = new LinkedHashMap<>();
     for (int t : segmenterThreads) {
-      phaseSets.put("segmenter.threads", Integer.toString(t));
+      phaseSets.put(SettingKeys.SEGMENTER_THREADS, Integer.toString(t));
       byThreads.put(t, segmentersAlone(1, tensors, new ArrayList<>(), bytes, stored));
     }
     phaseSets.clear();
@@ -266,7 +267,7 @@ public class PipelineBench implements Callable<Integer> {
       try (TopicTail out = new TopicTail(ph.s, ph.topics.boxes());
           TopicTail dead = new TopicTail(ph.s, ph.topics.deadLetter());
           RecordReplay replay = new RecordReplay(ph.s)) {
-        int partitions = ph.s.getInt("topic.partitions");
+        int partitions = ph.s.getInt(SettingKeys.TOPIC_PARTITIONS);
         List<ConsumerRecord<byte[], byte[]>> warm = withKeyPrefix(tensors, "warm-");
         List<ConsumerRecord<byte[], byte[]>> measured = withKeyPrefix(tensors, "img-");
         for (int i = 0; i < passes; i++) {
@@ -375,9 +376,9 @@ public class PipelineBench implements Callable<Integer> {
    */
   private List<String> serviceArgs(String bootstrap) {
     Map<String, String> sets = new LinkedHashMap<>();
-    sets.put("saliency.ten.crop", "false");
-    sets.put("metrics.port", "0");
-    sets.put("results.http.port", "0");
+    sets.put(SettingKeys.SALIENCY_TEN_CROP, "false");
+    sets.put(SettingKeys.METRICS_PORT, "0");
+    sets.put(SettingKeys.RESULTS_HTTP_PORT, "0");
     List<String> args = new ArrayList<>(ServiceProcess.serviceArgs(bootstrap, config, sets));
     phaseSets.forEach(
         (k, v) -> args.addAll(List.of("--set", k + "=" + v))); // after the command line's: they win

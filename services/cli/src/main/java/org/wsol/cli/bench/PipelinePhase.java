@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
 import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.chaos.ServiceProcess;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
@@ -65,7 +66,7 @@ final class PipelinePhase implements AutoCloseable {
     } finally {
       System.setOut(stdout);
     }
-    this.s = settings.with("bootstrap.servers", broker.bootstrapServers());
+    this.s = settings.with(SettingKeys.BOOTSTRAP_SERVERS, broker.bootstrapServers());
     this.topics = Topics.from(s);
     topics.ensureExist(s);
     this.admin = Admin.create(s.kafka());
@@ -96,7 +97,7 @@ final class PipelinePhase implements AutoCloseable {
    * the clock.
    */
   void awaitGroup(String group, int members) throws Exception {
-    int partitions = s.getInt("topic.partitions");
+    int partitions = s.getInt(SettingKeys.TOPIC_PARTITIONS);
     long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
     while (true) {
       ConsumerGroupDescription d;

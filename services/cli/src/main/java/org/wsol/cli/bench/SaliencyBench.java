@@ -9,14 +9,13 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.wsol.cli.SettingsOptions;
-import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Mode;
-import org.wsol.saliency.service.SaliencyService;
+import org.wsol.saliency.service.SaliencyConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -114,26 +113,24 @@ public class SaliencyBench implements Callable<Integer> {
                 ? photos
                 : Path.of(System.getProperty("wsol.home", "."), "samples", "photos"));
     Path tmp = Files.createTempDirectory("wsol-bench-");
-    Settings s = LocalizationMode.resolve(config.settings());
-    ModelSpec spec = SaliencyService.modelSpec(s.get("saliency.model"));
-    String cap =
-        maxCropsPerPass != null
-            ? maxCropsPerPass.trim()
-            : s.get("saliency.max.crops.per.pass").trim();
+    Settings given = config.settings();
+    if (maxCropsPerPass != null) {
+      given = given.with(SettingKeys.SALIENCY_MAX_CROPS_PER_PASS, maxCropsPerPass);
+    }
+    SaliencyConfig c = SaliencyConfig.from(given);
+    ModelSpec spec = c.sidecar();
     List<SaliencyWork> works = new ArrayList<>();
     TorchSide torch = null;
     try {
-      Mode mode = s.getBoolean("saliency.ten.crop") ? Mode.TEN_CROP : Mode.SINGLE_CROP;
-      int k = s.getInt("saliency.top.k");
-      SaliencyModel dm =
-          SaliencyModel.load(SaliencyService.inputSize(spec, s.get("saliency.input.size")))
-              .workingShortSide(s.getInt("saliency.working.size"));
+      Mode mode = c.crops();
+      int k = c.topK();
+      SaliencyModel dm = SaliencyModel.load(c.modelSpec()).workingShortSide(c.workingSize());
       works.add(
           new SaliencyWork(
               String.format(
                   Locale.ROOT,
                   "%s %d %s top-%d",
-                  s.get("localization.mode"),
+                  c.localizationMode(),
                   dm.spec().inputSize(),
                   mode == Mode.TEN_CROP ? "10-crop" : "view",
                   k),
@@ -141,21 +138,16 @@ public class SaliencyBench implements Callable<Integer> {
               mode,
               k,
               true));
-      dm.method(Method.of(s.get("saliency.method")));
+      dm.method(c.method());
       String capLine;
-      if (cap.equals("auto")) {
-        capLine =
-            "auto: "
-                + PassCalibration.calibrate(dm, mode, k, s.getInt("saliency.batch.size"), 2)
-                    .describe();
+      if (c.maxCropsPerPass().isEmpty()) {
+        capLine = "auto: " + PassCalibration.calibrate(dm, mode, k, c.batchSize(), 2).describe();
       } else {
-        dm.maxCropsPerPass(Integer.parseInt(cap));
-        capLine = cap;
+        dm.maxCropsPerPass(c.maxCropsPerPass().getAsInt());
+        capLine = Integer.toString(c.maxCropsPerPass().getAsInt());
       }
       if (gradient) {
-        SaliencyModel gm =
-            SaliencyModel.load(spec)
-                .maxCropsPerPass(cap.equals("auto") ? 32 : Integer.parseInt(cap));
+        SaliencyModel gm = SaliencyModel.load(spec).maxCropsPerPass(c.maxCropsPerPass().orElse(32));
         for (Mode m : modes) {
           works.add(
               new SaliencyWork(

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.wsol.cli.bench.TorchSide.Pass;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
 import org.wsol.saliency.model.TensorSaliency;
 
@@ -28,7 +28,7 @@ final class SaliencyTimer {
    */
   private static TensorSaliency tensorWork(SaliencyWork w, Prepared p) {
     TensorSaliency t = w.model().saliency(p, w.topK());
-    if (t.method() == Method.CAM) {
+    if (t.method() == SaliencyMethod.CAM) {
       for (int r = 0; r < w.topK(); r++) {
         for (int i = 0; i < p.crops(); i++) {
           t.map(r, i);

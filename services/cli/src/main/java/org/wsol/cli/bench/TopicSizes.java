@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Node;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 
 /** Bytes per record on each topic: as serialized, and as stored (compressed) on the broker. */
@@ -45,10 +46,10 @@ final class TopicSizes {
   static void batchSizeAb(
       PipelinePhase ph, List<ConsumerRecord<byte[], byte[]>> tensors, Map<String, Double> stored)
       throws Exception {
-    int partitions = ph.s.getInt("topic.partitions");
+    int partitions = ph.s.getInt(SettingKeys.TOPIC_PARTITIONS);
     Map<String, Settings> variants = new LinkedHashMap<>();
     variants.put("saliency@configured", ph.s);
-    variants.put("saliency@batch16k", ph.s.with("kafka.producer.batch.size", "16384"));
+    variants.put("saliency@batch16k", ph.s.with(SettingKeys.KAFKA_PRODUCER_BATCH_SIZE, "16384"));
     for (var v : variants.entrySet()) {
       String topic = v.getKey().replace('@', '-');
       ph.admin

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
+import org.wsol.saliency.service.SaliencyConfig;
 
 /**
  * What an eval runs, from its settings and modes: the modes grouped by the maps they segment (one
@@ -39,41 +41,46 @@ public final class EvalPlan {
   private EvalPlan(Settings base, List<String> modes, boolean noCamRule) {
     this.noCamRule = noCamRule;
     Settings s = base;
-    for (String m : modes == null ? List.of(s.get("localization.mode")) : modes) {
+    for (String m : modes == null ? List.of(s.get(SettingKeys.LOCALIZATION_MODE)) : modes) {
       String id = LocalizationMode.of(m).id;
       if (!modeIds.contains(id)) {
         modeIds.add(id);
       }
     }
-    s = s.with("localization.mode", modeIds.get(0));
+    s = s.with(SettingKeys.LOCALIZATION_MODE, modeIds.get(0));
     for (String m : modeIds) {
       descriptions.put(m, LocalizationMode.of(m).description);
     }
-    String mode =
-        LocalizationMode.resolve(s).getBoolean("saliency.ten.crop") ? "10 crops" : "single crop";
+    SaliencyConfig saliency = SaliencyConfig.from(s);
+    String mode = saliency.tenCrop() ? "10 crops" : "single crop";
     // SmoothGrad changes the maps themselves, so the title and the command must say so.
-    int sgSamples = s.getInt("saliency.smoothgrad.samples");
+    int sgSamples = saliency.smoothGrad().samples();
     String smoothGrad =
         sgSamples > 1
             ? " --set saliency.smoothgrad.samples="
                 + sgSamples
                 + " --set saliency.smoothgrad.noise="
-                + s.get("saliency.smoothgrad.noise")
+                + s.get(SettingKeys.SALIENCY_SMOOTHGRAD_NOISE)
             : "";
     if (sgSamples > 1) {
-      mode += ", SmoothGrad n=" + sgSamples + " σ=" + s.get("saliency.smoothgrad.noise") + "×range";
+      mode +=
+          ", SmoothGrad n="
+              + sgSamples
+              + " σ="
+              + s.get(SettingKeys.SALIENCY_SMOOTHGRAD_NOISE)
+              + "×range";
     }
     // Modes grouped by the maps they segment (saliency.method): the pipeline runs once per group;
     // the first group's run is the pipeline's, whose classes every row uses.
     for (String m : modeIds) {
       groups
           .computeIfAbsent(
-              mapsOf(LocalizationMode.resolve(s.with("localization.mode", m))),
+              mapsOf(SaliencyConfig.from(s.with(SettingKeys.LOCALIZATION_MODE, m))),
               k -> new ArrayList<>())
           .add(m);
     }
-    if (!s.get("saliency.method", "").isBlank()) {
-      smoothGrad += " --set saliency.method=" + s.get("saliency.method");
+    if (!s.get(SettingKeys.SALIENCY_METHOD, "").isBlank()) {
+      smoothGrad += " --set saliency.method=" + s.get(SettingKeys.SALIENCY_METHOD);
     }
     List<String> mapNames = new ArrayList<>();
     groups.forEach(
@@ -81,17 +88,17 @@ public final class EvalPlan {
             mapNames.add(
                 maps + " maps" + (groups.size() > 1 ? " (" + String.join(",", ms) + ")" : "")));
     mode += ", " + String.join(" then ", mapNames);
-    if (s.getBoolean("saliency.full.view")
-        && LocalizationMode.resolve(s).getBoolean("saliency.ten.crop")) {
+    if (saliency.fullView() && saliency.tenCrop()) {
       smoothGrad += " --set saliency.full.view=true";
       mode += " + full view";
     }
-    if (s.getBoolean("saliency.combine.classes")) {
+    if (saliency.combineClasses()) {
       smoothGrad += " --set saliency.combine.classes=true";
       mode += ", maps of the top-k classes combined";
-      if (!s.get("saliency.combine.weights").equals("equal")) {
-        smoothGrad += " --set saliency.combine.weights=" + s.get("saliency.combine.weights");
-        mode += " (" + s.get("saliency.combine.weights") + " weights)";
+      if (!s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS).equals("equal")) {
+        smoothGrad +=
+            " --set saliency.combine.weights=" + s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS);
+        mode += " (" + s.get(SettingKeys.SALIENCY_COMBINE_WEIGHTS) + " weights)";
       }
     }
     // The CAM row needs class activation maps: a pass of its own when no mode segments them.
@@ -117,11 +124,10 @@ public final class EvalPlan {
    * What a mode's maps depend on (the saliency service's settings): modes with equal keys segment
    * the same maps and share one pipeline pass.
    */
-  static String mapsOf(Settings resolved) {
-    String size = resolved.get("saliency.input.size").trim();
-    return resolved.get("saliency.method")
-        + (resolved.getBoolean("saliency.ten.crop") ? "" : " (single crop)")
-        + (size.isEmpty() || size.equals("model") ? "" : " at " + size + " px");
+  static String mapsOf(SaliencyConfig c) {
+    return c.method().id
+        + (c.tenCrop() ? "" : " (single crop)")
+        + (c.inputSize().isEmpty() ? "" : " at " + c.inputSize().getAsInt() + " px");
   }
 
   /** Whether maps of that key are class activation maps (the CAM row can use them). */

@@ -129,26 +129,26 @@ final class EvalReport {
         String.format(
             Locale.ROOT,
             "| saliency, per image (its share of a batch, all classes) | %s ms |%n",
-            ms(ev.meanSaliencyMs())));
+            ms(ev.costs().meanSaliencyMs())));
     b.append(
         String.format(
             Locale.ROOT,
             "| segmenter, per map (one class of one image) | %s ms |%n",
-            ms(ev.meanSegmentMsPerMap())));
+            ms(ev.costs().meanSegmentMsPerMap())));
     b.append(
         String.format(
             Locale.ROOT,
             "| segmenter, per image (all its maps) | %s ms |%n",
-            ms(ev.meanSegmentMsPerImage())));
+            ms(ev.costs().meanSegmentMsPerImage())));
     b.append(
         String.format(
             Locale.ROOT,
             "| end-to-end, image produced to result complete (includes queueing: "
                 + "all images are sent at once) | %s ms |%n",
-            ms(ev.meanLatencyMs())));
+            ms(ev.costs().meanLatencyMs())));
     List<String> timed = new ArrayList<>();
     for (String m : ev.allModes()) {
-      if (!Double.isNaN(ev.meanModeSegmentMs(m))) {
+      if (!Double.isNaN(ev.costs().meanModeSegmentMs(m))) {
         timed.add(m);
       }
     }
@@ -161,16 +161,17 @@ final class EvalReport {
               "| mode | saliency, ms/image | segmenting the top-k maps, ms/image | saliency + segmenting, ms/image | vs ")
           .append(timed.get(0))
           .append(" |\n|---|---:|---:|---:|---:|\n");
-      double ref = ev.meanModeSaliencyMs(timed.get(0)) + ev.meanModeSegmentMs(timed.get(0));
+      double ref =
+          ev.costs().meanModeSaliencyMs(timed.get(0)) + ev.costs().meanModeSegmentMs(timed.get(0));
       for (String m : timed) {
-        double total = ev.meanModeSaliencyMs(m) + ev.meanModeSegmentMs(m);
+        double total = ev.costs().meanModeSaliencyMs(m) + ev.costs().meanModeSegmentMs(m);
         b.append(
             String.format(
                 Locale.ROOT,
                 "| %s | %s | %s | %s | %.2fx |%n",
                 m,
-                ms(ev.meanModeSaliencyMs(m)),
-                ms(ev.meanModeSegmentMs(m)),
+                ms(ev.costs().meanModeSaliencyMs(m)),
+                ms(ev.costs().meanModeSegmentMs(m)),
                 ms(total),
                 total / ref));
       }

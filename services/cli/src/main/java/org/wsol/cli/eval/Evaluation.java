@@ -19,7 +19,7 @@ import org.wsol.schema.LocalizationScore;
  * localisation error, GT-known localisation accuracy), for the pipeline's boxes, for other
  * localisation modes run on the same maps, and for two baselines on the same maps, each with a 95%
  * bootstrap interval over images. Plain Java: the scoring itself is the results service's {@link
- * Scoring}, applied to every method's boxes alike.
+ * Scoring}, applied to every method's boxes alike. What the run cost is {@link EvalCosts}'s part.
  */
 public final class Evaluation {
   /** One image, scored. Scores are null when the image has no result. */
@@ -297,41 +297,9 @@ public final class Evaluation {
     return Bootstrap.difference(outcomes(b), outcomes(a), Bootstrap.RESAMPLES, Bootstrap.SEED);
   }
 
-  double mean(java.util.function.ToDoubleFunction<Row> f, Predicate<Row> which) {
-    return rows.stream().filter(which).mapToDouble(f).average().orElse(Double.NaN);
-  }
-
-  public double meanSaliencyMs() {
-    return mean(r -> r.in().saliencyMs(), r -> r.in().saliencyMs() > 0);
-  }
-
-  public double meanSegmentMsPerMap() {
-    double total = rows.stream().mapToDouble(r -> r.in().segmentMs()).sum();
-    int maps = rows.stream().mapToInt(r -> r.in().segmentedMaps()).sum();
-    return maps == 0 ? Double.NaN : total / maps;
-  }
-
-  public double meanSegmentMsPerImage() {
-    return mean(r -> r.in().segmentMs(), r -> r.in().segmentedMaps() > 0);
-  }
-
-  /** Mean saliency time per image of the maps a mode segments. */
-  public double meanModeSaliencyMs(String mode) {
-    return ownMaps.contains(mode)
-        ? mean(
-            r -> r.in().modeSaliencyMs().get(mode),
-            r -> r.in().modeSaliencyMs().getOrDefault(mode, 0.0) > 0)
-        : meanSaliencyMs();
-  }
-
-  /** A mode's mean segmenting time per image, measured in-process alike for every mode. */
-  public double meanModeSegmentMs(String mode) {
-    return mean(
-        r -> r.in().modeSegmentMs().get(mode), r -> r.in().modeSegmentMs().containsKey(mode));
-  }
-
-  public double meanLatencyMs() {
-    return mean(r -> r.in().result().getLatencyMs(), r -> r.in().result() != null);
+  /** What the run cost per image: saliency, segmenting and latency, per mode too. */
+  public EvalCosts costs() {
+    return new EvalCosts(rows, ownMaps);
   }
 
   public long missing() {

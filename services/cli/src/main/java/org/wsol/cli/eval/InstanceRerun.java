@@ -10,7 +10,7 @@ import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.Localizer;
 import org.wsol.segmenter.graphcut.SegmenterParams;
-import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.service.SegmenterConfig;
 import org.wsol.segmenter.service.SegmenterStage;
 
 /**
@@ -34,7 +34,7 @@ public final class InstanceRerun {
    */
   public static InstanceEval instanceEval(List<EvalDataset.Item> data, MapsRun first, Settings s) {
     InstanceEval out = new InstanceEval();
-    SegmenterParams params = SegmenterService.params(s);
+    SegmenterParams params = SegmenterConfig.from(s).params();
     Map<String, SegmenterStage> probes = new LinkedHashMap<>();
     for (Instances.Rule rule : INSTANCE_IDEAS) {
       probes.put(

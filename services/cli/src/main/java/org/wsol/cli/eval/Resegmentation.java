@@ -4,13 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.wsol.cli.local.LocalPipeline;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.LocalizationResult;
 import org.wsol.schema.SaliencyTensor;
 import org.wsol.segmenter.graphcut.Localizer;
-import org.wsol.segmenter.service.SegmenterService;
+import org.wsol.segmenter.service.SegmenterConfig;
 import org.wsol.segmenter.service.SegmenterStage;
 
 /**
@@ -42,7 +43,9 @@ public final class Resegmentation {
       stages.put(
           m,
           new SegmenterStage(
-              new Localizer(SegmenterService.params(s.with("localization.mode", m))), "eval"));
+              new Localizer(
+                  SegmenterConfig.from(s.with(SettingKeys.LOCALIZATION_MODE, m)).params()),
+              "eval"));
     }
     for (LocalPipeline.Item item : items) {
       LocalizationResult r = o.results().get(item.id());

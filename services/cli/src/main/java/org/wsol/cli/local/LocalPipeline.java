@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.Progress;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.Topics;
 import org.wsol.results.service.ResultsService;
@@ -68,7 +69,8 @@ public final class LocalPipeline implements AutoCloseable {
   public static LocalPipeline start(Settings base, int segmenters) {
     EmbeddedBroker broker = quietly(EmbeddedBroker::start);
     LocalPipeline p =
-        new LocalPipeline(broker, base.with("bootstrap.servers", broker.bootstrapServers()));
+        new LocalPipeline(
+            broker, base.with(SettingKeys.BOOTSTRAP_SERVERS, broker.bootstrapServers()));
     try {
       Topics.from(p.settings).ensureExist(p.settings);
       p.services.add(new SaliencyService(p.settings).start());
@@ -97,7 +99,7 @@ public final class LocalPipeline implements AutoCloseable {
 
   /** The live page's address (the results service's HTTP endpoint). */
   public String livePage() {
-    return "http://" + settings.get("http.host") + ":" + results.httpPort() + "/live/";
+    return "http://" + settings.get(SettingKeys.HTTP_HOST) + ":" + results.httpPort() + "/live/";
   }
 
   public Settings settings() {

@@ -3,6 +3,7 @@ package org.wsol.common.avro;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 
 /**
@@ -14,13 +15,13 @@ public interface WireFormat {
 
   /** The wire format the settings ask for. */
   static WireFormat from(Settings settings) {
-    String mode = settings.get("wire.format", "single-object");
+    String mode = settings.get(SettingKeys.WIRE_FORMAT, "single-object");
     if (mode.equals("single-object")) {
       return new SingleObjectWireFormat();
     }
     if (mode.equals("registry")) {
       return new RegistryWireFormat(
-          new SchemaRegistryClient(settings.get("schema.registry.url", "")));
+          new SchemaRegistryClient(settings.get(SettingKeys.SCHEMA_REGISTRY_URL, "")));
     }
     throw new IllegalArgumentException(
         "unknown wire.format '"

@@ -179,17 +179,17 @@ public enum LocalizationMode {
       String description) {
     this.id = id;
     this.description = description;
-    settings.put("saliency.method", saliencyMethod);
-    settings.put("segmenter.smoothing", smoothing);
-    settings.put("segmenter.box", box);
-    settings.put("segmenter.iterations", iterations);
-    settings.put("segmenter.colour.models", colourModels);
+    settings.put(SettingKeys.SALIENCY_METHOD, saliencyMethod);
+    settings.put(SettingKeys.SEGMENTER_SMOOTHING, smoothing);
+    settings.put(SettingKeys.SEGMENTER_BOX, box);
+    settings.put(SettingKeys.SEGMENTER_ITERATIONS, iterations);
+    settings.put(SettingKeys.SEGMENTER_COLOUR_MODELS, colourModels);
     boolean rect = colourModels.equals("rect");
     // The paper's 10 crops for every mode but the rectangle one, which sees the whole image once.
-    settings.put("saliency.ten.crop", rect ? "false" : "true");
-    settings.put("saliency.input.size", rect ? CAM_INPUT : "model");
-    settings.put("saliency.working.size", rect ? CAM_WORKING_SIZE : PAPER_WORKING_SIZE);
-    settings.put("segmenter.seeds", rect ? "mass-box" : "quantiles");
+    settings.put(SettingKeys.SALIENCY_TEN_CROP, rect ? "false" : "true");
+    settings.put(SettingKeys.SALIENCY_INPUT_SIZE, rect ? CAM_INPUT : "model");
+    settings.put(SettingKeys.SALIENCY_WORKING_SIZE, rect ? CAM_WORKING_SIZE : PAPER_WORKING_SIZE);
+    settings.put(SettingKeys.SEGMENTER_SEEDS, rect ? "mass-box" : "quantiles");
   }
 
   /**
@@ -197,7 +197,7 @@ public enum LocalizationMode {
    * on it).
    */
   public String saliencyMethod() {
-    return settings.get("saliency.method");
+    return settings.get(SettingKeys.SALIENCY_METHOD);
   }
 
   /** The settings this mode stands for. */
@@ -221,7 +221,7 @@ public enum LocalizationMode {
 
   /** {@code s} with the mode's value in every one of its settings that {@code s} leaves empty. */
   public static Settings resolve(Settings s) {
-    LocalizationMode mode = of(s.get("localization.mode"));
+    LocalizationMode mode = of(s.get(SettingKeys.LOCALIZATION_MODE));
     Map<String, String> fill = new LinkedHashMap<>();
     mode.settings.forEach(
         (k, v) -> {

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -265,7 +266,7 @@ public final class Settings {
 
   private Properties kafka(String role) {
     Properties p = new Properties();
-    p.put("bootstrap.servers", get("bootstrap.servers"));
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, get(SettingKeys.BOOTSTRAP_SERVERS));
     values.forEach(
         (k, v) -> {
           if (!k.startsWith(KAFKA_PREFIX)) {

@@ -32,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.avro.SchemaRegistryClient;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.DeadLetter;
 
@@ -141,7 +142,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         new DeadLetters(
             producer,
             wire.serde(DeadLetter.class).serializer(),
-            settings.get("topic.dead.letter"),
+            settings.get(SettingKeys.TOPIC_DEAD_LETTER),
             stage.name(),
             worker,
             Integer.parseInt(

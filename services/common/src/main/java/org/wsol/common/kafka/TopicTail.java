@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 
 /**
@@ -52,7 +53,7 @@ public final class TopicTail implements AutoCloseable {
     if (parts.isEmpty()) {
       consumer.close();
       throw new IllegalStateException(
-          "topic " + topic + " does not exist on " + settings.get("bootstrap.servers"));
+          "topic " + topic + " does not exist on " + settings.get(SettingKeys.BOOTSTRAP_SERVERS));
     }
     consumer.assign(parts);
     consumer.seekToBeginning(parts);

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 
 /** Topic names from the settings, and their creation when missing. */
@@ -19,11 +20,11 @@ public record Topics(
 
   public static Topics from(Settings s) {
     return new Topics(
-        s.get("topic.images"),
-        s.get("topic.saliency"),
-        s.get("topic.boxes"),
-        s.get("topic.results"),
-        s.get("topic.dead.letter"));
+        s.get(SettingKeys.TOPIC_IMAGES),
+        s.get(SettingKeys.TOPIC_SALIENCY),
+        s.get(SettingKeys.TOPIC_BOXES),
+        s.get(SettingKeys.TOPIC_RESULTS),
+        s.get(SettingKeys.TOPIC_DEAD_LETTER));
   }
 
   public List<String> all() {
@@ -38,7 +39,9 @@ public record Topics(
    */
   public static int maxRecordBytes(Settings s) {
     return (int)
-        Math.min(Integer.MAX_VALUE, Math.max(1_048_576, s.getLong("image.max.bytes") + 65_536));
+        Math.min(
+            Integer.MAX_VALUE,
+            Math.max(1_048_576, s.getLong(SettingKeys.IMAGE_MAX_BYTES) + 65_536));
   }
 
   /** What to check when a Kafka client could not talk to the broker, by what went wrong. */
@@ -60,8 +63,8 @@ public record Topics(
    * image).
    */
   public void ensureExist(Settings s) {
-    int partitions = s.getInt("topic.partitions");
-    String rf = s.get("topic.replication.factor", "").trim();
+    int partitions = s.getInt(SettingKeys.TOPIC_PARTITIONS);
+    String rf = s.get(SettingKeys.TOPIC_REPLICATION_FACTOR, "").trim();
     java.util.Optional<Short> replicas =
         rf.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Short.parseShort(rf));
     try (Admin admin = Admin.create(s.kafka())) {
@@ -87,7 +90,7 @@ public record Topics(
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException(
             "cannot create topics on "
-                + s.get("bootstrap.servers")
+                + s.get(SettingKeys.BOOTSTRAP_SERVERS)
                 + ": "
                 + e.getCause().getMessage()
                 + " ("

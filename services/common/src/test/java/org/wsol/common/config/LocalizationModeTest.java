@@ -124,4 +124,21 @@ class LocalizationModeTest {
                     + "cam-extent, gcam, gcam-extent"),
         e.getMessage());
   }
+
+  @Test
+  void theModeSettingsDocumentationNamesEverySettingAModeFills() {
+    String doc =
+        java.util.Arrays.stream(Defaults.ENTRIES)
+            .filter(e -> e.key().equals(SettingKeys.LOCALIZATION_MODE))
+            .findFirst()
+            .orElseThrow()
+            .doc();
+    for (LocalizationMode m : LocalizationMode.values()) {
+      for (String key : m.settings().keySet()) {
+        assertTrue(doc.contains(key), "localization.mode's documentation misses " + key);
+        assertEquals(
+            "", Defaults.VALUES.get(key), key + " is empty by default, so the mode fills it");
+      }
+    }
+  }
 }

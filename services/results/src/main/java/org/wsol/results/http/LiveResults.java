@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.schema.LocalizationResult;
 
@@ -42,7 +43,7 @@ public final class LiveResults implements AutoCloseable {
   private final ResultCounts counts = new ResultCounts();
 
   public LiveResults(Settings s) {
-    this.topic = s.get("topic.results");
+    this.topic = s.get(SettingKeys.TOPIC_RESULTS);
     this.results = WireFormat.from(s).serde(LocalizationResult.class).deserializer();
     Properties c = s.consumer();
     c.put(

@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.avro.WireFormat;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.image.SaliencyMaps;
 import org.wsol.results.preview.LevelMap;
@@ -43,7 +44,7 @@ public final class SaliencyPreviews implements AutoCloseable {
   private final Thread thread;
 
   public SaliencyPreviews(Settings s, PreviewStore store) {
-    this.topic = s.get("topic.saliency");
+    this.topic = s.get(SettingKeys.TOPIC_SALIENCY);
     this.store = store;
     this.saliency = WireFormat.from(s).serde(SaliencyTensor.class).deserializer();
     Properties c = s.consumer();

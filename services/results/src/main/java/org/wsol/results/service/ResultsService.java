@@ -24,6 +24,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.Topics;
@@ -64,11 +65,11 @@ public final class ResultsService implements AutoCloseable {
    * #start()}.
    */
   public ResultsService(Settings s) {
+    ResultsConfig config = ResultsConfig.from(s);
     Topics.from(s).ensureExist(s);
     checkCoPartitioned(s);
     // kafka.streams.state.dir (what the deploy files set) wins over results.state.dir.
-    String configured =
-        s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, s.get("results.state.dir", ""));
+    String configured = s.streams().getProperty(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     try {
       this.ownsStateDir = configured.isBlank();
       this.stateDir =
@@ -80,13 +81,14 @@ public final class ResultsService implements AutoCloseable {
     }
     PrometheusMeterRegistry registry = HealthServer.newRegistry();
     this.http =
-        new HealthServer(
-            s.get("http.host"), s.getInt("results.http.port"), registry, this::isReady);
+        new HealthServer(s.get(SettingKeys.HTTP_HOST), config.httpPort(), registry, this::isReady);
 
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised(s, http.port()));
+    p.put(
+        StreamsConfig.APPLICATION_SERVER_CONFIG,
+        advertised(config, s.get(SettingKeys.HTTP_HOST), http.port()));
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
     p.putAll(s.streams()); // kafka.* and kafka.streams.* win: deployments set application.server,
@@ -160,7 +162,7 @@ public final class ResultsService implements AutoCloseable {
             dead.increment();
           }
         };
-    this.streams = new KafkaStreams(ResultsTopology.build(s, listener), p);
+    this.streams = new KafkaStreams(ResultsTopology.build(s, config.timeout(), listener), p);
     StreamFailurePolicy failures = StreamFailurePolicy.standard();
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -177,10 +179,9 @@ public final class ResultsService implements AutoCloseable {
     new KafkaStreamsMetrics(streams).bindTo(registry);
     this.live = new LiveResults(s);
     Gauge.builder("wsol_results_stream_clients", live, LiveResults::clientCount).register(registry);
-    new ResultsHttp(streams, self, live, s.getInt("results.stream.max.clients")).register(http);
-    int previewImages = s.getInt("results.previews.max.images");
-    PreviewStore store =
-        new PreviewStore(Math.max(1, previewImages), s.getLong("results.previews.max.bytes"));
+    new ResultsHttp(streams, self, live, config.streamMaxClients()).register(http);
+    int previewImages = config.previewsMaxImages();
+    PreviewStore store = new PreviewStore(Math.max(1, previewImages), config.previewsMaxBytes());
     this.previews = previewImages > 0 ? new SaliencyPreviews(s, store) : null;
     this.pipelineStatus = new PipelineStatus(s);
     Gauge.builder("wsol_results_preview_bytes", store, PreviewStore::bytes)
@@ -227,12 +228,12 @@ public final class ResultsService implements AutoCloseable {
    * {@code results.advertised.address}, else http.host (or this host's name for 0.0.0.0) and the
    * bound port.
    */
-  static String advertised(Settings s, int port) {
-    String configured = s.get("results.advertised.address", "");
+  static String advertised(ResultsConfig config, String httpHost, int port) {
+    String configured = config.advertisedAddress();
     if (!configured.isBlank()) {
       return configured;
     }
-    String host = s.get("http.host");
+    String host = httpHost;
     if (host.equals("0.0.0.0") || host.equals("::")) {
       try {
         host = InetAddress.getLocalHost().getHostName();

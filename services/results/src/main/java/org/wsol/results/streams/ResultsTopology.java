@@ -48,14 +48,16 @@ public final class ResultsTopology {
     default void deadLettered(String reason) {}
   }
 
-  public static Topology build(Settings s, Listener listener) {
+  /**
+   * @param timeout how long after an image's first box a missing one makes the result incomplete
+   *     (results.timeout.ms)
+   */
+  public static Topology build(Settings s, Duration timeout, Listener listener) {
     Topics topics = Topics.from(s);
     WireFormat wire = WireFormat.from(s);
     Serde<ResultState> stateSerde = wire.serde(ResultState.class);
-    Duration timeout = Duration.ofMillis(s.getLong("results.timeout.ms"));
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException(
-          "results.timeout.ms must be positive, got " + timeout.toMillis());
+      throw new IllegalArgumentException("the timeout must be positive, got " + timeout);
     }
     Topology t = new Topology();
     t.addSource("boxes", new StringDeserializer(), new ByteArrayDeserializer(), topics.boxes());

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wsol.common.avro.WireFormat;
 import org.wsol.common.config.Defaults;
 import org.wsol.common.config.Settings;
+import org.wsol.results.service.ResultsConfig;
 import org.wsol.schema.Box;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.ClassBox;
@@ -61,7 +62,12 @@ class ResultsTopologyTest {
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
     driver =
         new TopologyTestDriver(
-            ResultsTopology.build(SETTINGS, new ResultsTopology.Listener() {}), p, T0);
+            ResultsTopology.build(
+                SETTINGS,
+                ResultsConfig.from(SETTINGS).timeout(),
+                new ResultsTopology.Listener() {}),
+            p,
+            T0);
     boxes = driver.createInputTopic("boxes", new StringSerializer(), new ByteArraySerializer());
     results =
         driver.createOutputTopic(

@@ -8,14 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Class saliency maps of whole images from a TorchScript classifier, in three methods: the gradient
- * map of Simonyan, Vedaldi &amp; Zisserman 2014 (section 3: for class c with score S_c, the logit
- * before softmax, w = dS_c/dI at the normalised input I, and M_ij = max_c |w_cij|), the class
- * activation map of Zhou et al. 2016, and the gradient map gated by the class activation map. For
- * each image: its crops ({@link CropInputs}), one forward pass for all logits, its top-k classes by
- * the mean logit over its crops, per rank one backward pass for the whole batch ({@link
- * TorchScriptClassifier}), optionally averaged over noisy copies ({@link SmoothGrad}), and each
- * class's map assembled in the working-image frame ({@link MapAssembly}).
+ * Class saliency maps of whole images from a TorchScript classifier, composed of the parts that do
+ * the work. Each class's map is computed by one {@link SaliencyMethod}: the gradient map of
+ * Simonyan, Vedaldi &amp; Zisserman 2014 (section 3: for class c with score S_c, the logit before
+ * softmax, w = dS_c/dI at the normalised input I, and M_ij = max_c |w_cij|), the class activation
+ * map of Zhou et al. 2016, or the gradient map gated by the class activation map.
+ *
+ * <p>For a list of images, {@link #compute}: resizes each to the working image (shorter side {@link
+ * #workingShortSide}) and cuts its network inputs ({@link CropInputs}: a single view of the whole
+ * image, or the paper's 10 crops, optionally with the full view and its mirror); groups whole
+ * images into passes of at most {@link #maxCropsPerPass} inputs; per pass runs one forward pass for
+ * all logits, ranks each image's top-k classes by the mean logit over its crops, and runs one
+ * backward pass per rank for the whole batch ({@link TorchScriptClassifier}), plus one for a class
+ * the caller asks for (e.g. the ground truth, rank {@link #REQUESTED}); optionally averages each
+ * crop's map over noisy copies ({@link SmoothGrad}); and assembles each class's map in the
+ * working-image frame ({@link MapAssembly}). {@link #prepare}, {@link #saliency(Prepared, int)} and
+ * {@link #maps} expose those steps apart for the benchmarks.
  *
  * <p>Thread-safe; autograd passes are serialised (DJL allows one gradient collector at a time).
  */
@@ -31,45 +39,6 @@ public final class SaliencyModel implements AutoCloseable {
     SINGLE_CROP,
     /** 4 corners + centre and their mirror images; top-k from the mean of the 10 crops' logits. */
     TEN_CROP
-  }
-
-  /**
-   * Which map each class gets (the crops, classes and placement back into the image are the same
-   * for all).
-   */
-  public enum Method {
-    /** Simonyan et al. 2014: max over colour channels of |dS_c/dI| (the paper). */
-    GRADIENT("gradient"),
-    /**
-     * Zhou et al. 2016: the class activation map Σ_k w_ck A_k of the last feature map (7 x 7 for a
-     * 224-px input), resized bilinearly to the input. Coarse but covering the object's extent; no
-     * backward pass.
-     */
-    CAM("cam"),
-    /**
-     * The gradient map multiplied, crop by crop, by the positive part of the class activation map,
-     * as Guided Grad-CAM (Selvaraju et al. 2017) gates guided backpropagation: the gradient's pixel
-     * detail (what GraphCut's colour seeds need) where the class's evidence lies, its speckle on
-     * the background suppressed. Same passes as the gradient (the features come out of the same
-     * forward pass).
-     */
-    GRADIENT_CAM("gradient-cam");
-
-    public final String id;
-
-    Method(String id) {
-      this.id = id;
-    }
-
-    public static Method of(String id) {
-      for (Method m : values()) {
-        if (m.id.equals(id)) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException(
-          "saliency.method must be gradient, cam or gradient-cam, not '" + id + "'");
-    }
   }
 
   /**
@@ -110,7 +79,7 @@ public final class SaliencyModel implements AutoCloseable {
   private int maxCropsPerPass = 32;
   private SmoothGrad smoothGrad = SmoothGrad.OFF;
   private boolean fullView;
-  private Method method = Method.GRADIENT;
+  private SaliencyMethod method = SaliencyMethod.GRADIENT;
 
   private SaliencyModel(TorchScriptClassifier classifier) {
     ModelSpec spec = classifier.spec();
@@ -193,19 +162,19 @@ public final class SaliencyModel implements AutoCloseable {
    * (the last feature map) and ends in one linear layer over that map's spatial mean, as the
    * bundled model does.
    */
-  public SaliencyModel method(Method m) {
-    if (m != Method.GRADIENT && !classifier.classActivationsLoaded()) {
+  public SaliencyModel method(SaliencyMethod m) {
+    if (m != SaliencyMethod.GRADIENT && !classifier.classActivationsLoaded()) {
       classifier.loadClassActivations();
     }
     this.method = m;
     return this;
   }
 
-  public Method method() {
+  public SaliencyMethod method() {
     return method;
   }
 
-  /** Whether this model can give class activation maps (see {@link #method(Method)}). */
+  /** Whether this model can give class activation maps (see {@link #method(SaliencyMethod)}). */
   public boolean hasClassActivations() {
     if (classifier.classActivationsLoaded()) {
       return true;

@@ -3,7 +3,6 @@ package org.wsol.saliency.model;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.wsol.saliency.model.SaliencyModel.ImageSaliency;
-import org.wsol.saliency.model.SaliencyModel.Method;
 import org.wsol.saliency.model.SaliencyModel.Prepared;
 
 /**
@@ -71,7 +70,7 @@ public record SmoothGrad(int samples, double noise) {
       int[] extra,
       TorchScriptClassifier classifier,
       MapAssembly assembly,
-      Method method,
+      SaliencyMethod method,
       int maxCropsPerPass) {
     int crops = p.crops();
     int n = samples;

@@ -1,13 +1,11 @@
 package org.wsol.saliency.model;
 
 import java.util.Arrays;
-import org.wsol.saliency.model.SaliencyModel.Method;
 
 /**
  * Raw result on an input tensor of batch x 3 x S x S: logits (batch x numClasses), the classes used
  * per sample and rank, per rank the input gradient (batch x 3 x S x S; null with {@link
- * SaliencyModel.Method#CAM}), and the class activations (null with {@link
- * SaliencyModel.Method#GRADIENT}).
+ * SaliencyMethod#CAM}), and the class activations (null with {@link SaliencyMethod#GRADIENT}).
  */
 public record TensorSaliency(
     int batch,
@@ -16,11 +14,11 @@ public record TensorSaliency(
     float[] logits,
     int[][] classes,
     float[][] gradients,
-    Method method,
+    SaliencyMethod method,
     ClassActivation activations) {
   public TensorSaliency(
       int batch, int size, int numClasses, float[] logits, int[][] classes, float[][] gradients) {
-    this(batch, size, numClasses, logits, classes, gradients, Method.GRADIENT, null);
+    this(batch, size, numClasses, logits, classes, gradients, SaliencyMethod.GRADIENT, null);
   }
 
   public float logit(int sample, int cls) {
@@ -34,11 +32,11 @@ public record TensorSaliency(
 
   /** The sample's map for the class of this rank, S x S, by the method. */
   public float[] map(int rank, int sample) {
-    if (method == Method.CAM) {
+    if (method == SaliencyMethod.CAM) {
       return activations.map(classes[sample][rank], sample, size);
     }
     float[] map = MapAssembly.maxAbsOverChannels(gradients[rank], sample * 3 * size * size, size);
-    if (method == Method.GRADIENT_CAM) {
+    if (method == SaliencyMethod.GRADIENT_CAM) {
       float[] cam = activations.map(classes[sample][rank], sample, size);
       for (int i = 0; i < map.length; i++) {
         map[i] *= Math.max(0f, cam[i]);

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wsol.saliency.model.SaliencyModel.Method;
 
 /**
  * The TorchScript image classifier through DJL's PyTorch engine: loading it offline, its logits,
@@ -293,7 +292,8 @@ final class TorchScriptClassifier implements AutoCloseable {
    * gradient dS_c/dI at once, since images in a batch are independent (eval mode: no batch
    * statistics); the k ranks' backward passes reuse one forward graph.
    */
-  TensorSaliency run(float[] input, int batch, Method method, Function<float[], int[][]> chooser) {
+  TensorSaliency run(
+      float[] input, int batch, SaliencyMethod method, Function<float[], int[][]> chooser) {
     if (input.length != batch * 3 * size * size) {
       throw new IllegalArgumentException(
           "input must be " + batch + " x 3 x " + size + " x " + size);
@@ -302,10 +302,10 @@ final class TorchScriptClassifier implements AutoCloseable {
       try (NDManager m = model.getNDManager().newSubManager();
           GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray x = m.create(input, new Shape(batch, 3, size, size));
-        x.setRequiresGradient(method != Method.CAM);
+        x.setRequiresGradient(method != SaliencyMethod.CAM);
         NDArray out;
         ClassActivation activations = null;
-        if (method == Method.GRADIENT) {
+        if (method == SaliencyMethod.GRADIENT) {
           // Straight to the module with autograd on: PtSymbolBlock.forward(training=true) would
           // also switch the module to train mode.
           out = IValueUtils.forward(block, new NDList(x), true).singletonOrThrow();
@@ -313,7 +313,7 @@ final class TorchScriptClassifier implements AutoCloseable {
           // The module's own forward, spelt out: logits = mean(features) W^T + b, so that the one
           // forward pass gives both the CAM's features and the logits the gradient starts from.
           // The CAM alone needs no autograd: the forward pass then runs without recording a graph.
-          NDArray f = features(m, x, method != Method.CAM);
+          NDArray f = features(m, x, method != SaliencyMethod.CAM);
           Shape fs = f.getShape();
           // DJL's PyTorch mean takes one axis: flatten the positions first.
           out =
@@ -332,7 +332,7 @@ final class TorchScriptClassifier implements AutoCloseable {
         }
         float[] logits = out.toFloatArray();
         int[][] classes = chooser.apply(logits);
-        int k = method == Method.CAM || classes.length == 0 ? 0 : classes[0].length;
+        int k = method == SaliencyMethod.CAM || classes.length == 0 ? 0 : classes[0].length;
         float[][] grads = new float[k][];
         for (int r = 0; r < k; r++) {
           // Backward of sum_i S_{c_ir}: the vector-Jacobian product with a one-hot mask.
@@ -351,7 +351,7 @@ final class TorchScriptClassifier implements AutoCloseable {
             numClasses,
             logits,
             classes,
-            method == Method.CAM ? null : grads,
+            method == SaliencyMethod.CAM ? null : grads,
             method,
             activations);
       }

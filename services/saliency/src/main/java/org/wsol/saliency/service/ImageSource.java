@@ -9,10 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.BadRecordException;
 import org.wsol.schema.ImageEvent;
 
@@ -28,15 +26,10 @@ public final class ImageSource {
   private final List<String> allowedHosts;
   private final HttpClient http;
 
-  public ImageSource(Settings s) {
-    this.maxBytes = s.getLong("image.max.bytes");
-    String root = s.get("image.uri.file.root", "");
-    this.fileRoot = root.isBlank() ? null : Path.of(root).toAbsolutePath().normalize();
-    String hosts = s.get("image.uri.allowed.hosts", "");
-    this.allowedHosts =
-        hosts.isBlank()
-            ? List.of()
-            : Arrays.stream(hosts.split(",")).map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+  public ImageSource(SaliencyConfig.Images rules) {
+    this.maxBytes = rules.maxBytes();
+    this.fileRoot = rules.fileRoot();
+    this.allowedHosts = rules.allowedHosts();
     this.http =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)

@@ -1,19 +1,16 @@
 package org.wsol.saliency.service;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wsol.common.config.LocalizationMode;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
-import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
+import org.wsol.common.kafka.StageService;
 import org.wsol.common.kafka.Topics;
-import org.wsol.saliency.model.ModelSpec;
 import org.wsol.saliency.model.PassCalibration;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
-import org.wsol.saliency.model.SmoothGrad;
 import org.wsol.schema.ImageEvent;
 import org.wsol.schema.SaliencyTensor;
 
@@ -26,55 +23,43 @@ public final class SaliencyService implements AutoCloseable {
   public static final String GROUP = "wsol-saliency";
 
   private final SaliencyModel model;
-  private final StageRunner<ImageEvent, SaliencyTensor> runner;
-  private final HealthServer health;
-  private final Thread thread;
+  private final StageService<ImageEvent, SaliencyTensor> service;
 
   public SaliencyService(Settings settings) {
     // The mode names the maps (saliency.method) as well as the segmentation: the paper's mode means
     // gradient maps.
     Settings s = LocalizationMode.resolve(settings);
+    SaliencyConfig config = SaliencyConfig.from(settings);
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     this.model =
-        SaliencyModel.load(
-                inputSize(modelSpec(s.get("saliency.model")), s.get("saliency.input.size")))
-            .workingShortSide(s.getInt("saliency.working.size"))
-            .smoothGrad(
-                new SmoothGrad(
-                    s.getInt("saliency.smoothgrad.samples"),
-                    s.getDouble("saliency.smoothgrad.noise")))
-            .fullView(s.getBoolean("saliency.full.view"));
-    model.method(method(s, settings, model));
+        SaliencyModel.load(config.modelSpec())
+            .workingShortSide(config.workingSize())
+            .smoothGrad(config.smoothGrad())
+            .fullView(config.fullView());
+    model.method(method(config, model));
     log.info(
         "saliency model {} on {}, {} maps",
         model.spec().modelId(),
         model.device(),
         model.method().id);
     MallocSettings.warnIfFaulting(model.device().isGpu());
-    passSize(model, s);
-    this.runner =
-        new StageRunner<>(
-                s,
-                new SaliencyStage(model, s),
-                ImageEvent.class,
-                SaliencyTensor.class,
-                SaliencyTensor::getImageId,
-                topics.images(),
-                topics.saliency(),
-                GROUP,
-                s.getInt("saliency.batch.size"))
-            .linger(
-                Duration.ofMillis(s.getLong("saliency.batch.linger.ms")),
-                s.getLong("saliency.batch.max.bytes"));
-    this.health =
-        new HealthServer(
-            s.get("http.host"),
-            s.getInt("metrics.port"),
-            HealthServer.newRegistry(),
-            this::isReady);
-    runner.bindMetrics(health.registry());
-    this.thread = new Thread(runner, "saliency-worker");
+    passSize(model, config);
+    this.service =
+        new StageService<>(
+            s,
+            new StageRunner<>(
+                    s,
+                    new SaliencyStage(model, config),
+                    ImageEvent.class,
+                    SaliencyTensor.class,
+                    SaliencyTensor::getImageId,
+                    topics.images(),
+                    topics.saliency(),
+                    GROUP,
+                    config.batchSize())
+                .linger(config.batchLinger(), config.batchMaxBytes()),
+            "saliency-worker");
   }
 
   /**
@@ -83,20 +68,18 @@ public final class SaliencyService implements AutoCloseable {
    * model that cannot give class activation maps (a plain torch.jit.trace export), so that the
    * default mode does not lock such models out.
    */
-  static SaliencyModel.Method method(Settings resolved, Settings given, SaliencyModel model) {
-    SaliencyModel.Method m = SaliencyModel.Method.of(resolved.get("saliency.method"));
-    if (m != SaliencyModel.Method.GRADIENT
-        && given.get("saliency.method", "").isBlank()
-        && !model.hasClassActivations()) {
+  static SaliencyMethod method(SaliencyConfig config, SaliencyModel model) {
+    SaliencyMethod m = config.method();
+    if (m != SaliencyMethod.GRADIENT && config.methodFromMode() && !model.hasClassActivations()) {
       log.warn(
           "{} has no '{}' method for class activation maps, which localization.mode={} uses (saliency.method={}):"
               + " computing gradient maps instead. Export the model with that method (see README, Your own model) or set"
               + " localization.mode=extent to silence this.",
           model.spec().modelId(),
           "features",
-          resolved.get("localization.mode"),
+          config.localizationMode(),
           m.id);
-      return SaliencyModel.Method.GRADIENT;
+      return SaliencyMethod.GRADIENT;
     }
     return m;
   }
@@ -105,100 +88,45 @@ public final class SaliencyService implements AutoCloseable {
    * saliency.max.crops.per.pass: a number, or 'auto': the images per pass that cost least per image
    * here, timed at start up to a poll's batch (saliency.batch.size) and logged.
    */
-  static void passSize(SaliencyModel model, Settings s) {
-    String v = s.get("saliency.max.crops.per.pass").trim();
-    if (!v.equals("auto")) {
-      try {
-        model.maxCropsPerPass(Integer.parseInt(v));
-        return;
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "saliency.max.crops.per.pass is '"
-                + v
-                + "': use 'auto' or a number of network inputs, e.g. 32");
-      }
+  static void passSize(SaliencyModel model, SaliencyConfig config) {
+    if (config.maxCropsPerPass().isPresent()) {
+      model.maxCropsPerPass(config.maxCropsPerPass().getAsInt());
+      return;
     }
-    SaliencyModel.Mode mode =
-        s.getBoolean("saliency.ten.crop")
-            ? SaliencyModel.Mode.TEN_CROP
-            : SaliencyModel.Mode.SINGLE_CROP;
     long t0 = System.nanoTime();
     PassCalibration.Result r =
-        PassCalibration.calibrate(
-            model, mode, s.getInt("saliency.top.k"), s.getInt("saliency.batch.size"), 2);
+        PassCalibration.calibrate(model, config.crops(), config.topK(), config.batchSize(), 2);
     log.info(
-        "saliency.max.crops.per.pass=auto: {} (calibration took {} ms)",
+        SettingKeys.SALIENCY_MAX_CROPS_PER_PASS + "=auto: {} (calibration took {} ms)",
         r.describe(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /** The spec fed inputs of saliency.input.size ('model' or empty: the model's own size). */
-  public static ModelSpec inputSize(ModelSpec spec, String setting) {
-    String v = setting.trim();
-    if (v.isEmpty() || v.equals("model")) {
-      return spec;
-    }
-    try {
-      return spec.withInputSize(Integer.parseInt(v));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "saliency.input.size is '" + v + "': use 'model' or a side in pixels, e.g. 320");
-    }
-  }
-
-  /**
-   * "bundled", a model's JSON sidecar, or a TorchScript file with a sidecar of the same name +
-   * .json.
-   */
-  public static ModelSpec modelSpec(String setting) {
-    if (setting.equals("bundled")) {
-      return ModelSpec.bundledDefault();
-    }
-    Path p = Path.of(setting);
-    Path json = setting.endsWith(".json") ? p : Path.of(setting + ".json");
-    if (!Files.isRegularFile(json)) {
-      json = p.resolveSibling(p.getFileName().toString().replaceFirst("\\.[^.]+$", "") + ".json");
-    }
-    if (!Files.isRegularFile(json)) {
-      throw new IllegalArgumentException(
-          "saliency.model="
-              + setting
-              + ": no such model sidecar (looked for "
-              + (setting.endsWith(".json") ? setting : setting + ".json and " + json)
-              + "). Give 'bundled', or a JSON "
-              + "sidecar with \"model\" (the TorchScript file), \"classes\", \"input_size\", \"mean\", \"std\"; "
-              + "see the README, 'Your own model and images'");
-    }
-    return ModelSpec.fromJson(json);
-  }
-
   public SaliencyService start() {
-    health.start();
-    thread.start();
+    service.start();
     return this;
   }
 
   public boolean isRunning() {
-    return thread.isAlive();
+    return service.isRunning();
   }
 
   /** Running and connected to Kafka: what /health/ready reports. */
   public boolean isReady() {
-    return isRunning() && runner.isReady();
+    return service.isReady();
   }
 
   public StageRunner<ImageEvent, SaliencyTensor> runner() {
-    return runner;
+    return service.runner();
   }
 
   public int healthPort() {
-    return health.port();
+    return service.healthPort();
   }
 
   @Override
   public void close() {
-    runner.close();
-    health.close();
+    service.close();
     model.close();
   }
 }

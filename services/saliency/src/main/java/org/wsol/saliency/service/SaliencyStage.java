@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.wsol.common.config.Settings;
 import org.wsol.common.image.HalfFloats;
 import org.wsol.common.image.RgbImages;
 import org.wsol.common.kafka.BadRecordException;
@@ -32,19 +31,16 @@ public final class SaliencyStage implements Stage<ImageEvent, SaliencyTensor> {
   private final boolean combineClasses;
   private final CombinedClasses.Weights combineWeights;
 
-  public SaliencyStage(SaliencyModel model, Settings s) {
+  public SaliencyStage(SaliencyModel model, SaliencyConfig config) {
     this.model = model;
-    this.mode =
-        s.getBoolean("saliency.ten.crop")
-            ? SaliencyModel.Mode.TEN_CROP
-            : SaliencyModel.Mode.SINGLE_CROP;
-    this.source = new ImageSource(s);
-    this.maxBytes = s.getLong("image.max.bytes");
-    this.maxPixels = s.getLong("image.max.pixels");
-    this.defaultTopK = s.getInt("saliency.top.k");
-    this.lossless = s.getBoolean("saliency.working.lossless");
-    this.combineClasses = s.getBoolean("saliency.combine.classes");
-    this.combineWeights = CombinedClasses.Weights.of(s.get("saliency.combine.weights"));
+    this.mode = config.crops();
+    this.source = new ImageSource(config.images());
+    this.maxBytes = config.images().maxBytes();
+    this.maxPixels = config.images().maxPixels();
+    this.defaultTopK = config.topK();
+    this.lossless = config.workingLossless();
+    this.combineClasses = config.combineClasses();
+    this.combineWeights = config.combineWeights();
   }
 
   @Override

@@ -22,7 +22,7 @@ class ClassActivation320Test {
     assertEquals(320, size);
     ModelSpec spec = ModelSpec.bundledDefault().withInputSize(size);
     try (SaliencyModel model = SaliencyModel.load(spec)) {
-      model.method(SaliencyModel.Method.CAM);
+      model.method(SaliencyMethod.CAM);
       float[] input = TestSupport.fixtureInput(images, size, spec);
       TensorSaliency t = model.saliency(input, images.size(), 1);
       for (int i = 0; i < images.size(); i++) {

@@ -40,7 +40,7 @@ class ClassActivationTest {
 
   @Test
   void camLogitsAndMapsMatchPyTorch() {
-    model.method(SaliencyModel.Method.CAM);
+    model.method(SaliencyMethod.CAM);
     TensorSaliency t = model.saliency(input, images.size(), 1);
     assertNull(t.gradients(), "CAM needs no backward pass");
     for (int i = 0; i < images.size(); i++) {
@@ -65,7 +65,7 @@ class ClassActivationTest {
 
   @Test
   void gradientCamGatesTheGradientMapAndKeepsTheGradient() {
-    model.method(SaliencyModel.Method.GRADIENT_CAM);
+    model.method(SaliencyMethod.GRADIENT_CAM);
     TensorSaliency t = model.saliency(input, images.size(), 1);
     JsonNode plain = null;
     try {
@@ -95,9 +95,9 @@ class ClassActivationTest {
 
   @Test
   void theMethodNamesParseAndAWrongOneSaysWhatIsAllowed() {
-    assertEquals(SaliencyModel.Method.GRADIENT_CAM, SaliencyModel.Method.of("gradient-cam"));
+    assertEquals(SaliencyMethod.GRADIENT_CAM, SaliencyMethod.of("gradient-cam"));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SaliencyModel.Method.of("gradcam"));
+        assertThrows(IllegalArgumentException.class, () -> SaliencyMethod.of("gradcam"));
     assertTrue(e.getMessage().contains("gradient, cam or gradient-cam"), e.getMessage());
   }
 

@@ -53,7 +53,7 @@ class PassCalibrationTest {
   @Test
   void calibrationTimesTheModelAndSetsItsPassSize() {
     try (SaliencyModel model = SaliencyModel.load(ModelSpec.bundledDefault())) {
-      model.method(SaliencyModel.Method.CAM);
+      model.method(SaliencyMethod.CAM);
       PassCalibration.Result r =
           PassCalibration.calibrate(model, SaliencyModel.Mode.SINGLE_CROP, 5, 2, 1);
       assertTrue(r.imagesPerPass() == 1 || r.imagesPerPass() == 2, r.describe());

@@ -47,8 +47,10 @@ class CombinedClassesStageTest {
     // cat: top 3 and ground truth 281 (tabby); owl: top 1 only, in the same batch (computed with k
     // = 3).
     List<ImageEvent> events = List.of(event("cat.jpg", 3, 281), event("owl.jpg", 1, -1));
-    List<List<SaliencyTensor>> plain = outputs(new SaliencyStage(model, off).process(events));
-    List<List<SaliencyTensor>> combined = outputs(new SaliencyStage(model, on).process(events));
+    List<List<SaliencyTensor>> plain =
+        outputs(new SaliencyStage(model, SaliencyConfig.from(off)).process(events));
+    List<List<SaliencyTensor>> combined =
+        outputs(new SaliencyStage(model, SaliencyConfig.from(on)).process(events));
 
     List<SaliencyModel.ImageSaliency> maps =
         model.compute(

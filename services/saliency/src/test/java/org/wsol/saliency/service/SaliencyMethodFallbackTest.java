@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
 import org.wsol.saliency.model.ModelSpec;
+import org.wsol.saliency.model.SaliencyMethod;
 import org.wsol.saliency.model.SaliencyModel;
 import org.wsol.saliency.model.TensorSaliency;
 
@@ -44,10 +45,11 @@ class SaliencyMethodFallbackTest {
           "cam",
           resolved.get("saliency.method"),
           "the default mode asks for class activation maps");
-      assertEquals(SaliencyModel.Method.GRADIENT, SaliencyService.method(resolved, given, model));
+      assertEquals(
+          SaliencyMethod.GRADIENT, SaliencyService.method(SaliencyConfig.from(given), model));
       // It still computes maps: 3 classes, one 224 x 224 map for the top class.
       TensorSaliency t =
-          model.method(SaliencyModel.Method.GRADIENT).saliency(new float[3 * 224 * 224], 1, 1);
+          model.method(SaliencyMethod.GRADIENT).saliency(new float[3 * 224 * 224], 1, 1);
       assertEquals(224 * 224, t.map(0, 0).length);
     }
   }
@@ -59,9 +61,7 @@ class SaliencyMethodFallbackTest {
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,
-              () ->
-                  model.method(
-                      SaliencyService.method(LocalizationMode.resolve(given), given, model)));
+              () -> model.method(SaliencyService.method(SaliencyConfig.from(given), model)));
       assertTrue(
           e.getMessage().contains("has no 'features' method")
               && e.getMessage().contains("add_cam_method.py")
@@ -77,7 +77,7 @@ class SaliencyMethodFallbackTest {
           model.hasClassActivations(),
           "a CAM from the last of two layers is not the class's evidence");
       IllegalStateException e =
-          assertThrows(IllegalStateException.class, () -> model.method(SaliencyModel.Method.CAM));
+          assertThrows(IllegalStateException.class, () -> model.method(SaliencyMethod.CAM));
       assertTrue(
           e.getMessage().contains("not a linear layer over the spatial mean"), e.getMessage());
     }

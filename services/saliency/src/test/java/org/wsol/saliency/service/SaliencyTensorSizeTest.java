@@ -64,7 +64,8 @@ class SaliencyTensorSizeTest {
               .setProducedAt(Instant.now())
               .build());
     }
-    List<Stage.Outcome<SaliencyTensor>> out = new SaliencyStage(model, s).process(events);
+    List<Stage.Outcome<SaliencyTensor>> out =
+        new SaliencyStage(model, SaliencyConfig.from(s)).process(events);
     for (int i = 0; i < photos.size(); i++) {
       SaliencyTensor t = out.get(i).outputs().get(0);
       int w = t.getMapWidth();

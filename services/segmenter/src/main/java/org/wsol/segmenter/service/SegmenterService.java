@@ -1,16 +1,12 @@
 package org.wsol.segmenter.service;
 
-import org.wsol.common.config.LocalizationMode;
 import org.wsol.common.config.Settings;
-import org.wsol.common.http.HealthServer;
 import org.wsol.common.kafka.StageRunner;
+import org.wsol.common.kafka.StageService;
 import org.wsol.common.kafka.Topics;
 import org.wsol.schema.BoxResult;
 import org.wsol.schema.SaliencyTensor;
-import org.wsol.segmenter.graphcut.GridGraph;
-import org.wsol.segmenter.graphcut.Instances;
 import org.wsol.segmenter.graphcut.Localizer;
-import org.wsol.segmenter.graphcut.SegmenterParams;
 
 /**
  * The segmenter service: saliency topic -> GraphCut -> boxes topic, in consumer group {@code
@@ -18,143 +14,54 @@ import org.wsol.segmenter.graphcut.SegmenterParams;
  */
 public final class SegmenterService implements AutoCloseable {
   public static final String GROUP = "wsol-segmenter";
-  private final StageRunner<SaliencyTensor, BoxResult> runner;
-  private final HealthServer health;
-  private final Thread thread;
+  private final StageService<SaliencyTensor, BoxResult> service;
 
   public SegmenterService(Settings s) {
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
-    SegmenterParams params = params(s);
+    SegmenterConfig config = SegmenterConfig.from(s);
     String worker = StageRunner.workerId("segmenter");
-    this.runner =
-        new StageRunner<>(
-                s,
-                new SegmenterStage(new Localizer(params, instances(s)), worker),
-                SaliencyTensor.class,
-                BoxResult.class,
-                BoxResult::getImageId,
-                topics.saliency(),
-                topics.boxes(),
-                GROUP,
-                1)
-            .threads(threads(s));
-    this.health =
-        new HealthServer(
-            s.get("http.host"),
-            s.getInt("metrics.port"),
-            HealthServer.newRegistry(),
-            this::isReady);
-    runner.bindMetrics(health.registry());
-    io.micrometer.core.instrument.Gauge.builder("wsol_segmenter_threads", runner, r -> r.threads())
+    this.service =
+        new StageService<>(
+            s,
+            new StageRunner<>(
+                    s,
+                    new SegmenterStage(new Localizer(config.params(), config.instances()), worker),
+                    SaliencyTensor.class,
+                    BoxResult.class,
+                    BoxResult::getImageId,
+                    topics.saliency(),
+                    topics.boxes(),
+                    GROUP,
+                    1)
+                .threads(config.threads()),
+            "segmenter-worker");
+    io.micrometer.core.instrument.Gauge.builder(
+            "wsol_segmenter_threads", service.runner(), r -> r.threads())
         .description("GraphCut worker threads in this process")
-        .register(health.registry());
-    this.thread = new Thread(runner, "segmenter-worker");
-  }
-
-  /** {@code segmenter.threads}, empty = the cores the JVM sees. */
-  public static int threads(Settings s) {
-    String v = s.get("segmenter.threads", "").trim();
-    int n = v.isEmpty() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(v);
-    if (n < 1) {
-      throw new IllegalArgumentException(
-          "segmenter.threads is '" + v + "': use a count of at least 1, or empty");
-    }
-    return n;
-  }
-
-  /**
-   * The localiser's parameters from the settings, with {@code localization.mode} filling what is
-   * left empty.
-   */
-  public static SegmenterParams params(Settings settings) {
-    Settings s = LocalizationMode.resolve(settings);
-    String box = s.get("segmenter.box").trim();
-    SegmenterParams.BoxRule rule =
-        switch (box) {
-          case "largest" -> SegmenterParams.BoxRule.LARGEST;
-          case "extent" -> SegmenterParams.BoxRule.EXTENT;
-          default ->
-              throw new IllegalArgumentException(
-                  "segmenter.box '" + box + "' is unknown: use largest or extent");
-        };
-    return SegmenterParams.DEFAULTS
-        .withQuantiles(s.getDouble("segmenter.fg.quantile"), s.getDouble("segmenter.bg.quantile"))
-        .withIterations(s.getInt("segmenter.iterations"))
-        .withSmoothing(s.getDouble("segmenter.smoothing"))
-        .withBox(rule, s.getDouble("segmenter.extent.min.share"))
-        .withColourModels(colourModels(s.get("segmenter.colour.models")))
-        .withSeeding(seeding(s.get("segmenter.seeds")))
-        .withMaxFlow(maxFlow(s.get("segmenter.maxflow")));
-  }
-
-  static GridGraph.Solver maxFlow(String v) {
-    return switch (v.trim()) {
-      case "ibfs" -> GridGraph.Solver.IBFS;
-      case "bk" -> GridGraph.Solver.BK;
-      default ->
-          throw new IllegalArgumentException(
-              "segmenter.maxflow is '" + v + "': use 'ibfs' or 'bk'");
-    };
-  }
-
-  /**
-   * What counts as an instance: {@code segmenter.instances} and {@code
-   * segmenter.instances.min.score}.
-   */
-  public static Instances.Params instances(Settings s) {
-    String v = s.get("segmenter.instances", "components").trim();
-    Instances.Rule rule;
-    try {
-      rule = Instances.Rule.valueOf(v.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "segmenter.instances is '" + v + "': use components, peaks, split or none");
-    }
-    return new Instances.Params(rule, s.getDouble("segmenter.instances.min.score"));
-  }
-
-  static SegmenterParams.SeedRule seeding(String v) {
-    return switch (v.trim()) {
-      case "quantiles" -> SegmenterParams.SeedRule.QUANTILES;
-      case "mass-box" -> SegmenterParams.SeedRule.MASS_BOX;
-      default ->
-          throw new IllegalArgumentException(
-              "segmenter.seeds is '" + v + "': use 'quantiles' or 'mass-box'");
-    };
-  }
-
-  static SegmenterParams.ColourModels colourModels(String v) {
-    try {
-      return SegmenterParams.ColourModels.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "segmenter.colour.models is '" + v + "': use 'seeds', 'grabcut' or 'rect'");
-    }
+        .register(service.registry());
   }
 
   public SegmenterService start() {
-    health.start();
-    thread.start();
+    service.start();
     return this;
   }
 
   public boolean isRunning() {
-    return thread.isAlive();
+    return service.isRunning();
   }
 
   /** Running and connected to Kafka: what /health/ready reports. */
   public boolean isReady() {
-    return isRunning() && runner.isReady();
+    return service.isReady();
   }
 
   public StageRunner<SaliencyTensor, BoxResult> runner() {
-    return runner;
+    return service.runner();
   }
 
   @Override
   public void close() {
-    runner.close();
-    health.close();
+    service.close();
   }
 }
