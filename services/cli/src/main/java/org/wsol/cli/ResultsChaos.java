@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.wsol.broker.EmbeddedBroker;
 import org.wsol.cli.chaos.ServiceProcess;
 import org.wsol.cli.local.ImageProducer;
+import org.wsol.common.config.SettingKeys;
 import org.wsol.common.config.Settings;
 import org.wsol.common.kafka.TopicTail;
 import org.wsol.common.kafka.Topics;
@@ -135,7 +136,7 @@ final class ResultsChaos {
 
   private ServiceProcess startResults(List<String> common, String name, Path state) {
     List<String> args = new ArrayList<>(common);
-    args.addAll(List.of("--set", "results.state.dir=" + state));
+    args.addAll(List.of("--set", SettingKeys.RESULTS_STATE_DIR + "=" + state));
     return ChaosCommand.start("results", "-Xmx512m", args, logs, name);
   }
 
