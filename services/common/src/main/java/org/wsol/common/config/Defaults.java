@@ -227,6 +227,20 @@ public final class Defaults {
         "3000",
         "a third of the session timeout, as Kafka recommends"),
     new Entry(
+        "stage.group.protocol",
+        "classic",
+        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848: the broker assigns, members keep working while partitions move; session timeout and heartbeat are the broker's group.consumer.* settings) or classic (kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
+    new Entry(
+        "segmenter.instance.id",
+        "",
+        "static group membership (group.instance.id), e.g. the Kubernetes pod name: a segmenter restarted within the session timeout gets its partitions back without a rebalance; must differ between segmenters; empty = dynamic"),
+    new Entry(
+        "saliency.instance.id", "", "as segmenter.instance.id, for the saliency service's group"),
+    new Entry(
+        "stage.instance.leave.on.close",
+        "true",
+        "with an instance id: a graceful stop leaves the group at once, so that its partitions move now (a Deployment's pod, whose name does not come back), while a crashed member keeps them for the session timeout (its container restarts in the same pod); false = a graceful stop keeps them too (StatefulSet pods return under their name)"),
+    new Entry(
         "kafka.consumer.auto.offset.reset",
         "earliest",
         "a new consumer group starts from the beginning of each topic, so nothing produced before it started is lost"),

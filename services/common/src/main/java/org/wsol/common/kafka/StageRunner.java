@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +61,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final String worker;
   private final StageMeters meters;
+  private final CloseOptions closeOptions;
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean connected;
   private volatile Duration linger = Duration.ZERO;
@@ -116,6 +118,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, worker);
+    GroupMembership.apply(c, settings, stage.name());
+    this.closeOptions = GroupMembership.closeOptions(settings, stage.name(), Duration.ofSeconds(5));
     this.consumer = clients.consumer(c);
 
     Properties p = settings.producer();
@@ -312,7 +316,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           e);
     } finally {
       try {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(closeOptions);
       } catch (RuntimeException e) {
         log.warn("consumer close: {}", e.toString());
       }
