@@ -280,9 +280,9 @@ final class RebalanceRun implements AutoCloseable {
 
   @Override
   public void close() {
-    running.set(false);
+    running.set(false); // the loops see it within a period: no interrupt, which would fail the
+    // producer's close
     for (Thread t : threads) {
-      t.interrupt();
       try {
         t.join(5000);
       } catch (InterruptedException e) {

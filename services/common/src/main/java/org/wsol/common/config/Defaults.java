@@ -221,15 +221,15 @@ public final class Defaults {
     new Entry(
         "kafka.consumer.session.timeout.ms",
         "10000",
-        "a killed worker's partitions move to the others after 10 s instead of Kafka's 45 s"),
+        "a killed worker's partitions move to the others after 10 s instead of Kafka's 45 s (classic protocol; under the consumer protocol the broker's group.consumer.session.timeout.ms, 10 s on ./wsol broker)"),
     new Entry(
         "kafka.consumer.heartbeat.interval.ms",
         "3000",
         "a third of the session timeout, as Kafka recommends"),
     new Entry(
         "stage.group.protocol",
-        "classic",
-        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848: the broker assigns, members keep working while partitions move; session timeout and heartbeat are the broker's group.consumer.* settings) or classic (kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
+        "consumer",
+        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848; needs brokers 4.0+: members keep working while partitions move, half the pause of classic when polls are long, BENCHMARKS.md; session timeout and heartbeat are the broker's group.consumer.* settings, 45 s / 5 s unless set there) or classic (the eager range assignor; kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
     new Entry(
         "segmenter.instance.id",
         "",

@@ -85,6 +85,18 @@ public final class GroupMembership {
         .withTimeout(timeout);
   }
 
+  /** "group g (consumer protocol, static member m)", for the logs. */
+  public static String describe(Properties consumer) {
+    Object instance = consumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return "group "
+        + consumer.get(ConsumerConfig.GROUP_ID_CONFIG)
+        + " ("
+        + consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)
+        + " protocol"
+        + (instance == null ? "" : ", static member " + instance)
+        + ")";
+  }
+
   static GroupProtocol protocol(Object value) {
     String v = String.valueOf(value).trim();
     for (GroupProtocol p : GroupProtocol.values()) {
