@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
       "Each run starts an embedded broker and --members segmenter services (in this process, one GraphCut thread",
       "each) fed a steady --rate of small saliency records; then a newcomer joins, then one of the first members",
       "stops. Measured: the time from the newcomer's start to its first record done, and the longest time in",
-      "which the incumbents completed nothing (their pause) around the join and around the leave, against the",
-      "longest such gap before the join (quiet). Medians over --repeats runs. Last line:",
+      "which the incumbents completed nothing (their pause: 'all' = none of them, 'each' = the longest idle time",
+      "of any one) around the join and around the leave, against the same gaps before the join (quiet).",
+      "Medians over --repeats runs. Last line:",
       "  rebalance join: classic <ms> ms pause <ms> ms, consumer <ms> ms pause <ms> ms; leave pause: ...",
       "Service logs go to .wsol/bench-rebalance.log."
     })
@@ -84,9 +85,11 @@ public class RebalanceBench implements Callable<Integer> {
     }
     Settings base = config.settings();
     Map<String, List<RebalanceRun.Figures>> byProtocol = new LinkedHashMap<>();
+    String row = "%-9s %4s %8s %6s %6s %6s %6s %6s %6s%n";
+    // join: ms to the newcomer's first record; then the pauses (all, each) at the join, at the
+    // leave, and the same gaps before the join (quiet).
     System.out.printf(
-        "%-9s %4s %10s %12s %13s %10s%n",
-        "protocol", "run", "join ms", "join pause", "leave pause", "quiet gap");
+        row, "protocol", "run", "join ms", "pause", "each", "leave", "each", "quiet", "each");
     for (int r = 1; r <= repeats; r++) {
       for (String p : protocols) { // interleaved, so that the machine's load drifts over both
         RebalanceRun.Figures f;
@@ -94,31 +97,16 @@ public class RebalanceBench implements Callable<Integer> {
           f = run.measure(members, 3000, windowMs);
         }
         byProtocol.computeIfAbsent(p.trim(), k -> new ArrayList<>()).add(f);
-        System.out.printf(
-            "%-9s %4d %10d %12d %13d %10d%n",
-            p.trim(), r, f.joinMs(), f.joinPauseMs(), f.leavePauseMs(), f.quietGapMs());
+        System.out.printf(row, p.trim(), r, (Object[]) columns(List.of(f)));
       }
     }
     List<String> join = new ArrayList<>();
     List<String> leave = new ArrayList<>();
     for (var e : byProtocol.entrySet()) {
-      List<RebalanceRun.Figures> fs = e.getValue();
-      System.out.printf(
-          "%-9s %4s %10d %12d %13d %10d%n",
-          e.getKey(),
-          "med",
-          median(fs, RebalanceRun.Figures::joinMs),
-          median(fs, RebalanceRun.Figures::joinPauseMs),
-          median(fs, RebalanceRun.Figures::leavePauseMs),
-          median(fs, RebalanceRun.Figures::quietGapMs));
-      join.add(
-          String.format(
-              Locale.ROOT,
-              "%s %d ms pause %d ms",
-              e.getKey(),
-              median(fs, RebalanceRun.Figures::joinMs),
-              median(fs, RebalanceRun.Figures::joinPauseMs)));
-      leave.add(e.getKey() + " " + median(fs, RebalanceRun.Figures::leavePauseMs) + " ms");
+      String[] m = columns(e.getValue());
+      System.out.printf(row, e.getKey(), "med", m[0], m[1], m[2], m[3], m[4], m[5], m[6]);
+      join.add(String.format(Locale.ROOT, "%s %s ms pause %s ms", e.getKey(), m[0], m[1]));
+      leave.add(e.getKey() + " " + m[3] + " ms");
     }
     System.out.println(
         "rebalance join: "
@@ -128,8 +116,25 @@ public class RebalanceBench implements Callable<Integer> {
     return 0;
   }
 
+  /** The medians of each figure, in table order. */
+  private static String[] columns(List<RebalanceRun.Figures> fs) {
+    List<ToLongFunction<RebalanceRun.Figures>> order =
+        List.of(
+            RebalanceRun.Figures::joinMs,
+            RebalanceRun.Figures::joinPauseMs,
+            RebalanceRun.Figures::joinEachMs,
+            RebalanceRun.Figures::leavePauseMs,
+            RebalanceRun.Figures::leaveEachMs,
+            RebalanceRun.Figures::quietGapMs,
+            RebalanceRun.Figures::quietEachMs);
+    return order.stream().map(f -> Long.toString(median(fs, f))).toArray(String[]::new);
+  }
+
+  /** The middle value; the mean of the middle two for an even count. */
   private static long median(
       List<RebalanceRun.Figures> fs, ToLongFunction<RebalanceRun.Figures> f) {
-    return Math.round(BenchMath.percentile(fs.stream().map(f::applyAsLong).toList(), 50));
+    long[] v = fs.stream().mapToLong(f).sorted().toArray();
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : Math.round((v[n / 2 - 1] + v[n / 2]) / 2.0);
   }
 }

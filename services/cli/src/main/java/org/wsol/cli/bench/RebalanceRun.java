@@ -31,8 +31,19 @@ import org.wsol.segmenter.service.SegmenterService;
 final class RebalanceRun implements AutoCloseable {
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
-  /** What one run measured, in milliseconds. */
-  record Figures(long joinMs, long joinPauseMs, long leavePauseMs, long quietGapMs) {}
+  /**
+   * What one run measured, in milliseconds: each pause both as the longest time in which no
+   * incumbent completed a record (all) and as the longest idle time of any one of them (each: a
+   * member waiting for the others to rejoin, while they still work, shows only here).
+   */
+  record Figures(
+      long joinMs,
+      long joinPauseMs,
+      long joinEachMs,
+      long leavePauseMs,
+      long leaveEachMs,
+      long quietGapMs,
+      long quietEachMs) {}
 
   private final EmbeddedBroker broker;
   private final Settings settings;
@@ -88,11 +99,13 @@ final class RebalanceRun implements AutoCloseable {
     List<Integer> before = range(0, incumbents);
     long t0 = System.nanoTime();
     long quiet = Completions.longestGap(of(before), t0 - settleMs * MS, t0);
+    long quietEach = longestEach(before, t0 - settleMs * MS, t0);
     int newcomer = join();
     long first = awaitFirst(newcomer, t0, TimeUnit.SECONDS.toNanos(120));
     long joinEnd = Math.max(first + settleMs * MS, t0 + windowMs * MS);
     sleepUntil(joinEnd);
     long joinPause = Completions.longestGap(of(before), t0, joinEnd);
+    long joinEach = longestEach(before, t0, joinEnd);
 
     List<Integer> survivors = range(1, incumbents + 1);
     sleepUntil(System.nanoTime() + settleMs * MS);
@@ -102,7 +115,24 @@ final class RebalanceRun implements AutoCloseable {
     long leaveEnd = t1 + windowMs * MS;
     sleepUntil(leaveEnd);
     long leavePause = Completions.longestGap(of(survivors), t1, leaveEnd);
-    return new Figures((first - t0) / MS, joinPause / MS, leavePause / MS, quiet / MS);
+    long leaveEach = longestEach(survivors, t1, leaveEnd);
+    return new Figures(
+        (first - t0) / MS,
+        joinPause / MS,
+        joinEach / MS,
+        leavePause / MS,
+        leaveEach / MS,
+        quiet / MS,
+        quietEach / MS);
+  }
+
+  /** The longest gap in [from, to] of any one of these members. */
+  private long longestEach(List<Integer> indices, long from, long to) {
+    long longest = 0;
+    for (int i : indices) {
+      longest = Math.max(longest, Completions.longestGap(List.of(completions.get(i)), from, to));
+    }
+    return longest;
   }
 
   private int join() {
