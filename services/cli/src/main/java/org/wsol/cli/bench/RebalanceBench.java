@@ -97,7 +97,8 @@ public class RebalanceBench implements Callable<Integer> {
           f = run.measure(members, 3000, windowMs);
         }
         byProtocol.computeIfAbsent(p.trim(), k -> new ArrayList<>()).add(f);
-        System.out.printf(row, p.trim(), r, (Object[]) columns(List.of(f)));
+        String[] c = columns(List.of(f));
+        System.out.printf(row, p.trim(), r, c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
       }
     }
     List<String> join = new ArrayList<>();
