@@ -229,7 +229,7 @@ public final class Defaults {
     new Entry(
         "stage.group.protocol",
         "consumer",
-        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848; needs brokers 4.0+: members keep working while partitions move, half the pause of classic when polls are long, BENCHMARKS.md; session timeout and heartbeat are the broker's group.consumer.* settings, 45 s / 5 s unless set there) or classic (the eager range assignor; kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
+        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848; needs brokers 4.0+: members keep working while partitions move, a shorter pause than classic's when polls are long, BENCHMARKS.md; session timeout and heartbeat are the broker's group.consumer.* settings, 45 s / 5 s unless set there) or classic (the eager range assignor; kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
     new Entry(
         "segmenter.instance.id",
         "",
