@@ -129,17 +129,21 @@ final class BrokerChaos {
     cluster.restart(victim);
     BrokerCluster.awaitFullyReplicated(admin, topics.all(), left(deadline));
     fault(faults, t0, results, "node " + victim + " restarted, every partition in sync");
-    // The rest of the images now, so that the rolling restart happens while they flow: each node
-    // stops once a further tenth of the results is in.
-    send(producer, 3 * images / 5, images);
-    int k = 0;
-    for (BrokerCluster.Node n : List.copyOf(cluster.nodes())) {
-      awaitComplete(results, 3 * images / 5 + k++ * images / 10, deadline);
-      cluster.stop(n.id());
-      fault(faults, t0, results, "rolling restart: node " + n.id() + " stopped");
-      cluster.restart(n.id());
+    // The rest of the images in one portion per node, each node stopped right after its portion
+    // is acknowledged, so that every step of the rolling restart happens while images flow.
+    List<BrokerCluster.Node> nodes = List.copyOf(cluster.nodes());
+    int first = 3 * images / 5;
+    int from = first;
+    for (int k = 0; k < nodes.size(); k++) {
+      int to = first + (images - first) * (k + 1) / nodes.size();
+      send(producer, from, to);
+      from = to;
+      int id = nodes.get(k).id();
+      cluster.stop(id);
+      fault(faults, t0, results, "rolling restart: node " + id + " stopped");
+      cluster.restart(id);
       BrokerCluster.awaitFullyReplicated(admin, topics.all(), left(deadline));
-      fault(faults, t0, results, "rolling restart: node " + n.id() + " back, in sync");
+      fault(faults, t0, results, "rolling restart: node " + id + " back, in sync");
     }
     awaitComplete(results, images, deadline);
     // Let replays drain, so that a late duplicate would be counted.
@@ -172,7 +176,7 @@ final class BrokerChaos {
   }
 
   /** Waits until {@code n} images have a complete result, or fails at the deadline. */
-  private static void awaitComplete(TopicTail results, int n, long deadline) throws Exception {
+  static void awaitComplete(TopicTail results, int n, long deadline) throws Exception {
     while (ChaosCommand.count(results.records()).complete() < n) {
       if (System.nanoTime() > deadline) {
         throw new java.util.concurrent.TimeoutException(

@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
       "Last line: chaos: sent=<n> complete=<c> lost=<l> duplicated=<d> deadlettered=<k>; exit status 0 when lost=0",
       "and duplicated=0. Process logs go to .wsol/chaos-<time>/.",
       "With --broker-faults the brokers fail instead: a 3-node cluster, its busiest leader killed and restarted,",
-      "then a rolling restart of every node; exit status 0 also needs deadlettered=0."
+      "then a rolling restart of every node; exit status 0 also needs deadlettered=0.",
+      "With --results-faults the results service is killed instead, twice, and restarted on the same and then on an",
+      "empty state dir; exit status 0 also needs deadlettered=0 and GET /images/{id} answering every image."
     })
 class ChaosCommand implements Callable<Integer> {
   @Mixin SettingsOptions config;
@@ -87,6 +89,12 @@ class ChaosCommand implements Callable<Integer> {
           "fail brokers instead of segmenters: the pipeline on a 3-node cluster, the leader of the most partitions killed with SIGKILL and restarted, then a rolling restart of every node")
   boolean brokerFaults;
 
+  @Option(
+      names = "--results-faults",
+      description =
+          "kill the results service instead, with SIGKILL at a third and two thirds of the results; restarted on its state dir, then on an empty one")
+  boolean resultsFaults;
+
   @Override
   public Integer call() throws Exception {
     if (images < 1 || segmenters < 1 || killEvery <= 0) {
@@ -103,6 +111,11 @@ class ChaosCommand implements Callable<Integer> {
             ".wsol",
             "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
+    if (resultsFaults) {
+      return new ResultsChaos(
+              config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout)
+          .run();
+    }
     if (brokerFaults) {
       return new BrokerChaos(
               config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout)

@@ -75,33 +75,34 @@ final class ChunkWork<I, O> {
       ExecutorService pool,
       List<Future<RecordMetadata>> sends)
       throws InterruptedException {
-    List<Decoded<I>> chunks = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += batchSize) {
-      chunks.add(decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends));
-    }
-    if (pool == null || chunks.size() < 2) {
-      for (Decoded<I> d : chunks) {
+    int chunkCount = (all.size() + batchSize - 1) / batchSize;
+    if (pool == null || chunkCount < 2) {
+      for (int i = 0; i < all.size(); i += batchSize) {
+        Decoded<I> d = decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
         emit(d, compute(d), sends);
       }
-    } else {
-      // The pool only runs the stage; outputs are produced here, in record order, once all are
-      // computed.
-      List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
-      for (Decoded<I> d : chunks) {
-        results.add(pool.submit(() -> compute(d)));
+      return;
+    }
+    // Each chunk goes to the pool as soon as it is decoded, so that the workers start while the
+    // rest decode. The pool only runs the stage; outputs are produced here, in record order, once
+    // all are computed.
+    List<Decoded<I>> chunks = new ArrayList<>();
+    List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += batchSize) {
+      Decoded<I> d = decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
+      chunks.add(d);
+      results.add(pool.submit(() -> compute(d)));
+    }
+    for (int i = 0; i < chunks.size(); i++) {
+      List<Stage.Outcome<O>> outcomes;
+      try {
+        outcomes = results.get(i).get();
+      } catch (ExecutionException e) {
+        // compute() turns a stage's exceptions into outcomes; what escapes it is an Error: stop
+        // uncommitted
+        throw new IllegalStateException("a " + stage.name() + " pool thread failed", e.getCause());
       }
-      for (int i = 0; i < chunks.size(); i++) {
-        List<Stage.Outcome<O>> outcomes;
-        try {
-          outcomes = results.get(i).get();
-        } catch (ExecutionException e) {
-          // compute() turns a stage's exceptions into outcomes; what escapes it is an Error:
-          // stop uncommitted
-          throw new IllegalStateException(
-              "a " + stage.name() + " pool thread failed", e.getCause());
-        }
-        emit(chunks.get(i), outcomes, sends);
-      }
+      emit(chunks.get(i), outcomes, sends);
     }
   }
 

@@ -71,6 +71,12 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private int threads = 1;
   private ExecutorService pool;
 
+  /**
+   * kafka.consumer.max.poll.records; with a pool, a poll gathers up to this many records a thread
+   * when they are already fetched, so its stage calls take as long as one thread's poll would.
+   */
+  private final int maxPollRecords;
+
   public StageRunner(
       Settings settings,
       Stage<I, O> stage,
@@ -124,6 +130,9 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     this.membership = GroupMembership.describe(c);
     this.closeOptions = GroupMembership.closeOptions(settings, stage.name(), Duration.ofSeconds(5));
     this.consumer = clients.consumer(c);
+    this.maxPollRecords =
+        Integer.parseInt(
+            String.valueOf(c.getOrDefault(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500")).trim());
 
     Properties p = settings.producer();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -275,6 +284,18 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           consumer.poll(Duration.ofNanos(left)).forEach(more::add);
           all.addAll(more);
           bytes += valueBytes(more);
+        }
+        // With a pool, also take what the consumer has already fetched (no waiting), up to
+        // max.poll.records a thread: the poll ends at a barrier (every output acknowledged, then
+        // the commit), where threads that finished early stand idle until the slowest record is
+        // done, and bigger polls make that wait a smaller share.
+        while (pool != null && all.size() < threads * maxPollRecords && running.get()) {
+          List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
+          consumer.poll(Duration.ZERO).forEach(more::add);
+          if (more.isEmpty()) {
+            break;
+          }
+          all.addAll(more);
         }
         meters.recordsIn.increment(all.size());
         List<Future<RecordMetadata>> sends = new ArrayList<>();

@@ -483,6 +483,60 @@ class StageRunnerIT {
     }
   }
 
+  @Test
+  void withTwoThreadsAPollTakesMaxPollRecordsAThreadOfWhatIsAlreadyFetched() throws Exception {
+    // max.poll.records=1: one poll() call hands out one record, which alone would run on the
+    // consumer's thread; the runner also takes the second, already fetched, so both meet in the
+    // stage.
+    Settings s =
+        settings
+            .with("topic.images", "gather-in")
+            .with("topic.boxes", "gather-out")
+            .with("topic.dead.letter", "gather-dead")
+            .with("kafka.consumer.max.poll.records", "1");
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (String id : List.of("a", "b")) {
+        p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event(id, png))))
+            .get();
+      }
+    }
+    PairStage stage = new PairStage();
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+                s,
+                stage,
+                ImageEvent.class,
+                ImageEvent.class,
+                ImageEvent::getId,
+                topics.images(),
+                topics.boxes(),
+                "test-gather",
+                1)
+            .threads(2);
+    Thread t = new Thread(runner);
+    t.start();
+    try {
+      assertTrue(
+          stage.passed.await(25, java.util.concurrent.TimeUnit.SECONDS),
+          "both records were in the stage at the same time");
+      stage.release.countDown();
+      assertEquals(
+          java.util.Set.of("a", "b"),
+          readAll(topics.boxes(), 2).stream()
+              .map(r -> codec.decode(r.value()).getId())
+              .collect(java.util.stream.Collectors.toSet()));
+    } finally {
+      stage.release.countDown();
+      runner.close();
+      t.join();
+    }
+  }
+
   /** The end offset of every partition of {@code topic}. */
   static Map<org.apache.kafka.common.TopicPartition, Long> endOffsetsOf(Settings s, String topic) {
     try (KafkaConsumer<byte[], byte[]> c =

@@ -145,10 +145,11 @@ public final class MapAssembly {
   }
 
   /**
-   * Bilinear resize of a float map, pixel centres aligned (like align_corners=false). The column
-   * positions and weights are worked out once per call, not once per pixel (the same arithmetic, so
-   * the same values): five 320 x 320 class activation maps per image made this loop a tenth of the
-   * default mode's CPU time.
+   * Bilinear resize of a float map, pixel centres aligned (like align_corners=false). Separable, in
+   * the same arithmetic as the per-pixel formula (so the same values): each source row is
+   * interpolated across once, into the output's width, and each output row then blends two such
+   * rows. Five 320 x 320 class activation maps per image from 10 x 10 made the per-pixel loop a
+   * tenth of the default mode's CPU time; this one does 3 operations a pixel instead of 10.
    */
   public static float[] resizeMap(float[] src, int sw, int sh, int dw, int dh) {
     float[] out = new float[dw * dh];
@@ -163,22 +164,49 @@ public final class MapAssembly {
       xs1[x] = Math.min(xs0[x] + 1, sw - 1);
       wxs[x] = sx - xs0[x];
     }
+    // The two source rows the current output row blends, interpolated across; rows move down only.
+    float[] upper = new float[dw];
+    float[] lower = new float[dw];
+    int upperRow = -1;
+    int lowerRow = -1;
     for (int y = 0; y < dh; y++) {
       float sy = Math.max(0f, Math.min(sh - 1f, (y + 0.5f) * fy - 0.5f));
       int y0 = (int) sy;
-      int r0 = y0 * sw;
-      int r1 = Math.min(y0 + 1, sh - 1) * sw;
+      int y1 = Math.min(y0 + 1, sh - 1);
       float wy = sy - y0;
+      if (y0 != upperRow) {
+        if (y0 == lowerRow) {
+          float[] t = upper;
+          upper = lower;
+          lower = t;
+          lowerRow = -1;
+        } else {
+          interpolateRow(src, y0 * sw, xs0, xs1, wxs, upper);
+        }
+        upperRow = y0;
+      }
+      float[] bottom = upper;
+      if (y1 != y0) {
+        if (y1 != lowerRow) {
+          interpolateRow(src, y1 * sw, xs0, xs1, wxs, lower);
+          lowerRow = y1;
+        }
+        bottom = lower;
+      }
       int o = y * dw;
       for (int x = 0; x < dw; x++) {
-        int x0 = xs0[x];
-        int x1 = xs1[x];
-        float wx = wxs[x];
-        float top = src[r0 + x0] * (1 - wx) + src[r0 + x1] * wx;
-        float bot = src[r1 + x0] * (1 - wx) + src[r1 + x1] * wx;
-        out[o + x] = top * (1 - wy) + bot * wy;
+        out[o + x] = upper[x] * (1 - wy) + bottom[x] * wy;
       }
     }
     return out;
+  }
+
+  /** One source row (starting at {@code r}) interpolated across into {@code dst}. */
+  private static void interpolateRow(
+      float[] src, int r, int[] xs0, int[] xs1, float[] wxs, float[] dst) {
+    for (int x = 0; x < dst.length; x++) {
+      float wx = wxs[x];
+      dst[x] = src[r + xs0[x]] * (1 - wx) + src[r + xs1[x]] * wx;
+    }
   }
 }

@@ -76,6 +76,15 @@ final class TorchScriptClassifier implements AutoCloseable {
     JniUtils.enableInferenceMode(block);
   }
 
+  /**
+   * Whether src/main/native/mkl_intel_path.c is preloaded (./wsol does it on AMD CPUs), letting
+   * libtorch's MKL use its fast kernels there.
+   */
+  static boolean mklIntelPathPreloaded() {
+    String preload = System.getenv("LD_PRELOAD");
+    return preload != null && preload.contains("libwsol-mkl-intel-path");
+  }
+
   /** DJL reads this when the engine or a model loads: never download anything at run time. */
   static void enforceOffline() {
     System.setProperty("ai.djl.offline", "true");
@@ -87,12 +96,14 @@ final class TorchScriptClassifier implements AutoCloseable {
     Engine engine = Engine.getEngine("PyTorch");
     Device device = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     log.info(
-        "Loading {} on {} (PyTorch {}, offline; {} intra-op / {} inter-op threads)",
+        "Loading {} on {} (PyTorch {}, offline; {} intra-op / {} inter-op threads; MKL's Intel path"
+            + " on AMD: {})",
         spec,
         device,
         engine.getVersion(),
         JniUtils.getNumThreads(),
-        JniUtils.getNumInteropThreads());
+        JniUtils.getNumInteropThreads(),
+        mklIntelPathPreloaded() ? "preloaded" : "not preloaded");
     // trainParam=true: without it the weights are loaded as inference tensors, which autograd
     // refuses to save for backward even when only the input needs a gradient. The constructor
     // then freezes the weights and puts the module in eval mode.
