@@ -130,6 +130,11 @@ public final class BrokerCluster implements AutoCloseable {
                   "transaction.state.log.min.isr=" + minIsr,
                   "unclean.leader.election.enable=false",
                   "group.initial.rebalance.delay.ms=0",
+                  // As the classic clients' session timeout and heartbeat (see EmbeddedBroker).
+                  "group.consumer.session.timeout.ms=10000",
+                  "group.consumer.min.session.timeout.ms=6000",
+                  "group.consumer.heartbeat.interval.ms=3000",
+                  "group.consumer.min.heartbeat.interval.ms=1000",
                   "auto.create.topics.enable=false",
                   "message.max.bytes=8388608",
                   "replica.fetch.max.bytes=8388608",

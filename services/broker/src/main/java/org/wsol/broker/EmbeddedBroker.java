@@ -240,6 +240,14 @@ public final class EmbeddedBroker implements AutoCloseable {
               .setConfigProp("transaction.state.log.replication.factor", "1")
               .setConfigProp("transaction.state.log.min.isr", "1")
               .setConfigProp("group.initial.rebalance.delay.ms", "0")
+              // The consumer protocol's (KIP-848) failure detection, as the classic clients'
+              // settings
+              // (kafka.consumer.session.timeout.ms, heartbeat.interval.ms); its defaults are 45 s /
+              // 5 s.
+              .setConfigProp("group.consumer.session.timeout.ms", "10000")
+              .setConfigProp("group.consumer.min.session.timeout.ms", "6000")
+              .setConfigProp("group.consumer.heartbeat.interval.ms", "3000")
+              .setConfigProp("group.consumer.min.heartbeat.interval.ms", "1000")
               .setConfigProp("num.partitions", "6")
               .setConfigProp("auto.create.topics.enable", "false")
               .setConfigProp("message.max.bytes", "8388608")

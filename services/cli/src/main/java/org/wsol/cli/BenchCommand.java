@@ -1,6 +1,7 @@
 package org.wsol.cli;
 
 import org.wsol.cli.bench.PipelineBench;
+import org.wsol.cli.bench.RebalanceBench;
 import org.wsol.cli.bench.SaliencyBench;
 import org.wsol.cli.bench.SegmenterBench;
 import picocli.CommandLine;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
       SegmenterBench.class,
       SaliencyBench.class,
       PipelineBench.class,
+      RebalanceBench.class,
       CommandLine.HelpCommand.class
     })
 public class BenchCommand implements Runnable {

@@ -231,11 +231,27 @@ public final class Defaults {
     new Entry(
         SettingKeys.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
         "10000",
-        "a killed worker's partitions move to the others after 10 s instead of Kafka's 45 s"),
+        "a killed worker's partitions move to the others after 10 s instead of Kafka's 45 s (classic protocol; under the consumer protocol the broker's group.consumer.session.timeout.ms, 10 s on ./wsol broker)"),
     new Entry(
         SettingKeys.KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS,
         "3000",
         "a third of the session timeout, as Kafka recommends"),
+    new Entry(
+        SettingKeys.STAGE_GROUP_PROTOCOL,
+        "consumer",
+        "rebalance protocol of the saliency and segmenter consumer groups: consumer (Kafka 4's, KIP-848; needs brokers 4.0+: members keep working while partitions move, a shorter pause than classic's when polls are long, BENCHMARKS.md; session timeout and heartbeat are the broker's group.consumer.* settings, 45 s / 5 s unless set there) or classic (the eager range assignor; kafka.consumer.session.timeout.ms and heartbeat.interval.ms apply)"),
+    new Entry(
+        SettingKeys.SEGMENTER_INSTANCE_ID,
+        "",
+        "static group membership (group.instance.id), e.g. the Kubernetes pod name: a segmenter restarted within the session timeout gets its partitions back without a rebalance; must differ between segmenters; empty = dynamic"),
+    new Entry(
+        SettingKeys.SALIENCY_INSTANCE_ID,
+        "",
+        "as segmenter.instance.id, for the saliency service's group"),
+    new Entry(
+        SettingKeys.STAGE_INSTANCE_LEAVE_ON_CLOSE,
+        "true",
+        "with an instance id: a graceful stop leaves the group at once, so that its partitions move now (a Deployment's pod, whose name does not come back), while a crashed member keeps them for the session timeout (its container restarts in the same pod); false = a graceful stop keeps them too (StatefulSet pods return under their name)"),
     new Entry(
         SettingKeys.KAFKA_CONSUMER_AUTO_OFFSET_RESET,
         "earliest",

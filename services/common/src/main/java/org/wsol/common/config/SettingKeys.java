@@ -24,6 +24,12 @@ public final class SettingKeys {
   public static final String WIRE_FORMAT = "wire.format";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
+  // Consumer-group membership of the saliency and segmenter stages (GroupMembership).
+  public static final String STAGE_GROUP_PROTOCOL = "stage.group.protocol";
+  public static final String STAGE_INSTANCE_LEAVE_ON_CLOSE = "stage.instance.leave.on.close";
+  public static final String SALIENCY_INSTANCE_ID = "saliency.instance.id";
+  public static final String SEGMENTER_INSTANCE_ID = "segmenter.instance.id";
+
   // The localisation mode, which fills empty saliency and segmenter settings (LocalizationMode).
   public static final String LOCALIZATION_MODE = "localization.mode";
 

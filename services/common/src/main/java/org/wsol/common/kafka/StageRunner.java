@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +63,8 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final String worker;
   private final StageMeters meters;
+  private final CloseOptions closeOptions;
+  private final String membership;
   private volatile long lastPollNanos = System.nanoTime();
   private volatile boolean connected;
   private volatile Duration linger = Duration.ZERO;
@@ -123,6 +127,9 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, worker);
+    GroupMembership.apply(c, settings, stage.name());
+    this.membership = GroupMembership.describe(c);
+    this.closeOptions = GroupMembership.closeOptions(settings, stage.name(), Duration.ofSeconds(5));
     this.consumer = clients.consumer(c);
     this.maxPollRecords =
         Integer.parseInt(
@@ -248,12 +255,13 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       pool = ChunkWork.pool(stage.name(), threads);
     }
     log.info(
-        "{} consuming {} -> {} as {} on {} thread(s)",
+        "{} consuming {} -> {} as {} on {} thread(s), {}",
         stage.name(),
         inputTopic,
         outputTopic,
         worker,
-        threads);
+        threads,
+        membership);
     try {
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -327,6 +335,13 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           "{}: a produce failed; stopping without committing so the records are replayed: {}",
           stage.name(),
           e.getCause().toString());
+    } catch (UnsupportedVersionException e) {
+      log.error(
+          "{}: the brokers refused a request ({}); if they predate Kafka 4's consumer group"
+              + " protocol, set {}=classic",
+          stage.name(),
+          e.getMessage(),
+          GroupMembership.PROTOCOL_KEY);
     } catch (RuntimeException e) {
       log.error(
           "{}: stopped by an unexpected error; records since the last commit will be replayed",
@@ -334,7 +349,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           e);
     } finally {
       try {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(closeOptions);
       } catch (RuntimeException e) {
         log.warn("consumer close: {}", e.toString());
       }
