@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,12 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -273,7 +270,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
         records.forEach(all::add);
         long deadline = System.nanoTime() + linger.toNanos();
-        long bytes = valueBytes(all);
+        long bytes = PolledRecords.valueBytes(all);
         // A byte cap as well as a count: large images must not pile up in the heap while a batch
         // fills.
         while (all.size() < batchSize && bytes < lingerMaxBytes && running.get()) {
@@ -284,7 +281,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
           consumer.poll(Duration.ofNanos(left)).forEach(more::add);
           all.addAll(more);
-          bytes += valueBytes(more);
+          bytes += PolledRecords.valueBytes(more);
         }
         // With a pool, also take what the consumer has already fetched (no waiting), up to
         // max.poll.records a thread: the poll ends at a barrier (every output acknowledged, then
@@ -306,7 +303,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           f.get(); // a send that failed must not be committed past
         }
         try {
-          consumer.commitSync(nextOffsets(all));
+          consumer.commitSync(PolledRecords.nextOffsets(all));
         } catch (CommitFailedException | RebalanceInProgressException e) {
           // The group rebalanced under us (a member died or joined). The outputs are already
           // acknowledged,
@@ -366,14 +363,6 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     }
   }
 
-  private static long valueBytes(List<ConsumerRecord<byte[], byte[]>> records) {
-    long n = 0;
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      n += r.serializedValueSize() < 0 ? 0 : r.serializedValueSize();
-    }
-    return n;
-  }
-
   private static double brokerConnections(KafkaConsumer<?, ?> consumer) {
     for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> e :
         consumer.metrics().entrySet()) {
@@ -384,18 +373,6 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       }
     }
     return 0;
-  }
-
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
-      List<ConsumerRecord<byte[], byte[]>> records) {
-    Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      m.merge(
-          new TopicPartition(r.topic(), r.partition()),
-          new OffsetAndMetadata(r.offset() + 1),
-          (a, b) -> a.offset() >= b.offset() ? a : b);
-    }
-    return m;
   }
 
   /** Asks the loop to stop, and waits for it to close its clients. */
