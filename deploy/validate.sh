@@ -112,11 +112,12 @@ else
 fi
 
 # ---- 4. environment variables ------------------------------------------------------------------
-# Every WSOL_* variable the files set must be read by the services: a key in Defaults.java, a Kafka
-# client property passed through (WSOL_KAFKA_*), or one of the launcher's own (WSOL_CONFIG, WSOL_JAVA_OPTS).
-# (The formatter may break `new Entry(` and its key over two lines: read the file as one line.)
-known=$(tr '\n' ' ' < services/common/src/main/java/org/wsol/common/config/Defaults.java \
-  | grep -oE 'new Entry\( *"[a-z0-9.]+"' | sed -E 's/new Entry\( *"//; s/"$//')
+# Every WSOL_* variable the files set must be read by the services: a setting named in SettingKeys.java
+# (SettingKeysTest holds it equal to Defaults.java's entries), a Kafka client property passed through
+# (WSOL_KAFKA_*), or one of the launcher's own (WSOL_CONFIG, WSOL_JAVA_OPTS).
+# (The formatter may break a constant and its value over two lines: read the file as one line.)
+known=$(tr '\n' ' ' < services/common/src/main/java/org/wsol/common/config/SettingKeys.java \
+  | grep -oE '= *"[a-z0-9.]+";' | sed -E 's/= *"//; s/";$//')
 # Comments and compose's own ${VAR:-default} interpolations are not service settings.
 envs=$(grep -rhvE '^\s*#' docker-compose.yml deploy/docker deploy/k8s | sed -E 's/\$\{WSOL_[A-Z0-9_]+//g' \
   | grep -oE '\bWSOL_[A-Z0-9_]+' | sort -u)
@@ -127,7 +128,7 @@ for v in $envs; do
   grep -qxF "$key" <<<"$known" || unknown+=("$v")
 done
 if [ ${#unknown[@]} -eq 0 ]; then pass "env: every WSOL_* variable set by compose/k8s/docker ($(wc -w <<<"$envs")) is a known setting"
-else fail "env: variables no service reads: ${unknown[*]} (add them to Defaults.java or remove them)"; fi
+else fail "env: variables no service reads: ${unknown[*]} (add them to SettingKeys.java and Defaults.java or remove them)"; fi
 
 echo "deploy: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
