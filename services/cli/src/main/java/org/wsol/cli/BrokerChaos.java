@@ -1,6 +1,5 @@
 package org.wsol.cli;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,68 +17,49 @@ import org.wsol.results.service.ResultsService;
 import org.wsol.segmenter.service.SegmenterService;
 
 /**
- * {@code ./wsol chaos --broker-faults}: the whole pipeline (saliency, segmenters, results, each its
- * own process) on a 3-node cluster (replication factor 3, min.insync.replicas 2), while the brokers
- * fail: three fifths of the images are sent; the node that leads the most partitions is killed with
- * SIGKILL once a fifth of the results are in, and restarted once two fifths are (so the pipeline
- * must make progress on two nodes); then the rest of the images are sent and every node in turn is
- * stopped (controlled shutdown) and restarted, each once a further tenth of the results is in and
- * the cluster is fully replicated again. Faults are tied to progress, not to the clock, so a slow
- * machine sees the same sequence. Counts every image's results at the end, as the segmenter mode
- * does.
+ * {@code ./wsol chaos --broker-faults}: the whole pipeline (saliency, plan.segmenters(), results,
+ * each its own process) on a 3-node cluster (replication factor 3, min.insync.replicas 2), while
+ * the brokers fail: three fifths of the images are sent; the node that leads the most partitions is
+ * killed with SIGKILL once a fifth of the results are in, and restarted once two fifths are (so the
+ * pipeline must make progress on two nodes); then the rest of the images are sent and every node in
+ * turn is stopped (controlled shutdown) and restarted, each once a further tenth of the results is
+ * in and the cluster is fully replicated again. Faults are tied to progress, not to the clock, so a
+ * slow machine sees the same sequence. Counts every image's results at the end, as the segmenter
+ * mode does.
  */
 final class BrokerChaos {
-  private final Settings config;
-  private final java.util.function.Function<String, List<String>> serviceArgs;
+  private final ChaosPlan plan;
   private final int images;
-  private final int segmenters;
-  private final int topK;
-  private final List<Path> files;
-  private final Path logs;
-  private final int timeoutSeconds;
 
-  BrokerChaos(
-      Settings config,
-      java.util.function.Function<String, List<String>> serviceArgs,
-      int images,
-      int segmenters,
-      int topK,
-      List<Path> files,
-      Path logs,
-      int timeoutSeconds) {
-    this.config = config;
-    this.serviceArgs = serviceArgs;
-    this.images = images;
-    this.segmenters = segmenters;
-    this.topK = topK;
-    this.files = files;
-    this.logs = logs;
-    this.timeoutSeconds = timeoutSeconds;
+  BrokerChaos(ChaosPlan plan) {
+    this.plan = plan;
+    this.images = plan.images();
   }
 
   /** Runs it; 0 when every image has exactly one complete result and nothing was dead-lettered. */
   int run() throws Exception {
     List<ServiceProcess> running = new ArrayList<>();
-    List<String> faults = new ArrayList<>();
     System.err.println("chaos: starting a 3-node cluster (minutes on a loaded machine)");
     try (BrokerCluster cluster = BrokerCluster.start(3)) {
       String bootstrap = cluster.bootstrapServers();
-      Settings s = config.with(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
+      Settings s = plan.config().with(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
-      List<String> common = serviceArgs.apply(bootstrap);
-      running.add(ChaosCommand.start("results", "-Xmx512m", common, logs));
-      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, logs));
-      for (int i = 0; i < segmenters; i++) {
-        running.add(ChaosCommand.start("segmenter", "-Xmx512m", common, logs, "segmenter-" + i));
+      List<String> common = plan.serviceArgs().apply(bootstrap);
+      running.add(ChaosCommand.start("results", "-Xmx512m", common, plan.logs()));
+      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, plan.logs()));
+      for (int i = 0; i < plan.segmenters(); i++) {
+        running.add(
+            ChaosCommand.start("segmenter", "-Xmx512m", common, plan.logs(), "segmenter-" + i));
       }
       for (ServiceProcess p : running) {
         p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(300));
       }
       System.err.printf(
-          "chaos: cluster %s, %d segmenters, logs in %s%n", bootstrap, segmenters, logs);
-      long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-      long t0 = System.nanoTime();
+          "chaos: cluster %s, %d segmenters, logs in %s%n",
+          bootstrap, plan.segmenters(), plan.logs());
+      long deadline = System.nanoTime() + plan.timeoutSeconds() * 1_000_000_000L;
+      FaultLog faults = new FaultLog(images);
       try (TopicTail results = new TopicTail(s, topics.results());
           TopicTail dead = new TopicTail(s, topics.deadLetter());
           ImageProducer producer = new ImageProducer(s);
@@ -87,15 +67,15 @@ final class BrokerChaos {
         send(producer, 0, 3 * images / 5);
 
         try {
-          injectFaults(cluster, admin, topics, producer, results, faults, t0, deadline);
+          injectFaults(cluster, admin, topics, producer, results, faults, deadline);
         } catch (java.util.concurrent.TimeoutException e) {
-          fault(faults, t0, results, "gave up: " + e.getMessage());
+          faults.add(results, "gave up: " + e.getMessage());
         }
         ChaosCommand.Counts c = ChaosCommand.count(results.records());
         int deadLettered = dead.records().size();
         int lost = images - c.complete();
-        System.out.printf("chaos: broker faults in %.0f s:%n", secs(t0));
-        faults.forEach(f -> System.out.println("chaos:   " + f));
+        System.out.printf("chaos: broker faults in %.0f s:%n", faults.seconds());
+        faults.lines().forEach(f -> System.out.println("chaos:   " + f));
         System.out.printf(
             "chaos: sent=%d complete=%d lost=%d duplicated=%d deadlettered=%d%n",
             images, c.complete(), lost, c.duplicated(), deadLettered);
@@ -118,18 +98,17 @@ final class BrokerChaos {
       Topics topics,
       ImageProducer producer,
       TopicTail results,
-      List<String> faults,
-      long t0,
+      FaultLog faults,
       long deadline)
       throws Exception {
     awaitComplete(results, images / 5, deadline);
     int victim = BrokerCluster.leaderOfMostPartitions(admin, topics.all());
     cluster.kill(victim);
-    fault(faults, t0, results, "SIGKILL node " + victim + " (leader of the most partitions)");
+    faults.add(results, "SIGKILL node " + victim + " (leader of the most partitions)");
     awaitComplete(results, 2 * images / 5, deadline);
     cluster.restart(victim);
     BrokerCluster.awaitFullyReplicated(admin, topics.all(), left(deadline));
-    fault(faults, t0, results, "node " + victim + " restarted, every partition in sync");
+    faults.add(results, "node " + victim + " restarted, every partition in sync");
     // The rest of the images in one portion per node, each node stopped right after its portion
     // is acknowledged, so that every step of the rolling restart happens while images flow.
     List<BrokerCluster.Node> nodes = List.copyOf(cluster.nodes());
@@ -141,10 +120,10 @@ final class BrokerChaos {
       from = to;
       int id = nodes.get(k).id();
       cluster.stop(id);
-      fault(faults, t0, results, "rolling restart: node " + id + " stopped");
+      faults.add(results, "rolling restart: node " + id + " stopped");
       cluster.restart(id);
       BrokerCluster.awaitFullyReplicated(admin, topics.all(), left(deadline));
-      fault(faults, t0, results, "rolling restart: node " + id + " back, in sync");
+      faults.add(results, "rolling restart: node " + id + " back, in sync");
     }
     awaitComplete(results, images, deadline);
     // Let replays drain, so that a late duplicate would be counted.
@@ -158,22 +137,16 @@ final class BrokerChaos {
     for (int i = from; i < to; i++) {
       acks.add(
           producer.sendFile(
-              String.format("chaos-%05d", i), files.get(i % files.size()), topK, null));
+              String.format("chaos-%05d", i),
+              plan.files().get(i % plan.files().size()),
+              plan.topK(),
+              null));
     }
     producer.flush();
     for (Future<RecordMetadata> ack : acks) {
       ack.get(); // acks=all: on every in-sync replica
     }
     System.err.printf("chaos: sent images %d to %d%n", from, to - 1);
-  }
-
-  private void fault(List<String> faults, long t0, TopicTail results, String what) {
-    String line =
-        String.format(
-            "t=%.0fs %s (complete %d/%d)",
-            secs(t0), what, ChaosCommand.count(results.records()).complete(), images);
-    faults.add(line);
-    System.err.println("chaos: " + line);
   }
 
   /** Waits until {@code n} images have a complete result, or fails at the deadline. */
@@ -193,9 +166,5 @@ final class BrokerChaos {
 
   private static Duration left(long deadline) {
     return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-  }
-
-  private static double secs(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
   }
 }

@@ -93,7 +93,7 @@ class ChaosCommand implements Callable<Integer> {
   @Option(
       names = "--results-faults",
       description =
-          "kill the results service instead, with SIGKILL at a third and two thirds of the results; restarted on its state dir, then on an empty one")
+          "kill the results service instead, with SIGKILL as the first results of each half of the images come in; restarted on its state dir, then on an empty one")
   boolean resultsFaults;
 
   @Override
@@ -112,15 +112,14 @@ class ChaosCommand implements Callable<Integer> {
             ".wsol",
             "chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(logs);
+    ChaosPlan plan =
+        new ChaosPlan(
+            config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout);
     if (resultsFaults) {
-      return new ResultsChaos(
-              config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout)
-          .run();
+      return new ResultsChaos(plan).run();
     }
     if (brokerFaults) {
-      return new BrokerChaos(
-              config.settings(), this::serviceArgs, images, segmenters, topK, files, logs, timeout)
-          .run();
+      return new BrokerChaos(plan).run();
     }
     List<ServiceProcess> running = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {

@@ -24,66 +24,47 @@ import org.wsol.segmenter.service.SegmenterService;
 
 /**
  * {@code ./wsol chaos --results-faults}: the pipeline as processes on one broker while the results
- * service is killed with SIGKILL twice: once a third of the images are complete (restarted on the
- * same state directory) and once two thirds are (restarted on an empty one, so that its store is
- * rebuilt from the changelog). Every image must end with exactly one complete result on the results
- * topic (read committed), nothing dead-lettered, and the last process must answer {@code GET
- * /images/{id}} for every image.
+ * service is killed with SIGKILL twice, as the first results of each half of the images come in:
+ * restarted on the same state directory, then on an empty one (so that its store is rebuilt from
+ * the changelog). Every image must end with exactly one complete result on the results topic (read
+ * committed), nothing dead-lettered, and the last process must answer {@code GET /images/{id}} for
+ * every image.
  */
 final class ResultsChaos {
   private static final Pattern API = Pattern.compile("http://[^:\\s]+:(\\d+)/images");
 
-  private final Settings config;
-  private final java.util.function.Function<String, List<String>> serviceArgs;
+  private final ChaosPlan plan;
   private final int images;
-  private final int segmenters;
-  private final int topK;
-  private final List<Path> files;
-  private final Path logs;
-  private final int timeoutSeconds;
 
-  ResultsChaos(
-      Settings config,
-      java.util.function.Function<String, List<String>> serviceArgs,
-      int images,
-      int segmenters,
-      int topK,
-      List<Path> files,
-      Path logs,
-      int timeoutSeconds) {
-    this.config = config;
-    this.serviceArgs = serviceArgs;
-    this.images = images;
-    this.segmenters = segmenters;
-    this.topK = topK;
-    this.files = files;
-    this.logs = logs;
-    this.timeoutSeconds = timeoutSeconds;
+  ResultsChaos(ChaosPlan plan) {
+    this.plan = plan;
+    this.images = plan.images();
   }
 
   /** Runs it; 0 when every image has one complete result, served, and nothing was dead-lettered. */
   int run() throws Exception {
     List<ServiceProcess> running = new ArrayList<>();
-    List<String> faults = new ArrayList<>();
     try (EmbeddedBroker broker = EmbeddedBroker.start()) {
       String bootstrap = broker.bootstrapServers();
-      Settings s = config.with("bootstrap.servers", bootstrap);
+      Settings s = plan.config().with(SettingKeys.BOOTSTRAP_SERVERS, bootstrap);
       Topics topics = Topics.from(s);
       topics.ensureExist(s);
-      List<String> common = serviceArgs.apply(bootstrap);
-      ServiceProcess results = startResults(common, "results-1", logs.resolve("state-1"));
+      List<String> common = plan.serviceArgs().apply(bootstrap);
+      ServiceProcess results = startResults(common, "results-1", plan.logs().resolve("state-1"));
       running.add(results);
-      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, logs));
-      for (int i = 0; i < segmenters; i++) {
-        running.add(ChaosCommand.start("segmenter", "-Xmx512m", common, logs, "segmenter-" + i));
+      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, plan.logs()));
+      for (int i = 0; i < plan.segmenters(); i++) {
+        running.add(
+            ChaosCommand.start("segmenter", "-Xmx512m", common, plan.logs(), "segmenter-" + i));
       }
       for (ServiceProcess p : running) {
         p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(300));
       }
       System.err.printf(
-          "chaos: broker %s, %d segmenters, logs in %s%n", bootstrap, segmenters, logs);
-      long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-      long t0 = System.nanoTime();
+          "chaos: broker %s, %d segmenters, logs in %s%n",
+          bootstrap, plan.segmenters(), plan.logs());
+      long deadline = System.nanoTime() + plan.timeoutSeconds() * 1_000_000_000L;
+      FaultLog faults = new FaultLog(images);
       try (TopicTail resultTail = new TopicTail(s, topics.results());
           TopicTail dead = new TopicTail(s, topics.deadLetter());
           ImageProducer producer = new ImageProducer(s);
@@ -92,24 +73,28 @@ final class ResultsChaos {
         for (int i = 0; i < images; i++) {
           ids.add(String.format("chaos-%05d", i));
         }
-        // Two halves, each killed in its middle, so that both kills land while boxes flow.
+        // Two halves, each killed once its first results are in (results come in bursts, one per
+        // transaction: a kill at the middle of a half could find it already done), so that both
+        // kills land while boxes flow.
         String[][] restarts = {
           {"results-2", "state-1", "the same"}, {"results-3", "state-2", "an empty"}
         };
         for (int k = 0; k < restarts.length; k++) {
           for (int i = k * images / 2; i < (k + 1) * images / 2; i++) {
-            producer.sendFile(ids.get(i), files.get(i % files.size()), topK, null);
+            producer.sendFile(
+                ids.get(i), plan.files().get(i % plan.files().size()), plan.topK(), null);
           }
           producer.flush();
           System.err.printf(
               "chaos: sent images %d to %d%n", k * images / 2, (k + 1) * images / 2 - 1);
-          BrokerChaos.awaitComplete(resultTail, (2 * k + 1) * images / 4, deadline);
+          BrokerChaos.awaitComplete(
+              resultTail, k * images / 2 + Math.max(1, images / 20), deadline);
           results.kill();
-          fault(faults, t0, resultTail, "SIGKILL " + results.name());
-          results = startResults(common, restarts[k][0], logs.resolve(restarts[k][1]));
+          faults.add(resultTail, "SIGKILL " + results.name());
+          results = startResults(common, restarts[k][0], plan.logs().resolve(restarts[k][1]));
           running.add(results);
           results.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(300));
-          fault(faults, t0, resultTail, results.name() + " up on " + restarts[k][2] + " state dir");
+          faults.add(resultTail, results.name() + " up on " + restarts[k][2] + " state dir");
         }
         BrokerChaos.awaitComplete(resultTail, images, deadline);
         // Let replays drain, so that a late duplicate would be counted.
@@ -119,8 +104,8 @@ final class ResultsChaos {
         int served = served(results, ids);
         int deadLettered = dead.records().size();
         int lost = images - c.complete();
-        System.out.printf("chaos: results faults in %.0f s:%n", secs(t0));
-        faults.forEach(f -> System.out.println("chaos:   " + f));
+        System.out.printf("chaos: results faults in %.0f s:%n", faults.seconds());
+        faults.lines().forEach(f -> System.out.println("chaos:   " + f));
         System.out.printf("chaos: GET /images/{id} answered %d/%d%n", served, images);
         System.out.printf(
             "chaos: sent=%d complete=%d lost=%d duplicated=%d deadlettered=%d%n",
@@ -137,7 +122,7 @@ final class ResultsChaos {
   private ServiceProcess startResults(List<String> common, String name, Path state) {
     List<String> args = new ArrayList<>(common);
     args.addAll(List.of("--set", SettingKeys.RESULTS_STATE_DIR + "=" + state));
-    return ChaosCommand.start("results", "-Xmx512m", args, logs, name);
+    return ChaosCommand.start("results", "-Xmx512m", args, plan.logs(), name);
   }
 
   /**
@@ -174,18 +159,5 @@ final class ResultsChaos {
       }
     }
     return ok;
-  }
-
-  private void fault(List<String> faults, long t0, TopicTail results, String what) {
-    String line =
-        String.format(
-            "t=%.0fs %s (complete %d/%d)",
-            secs(t0), what, ChaosCommand.count(results.records()).complete(), images);
-    faults.add(line);
-    System.err.println("chaos: " + line);
-  }
-
-  private static double secs(long t0) {
-    return (System.nanoTime() - t0) / 1e9;
   }
 }
