@@ -47,14 +47,7 @@ final class BrokerChaos {
       topics.ensureExist(s);
       List<String> common = plan.serviceArgs().apply(bootstrap);
       running.add(ChaosCommand.start("results", "-Xmx512m", common, plan.logs()));
-      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, plan.logs()));
-      for (int i = 0; i < plan.segmenters(); i++) {
-        running.add(
-            ChaosCommand.start("segmenter", "-Xmx512m", common, plan.logs(), "segmenter-" + i));
-      }
-      for (ServiceProcess p : running) {
-        p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(300));
-      }
+      plan.startStagesAndAwait(common, running);
       System.err.printf(
           "chaos: cluster %s, %d segmenters, logs in %s%n",
           bootstrap, plan.segmenters(), plan.logs());

@@ -52,14 +52,7 @@ final class ResultsChaos {
       List<String> common = plan.serviceArgs().apply(bootstrap);
       ServiceProcess results = startResults(common, "results-1", plan.logs().resolve("state-1"));
       running.add(results);
-      running.add(ChaosCommand.start("saliency", "-Xmx1g", common, plan.logs()));
-      for (int i = 0; i < plan.segmenters(); i++) {
-        running.add(
-            ChaosCommand.start("segmenter", "-Xmx512m", common, plan.logs(), "segmenter-" + i));
-      }
-      for (ServiceProcess p : running) {
-        p.awaitOutput("running; stop with Ctrl-C", Duration.ofSeconds(300));
-      }
+      plan.startStagesAndAwait(common, running);
       System.err.printf(
           "chaos: broker %s, %d segmenters, logs in %s%n",
           bootstrap, plan.segmenters(), plan.logs());
