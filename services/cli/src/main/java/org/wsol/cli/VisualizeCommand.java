@@ -148,7 +148,7 @@ class VisualizeCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "PCT",
       description =
-          "readable with --no-fourier: grey out the PCT% of pixels with the smallest norm each step (default ${DEFAULT-VALUE})")
+          "readable with --no-fourier: grey out the PCT%% of pixels with the smallest norm each step (default ${DEFAULT-VALUE})")
   double clipNorm;
 
   @Option(
@@ -156,7 +156,7 @@ class VisualizeCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "PCT",
       description =
-          "readable with --no-fourier: grey out the PCT% of pixels contributing least to the score (default ${DEFAULT-VALUE})")
+          "readable with --no-fourier: grey out the PCT%% of pixels contributing least to the score (default ${DEFAULT-VALUE})")
   double clipContribution;
 
   @Option(

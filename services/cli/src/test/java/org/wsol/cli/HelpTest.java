@@ -65,6 +65,27 @@ class HelpTest {
         "visualize, demo, eval, broker, chaos and the benches start " + "their own broker or none");
   }
 
+  /** A stray '%' in a description makes picocli print a warning above the help and show it raw. */
+  @Test
+  void everyHelpRendersWithoutFormatWarnings() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    List<String> rendered = new ArrayList<>();
+    try {
+      System.setErr(
+          new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      for (CommandLine c : all(new CommandLine(new Main()))) {
+        rendered.add(c.getUsageMessage());
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(rendered.size() > 15, "rendered " + rendered.size() + " helps");
+    assertTrue(!warnings.contains("picocli WARN"), warnings);
+    for (String help : rendered) assertTrue(!help.contains("%n"), "a raw format string: " + help);
+  }
+
   @Test
   void visualizeHelpOffersNoBrokerAddress() {
     String help = new CommandLine(new Main()).getSubcommands().get("visualize").getUsageMessage();

@@ -79,7 +79,7 @@ public class SegmenterBench implements Callable<Integer> {
       defaultValue = "quantiles",
       paramLabel = "RULE",
       description =
-          "quantiles (foreground above the 95% saliency quantile, background below 30%, GC_PR_BGD between) or"
+          "quantiles (foreground above the 95%% saliency quantile, background below 30%%, GC_PR_BGD between) or"
               + " mass-box (the cam-rect workload: GrabCut from the rectangle around the map's mass, GC_PR_FGD inside;"
               + " colour models as grabCut's rectangle initialisation); default ${DEFAULT-VALUE}")
   String seedRule;
