@@ -66,43 +66,51 @@ final class ChunkWork<I, O> {
   }
 
   /**
-   * Processes a poll's records in chunks of {@code batchSize}, the stage calls on {@code pool} when
-   * it is not null; adds every send (outputs and dead letters) to {@code sends}.
+   * A poll's chunks handed to the pool (or, without one, computed here): each is decoded here (a
+   * record that does not decode is dead-lettered at once, into {@code sends}) and submitted as soon
+   * as it is, so the workers start while the rest decode. {@link #finish} produces the outputs.
    */
-  void process(
+  InFlight<I, O> start(
       List<ConsumerRecord<byte[], byte[]>> all,
       int batchSize,
       ExecutorService pool,
-      List<Future<RecordMetadata>> sends)
-      throws InterruptedException {
-    int chunkCount = (all.size() + batchSize - 1) / batchSize;
-    if (pool == null || chunkCount < 2) {
-      for (int i = 0; i < all.size(); i += batchSize) {
-        Decoded<I> d = decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
-        emit(d, compute(d), sends);
-      }
-      return;
-    }
-    // Each chunk goes to the pool as soon as it is decoded, so that the workers start while the
-    // rest decode. The pool only runs the stage; outputs are produced here, in record order, once
-    // all are computed.
+      List<Future<RecordMetadata>> sends) {
     List<Decoded<I>> chunks = new ArrayList<>();
     List<Future<List<Stage.Outcome<O>>>> results = new ArrayList<>();
     for (int i = 0; i < all.size(); i += batchSize) {
       Decoded<I> d = decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
       chunks.add(d);
-      results.add(pool.submit(() -> compute(d)));
+      results.add(
+          pool == null
+              ? java.util.concurrent.CompletableFuture.completedFuture(compute(d))
+              : pool.submit(() -> compute(d)));
     }
-    for (int i = 0; i < chunks.size(); i++) {
+    return new InFlight<>(chunks, results);
+  }
+
+  /**
+   * Waits for a started poll's chunks and produces their outputs (or dead letters), here, on the
+   * consumer's thread, in record order.
+   */
+  void finish(InFlight<I, O> work, List<Future<RecordMetadata>> sends) throws InterruptedException {
+    for (int i = 0; i < work.chunks.size(); i++) {
       List<Stage.Outcome<O>> outcomes;
       try {
-        outcomes = results.get(i).get();
+        outcomes = work.results.get(i).get();
       } catch (ExecutionException e) {
         // compute() turns a stage's exceptions into outcomes; what escapes it is an Error: stop
         // uncommitted
         throw new IllegalStateException("a " + stage.name() + " pool thread failed", e.getCause());
       }
-      emit(chunks.get(i), outcomes, sends);
+      emit(work.chunks.get(i), outcomes, sends);
+    }
+  }
+
+  /** A poll's chunks, decoded, and their stage calls submitted to the pool. */
+  record InFlight<I, O>(List<Decoded<I>> chunks, List<Future<List<Stage.Outcome<O>>>> results) {
+    /** Whether every stage call has returned. */
+    boolean done() {
+      return results.stream().allMatch(Future::isDone);
     }
   }
 

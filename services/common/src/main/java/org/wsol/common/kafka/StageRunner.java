@@ -11,20 +11,16 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -43,8 +39,8 @@ import org.wsol.schema.DeadLetter;
  * dead letter) are acknowledged by the broker, so a crash replays records rather than losing them;
  * the results service aggregates idempotently, so a replay never doubles a box. Records are read as
  * raw bytes so that one that does not decode still reaches the dead-letter topic with its original
- * bytes. Backpressure comes free: the next poll happens only after this one's records are done, and
- * {@code max.poll.records} bounds it.
+ * bytes. Backpressure comes free: a poll waits for the one before it (with a pool, for the one
+ * before that), and {@code max.poll.records} bounds it.
  */
 public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
@@ -68,6 +64,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
   private volatile long lingerMaxBytes = Long.MAX_VALUE;
   private int threads = 1;
   private ExecutorService pool;
+  private InFlightPoll<I, O> inFlight; // with a pool: the poll whose stage calls may still run
 
   /**
    * kafka.consumer.max.poll.records; with a pool, a poll gathers up to this many records a thread
@@ -260,66 +257,14 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
         threads,
         membership);
     try {
-      while (running.get()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
-        lastPollNanos = System.nanoTime();
-        connected = brokerConnections(consumer) > 0;
-        if (records.isEmpty()) {
-          continue;
-        }
-        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
-        records.forEach(all::add);
-        long deadline = System.nanoTime() + linger.toNanos();
-        long bytes = PolledRecords.valueBytes(all);
-        // A byte cap as well as a count: large images must not pile up in the heap while a batch
-        // fills.
-        while (all.size() < batchSize && bytes < lingerMaxBytes && running.get()) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) {
-            break;
-          }
-          List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
-          consumer.poll(Duration.ofNanos(left)).forEach(more::add);
-          all.addAll(more);
-          bytes += PolledRecords.valueBytes(more);
-        }
-        // With a pool, also take what the consumer has already fetched (no waiting), up to
-        // max.poll.records a thread: the poll ends at a barrier (every output acknowledged, then
-        // the commit), where threads that finished early stand idle until the slowest record is
-        // done, and bigger polls make that wait a smaller share.
-        while (pool != null && all.size() < threads * maxPollRecords && running.get()) {
-          List<ConsumerRecord<byte[], byte[]>> more = new ArrayList<>();
-          consumer.poll(Duration.ZERO).forEach(more::add);
-          if (more.isEmpty()) {
-            break;
-          }
-          all.addAll(more);
-        }
-        meters.recordsIn.increment(all.size());
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
-        work.process(all, batchSize, pool, sends);
-        producer.flush();
-        for (Future<RecordMetadata> f : sends) {
-          f.get(); // a send that failed must not be committed past
-        }
-        try {
-          consumer.commitSync(PolledRecords.nextOffsets(all));
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-          // The group rebalanced under us (a member died or joined). The outputs are already
-          // acknowledged,
-          // so nothing is lost: whoever owns these partitions now replays from the last commit, and
-          // the
-          // results service counts a replayed box once. Carry on; the next poll rejoins the group.
-          log.info(
-              "{}: commit skipped during a rebalance ({}); the new owner replays these records",
-              stage.name(),
-              e.getClass().getSimpleName());
+      try {
+        pollLoop();
+      } catch (WakeupException e) {
+        if (running.get()) {
+          throw e;
         }
       }
-    } catch (WakeupException e) {
-      if (running.get()) {
-        throw e;
-      }
+      finishInFlight(); // a clean stop: the poll in flight is committed, not left to a replay
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (SchemaRegistryClient.RegistryUnavailableException e) {
@@ -360,6 +305,75 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
           stage.name(),
           work.processed.get(),
           work.failed.get());
+    }
+  }
+
+  /**
+   * Poll, process, commit until stopped. With a pool, two polls at most are in flight, and each is
+   * committed only after all its outputs are acknowledged, in poll order: without the overlap every
+   * poll ended at a barrier where threads that finished early stood idle until its slowest record
+   * was done.
+   */
+  private void pollLoop() throws InterruptedException, ExecutionException {
+    while (running.get()) {
+      // With a poll in flight, poll briefly and again until records come or the workers are done,
+      // so that they get this poll's records while the previous poll's last ones finish.
+      List<ConsumerRecord<byte[], byte[]>> all =
+          nextPoll(inFlight == null ? Duration.ofMillis(200) : Duration.ofMillis(5));
+      if (all.isEmpty() && inFlight != null && !inFlight.work().done()) {
+        continue;
+      }
+      InFlightPoll<I, O> next =
+          all.isEmpty() ? null : InFlightPoll.start(work, all, batchSize, pool);
+      if (inFlight != null) {
+        finishAndCommit(inFlight);
+      }
+      inFlight = next;
+      if (pool == null) {
+        finishInFlight(); // one thread: nothing to overlap
+      }
+    }
+  }
+
+  /**
+   * The next poll's records: one poll (waiting up to {@code wait} for the first), then, while a
+   * batch is not full, more within the linger; with a pool, also whatever the consumer has already
+   * fetched, up to max.poll.records a thread, so that a poll's stage calls take about as long as
+   * one thread's poll would.
+   */
+  private List<ConsumerRecord<byte[], byte[]>> nextPoll(Duration wait) {
+    ConsumerRecords<byte[], byte[]> records = consumer.poll(wait);
+    lastPollNanos = System.nanoTime();
+    connected = brokerConnections(consumer) > 0;
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    if (records.isEmpty()) {
+      return all;
+    }
+    records.forEach(all::add);
+    PolledRecords.gather(
+        consumer,
+        all,
+        batchSize,
+        linger,
+        lingerMaxBytes,
+        pool == null ? 0 : threads * maxPollRecords,
+        running::get);
+    meters.recordsIn.increment(all.size());
+    return all;
+  }
+
+  private void finishAndCommit(InFlightPoll<I, O> poll)
+      throws InterruptedException, ExecutionException {
+    work.finish(poll.work(), poll.sends());
+    AckedCommits.commit(consumer, producer, poll.records(), poll.sends(), stage.name());
+  }
+
+  /** Finishes and commits the poll still in flight, if any. */
+  private void finishInFlight() throws InterruptedException, ExecutionException {
+    if (inFlight != null) {
+      InFlightPoll<I, O> last = inFlight;
+      inFlight = null;
+      finishAndCommit(last);
     }
   }
 

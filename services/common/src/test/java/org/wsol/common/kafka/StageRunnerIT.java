@@ -383,6 +383,7 @@ class StageRunnerIT {
     final java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
     final java.util.concurrent.CountDownLatch passed = new java.util.concurrent.CountDownLatch(2);
     final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
 
     public String name() {
       return "pair";
@@ -390,6 +391,7 @@ class StageRunnerIT {
 
     public List<Outcome<ImageEvent>> process(List<ImageEvent> inputs) {
       try {
+        entered.countDown();
         barrier.await(20, java.util.concurrent.TimeUnit.SECONDS);
         passed.countDown();
         if (!release.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -530,6 +532,66 @@ class StageRunnerIT {
           readAll(topics.boxes(), 2).stream()
               .map(r -> codec.decode(r.value()).getId())
               .collect(java.util.stream.Collectors.toSet()));
+    } finally {
+      stage.release.countDown();
+      runner.close();
+      t.join();
+    }
+  }
+
+  @Test
+  void withTwoThreadsTheNextPollStartsWhileThePreviousPollsLastRecordStillRuns() throws Exception {
+    // "b" is written only once "a" is in the stage, so it comes in a later poll. Without the
+    // overlap, that poll waited for "a", whose lone barrier wait then timed out.
+    Settings s =
+        settings
+            .with("topic.images", "overlap-in")
+            .with("topic.boxes", "overlap-out")
+            .with("topic.dead.letter", "overlap-dead");
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
+    PairStage stage = new PairStage();
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+                s,
+                stage,
+                ImageEvent.class,
+                ImageEvent.class,
+                ImageEvent::getId,
+                topics.images(),
+                topics.boxes(),
+                "test-overlap",
+                1)
+            .threads(2);
+    Thread t = new Thread(runner);
+    t.start();
+    try (KafkaProducer<byte[], byte[]> p =
+            new KafkaProducer<>(
+                s.producer(), new ByteArraySerializer(), new ByteArraySerializer());
+        org.apache.kafka.clients.admin.Admin admin =
+            org.apache.kafka.clients.admin.Admin.create(s.kafka())) {
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("a", png))))
+          .get();
+      assertTrue(stage.entered.await(25, java.util.concurrent.TimeUnit.SECONDS), "a started");
+      p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event("b", png))))
+          .get();
+      assertTrue(
+          stage.passed.await(15, java.util.concurrent.TimeUnit.SECONDS),
+          "b, from a later poll, was in the stage while a still was");
+      assertEquals(0L, committed(admin, "test-overlap"), "nothing committed while both run");
+      stage.release.countDown();
+      assertEquals(
+          List.of("a", "b"),
+          readAll(topics.boxes(), 2).stream().map(r -> codec.decode(r.value()).getId()).toList(),
+          "outputs in record order");
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (committed(admin, "test-overlap") < 2 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(2L, committed(admin, "test-overlap"), "both committed after their outputs");
+      assertEquals(0, runner.failedCount());
     } finally {
       stage.release.countDown();
       runner.close();
