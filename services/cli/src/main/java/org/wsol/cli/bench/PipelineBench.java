@@ -78,6 +78,13 @@ public class PipelineBench implements Callable<Integer> {
               + "fed the saliency records directly; last line 'segmenter threads N->M: <x>x' (records/s of the last count over the first)")
   List<Integer> segmenterThreads;
 
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "with --segmenter-threads: measure every count this many times, alternating, and take the median ratio (default ${DEFAULT-VALUE})")
+  int rounds;
+
   /** Settings of the processes of the phase being run, over the command line's. */
   private final Map<String, String> phaseSets = new LinkedHashMap<>();
 
@@ -200,16 +207,25 @@ public class PipelineBench implements Callable<Integer> {
       Map<String, Double> stored,
       String loadBefore)
       throws Exception {
-    if (segmenterThreads.isEmpty() || segmenterThreads.stream().anyMatch(t -> t < 1)) {
-      throw new IllegalArgumentException("each --segmenter-threads count must be at least 1");
+    if (segmenterThreads.isEmpty()
+        || segmenterThreads.stream().anyMatch(t -> t < 1)
+        || rounds < 1) {
+      throw new IllegalArgumentException(
+          "each --segmenter-threads count and --rounds must be at least 1");
     }
-    Map<Integer, PipelineMeasure> byThreads = new LinkedHashMap<>();
-    for (int t : segmenterThreads) {
-      phaseSets.put(SettingKeys.SEGMENTER_THREADS, Integer.toString(t));
-      byThreads.put(t, segmentersAlone(1, tensors, new ArrayList<>(), bytes, stored));
+    // Rounds alternate the thread counts: the machine's speed drifts by +-10% from minute to
+    // minute, and a ratio of two runs minutes apart measured that drift as often as the threads.
+    List<Map<Integer, PipelineMeasure>> byRound = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      Map<Integer, PipelineMeasure> byThreads = new LinkedHashMap<>();
+      for (int t : segmenterThreads) {
+        phaseSets.put(SettingKeys.SEGMENTER_THREADS, Integer.toString(t));
+        byThreads.put(t, segmentersAlone(1, tensors, new ArrayList<>(), bytes, stored));
+      }
+      byRound.add(byThreads);
     }
     phaseSets.clear();
-    report().printThreads(segmenterThreads, byThreads, loadBefore, load());
+    report().printThreads(segmenterThreads, byRound, loadBefore, load());
     return 0;
   }
 

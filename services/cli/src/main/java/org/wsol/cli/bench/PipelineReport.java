@@ -106,29 +106,51 @@ record PipelineReport(int images, int warmup, int topK, int passes, double rate)
   /** One segmenter process per thread count: records/s and CPU per record. */
   void printThreads(
       List<Integer> threads,
-      Map<Integer, PipelineMeasure> byThreads,
+      List<Map<Integer, PipelineMeasure>> byRound,
       String loadBefore,
       String loadAfter) {
     System.out.printf(
         "%nbench pipeline --segmenter-threads: one segmenter process fed the saliency records of %d images (top-k %d, "
-            + "%d passes), %d cores, load %s before, %s after%n",
-        images, topK, passes, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+            + "%d passes), %d cores, %d round(s), load %s before, %s after%n",
+        images,
+        topK,
+        passes,
+        Runtime.getRuntime().availableProcessors(),
+        byRound.size(),
+        loadBefore,
+        loadAfter);
     System.out.println(
-        "  segmenter.threads   records/s   img/s   CPU s/record   wall s   cores busy");
-    byThreads.forEach(
-        (t, m) ->
-            System.out.printf(
-                "  %17d   %9.2f   %5.2f   %12.3f   %6.1f   %10.2f%n",
-                t,
-                m.rate() * topK,
-                m.rate(),
-                m.cpuPerImage() / topK,
-                m.nanos() / 1e9,
-                m.coresBusy()));
+        "  round   segmenter.threads   records/s   img/s   CPU s/record   wall s   cores busy");
     int first = threads.get(0), last = threads.get(threads.size() - 1);
-    System.out.printf(
-        "segmenter threads %d->%d: %.2fx%n",
-        first, last, BenchMath.scaling(byThreads.get(first).rate(), byThreads.get(last).rate()));
+    double[] ratios = new double[byRound.size()];
+    for (int r = 0; r < byRound.size(); r++) {
+      int round = r + 1;
+      Map<Integer, PipelineMeasure> byThreads = byRound.get(r);
+      byThreads.forEach(
+          (t, m) ->
+              System.out.printf(
+                  "  %5d   %17d   %9.2f   %5.2f   %12.3f   %6.1f   %10.2f%n",
+                  round,
+                  t,
+                  m.rate() * topK,
+                  m.rate(),
+                  m.cpuPerImage() / topK,
+                  m.nanos() / 1e9,
+                  m.coresBusy()));
+      ratios[r] = BenchMath.scaling(byThreads.get(first).rate(), byThreads.get(last).rate());
+    }
+    double[] sorted = ratios.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    if (n > 1) {
+      System.out.printf(
+          "  ratio per round: %s%n",
+          java.util.Arrays.stream(ratios)
+              .mapToObj(x -> String.format(java.util.Locale.ROOT, "%.2f", x))
+              .toList());
+    }
+    System.out.printf("segmenter threads %d->%d: %.2fx%n", first, last, median);
   }
 
   private static void print(String name, PipelineMeasure m) {
