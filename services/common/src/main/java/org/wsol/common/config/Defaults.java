@@ -151,7 +151,7 @@ public final class Defaults {
     new Entry(
         SettingKeys.SEGMENTER_THREADS,
         "",
-        "GraphCut worker threads inside one segmenter process (one consumer; a poll's records are segmented in parallel, committed after all are acknowledged); empty = the cores the JVM sees. A poll takes up to kafka.consumer.max.poll.records (8) records a thread of what is already fetched, so its GraphCuts take as long as 8 on one thread (0.05-0.6 s each), far inside max.poll.interval.ms"),
+        "GraphCut worker threads inside one segmenter process (one consumer; a poll's records are segmented in parallel, committed after all are acknowledged; the next poll's records start while its last ones finish); empty = the cores the JVM sees. A poll takes up to kafka.consumer.max.poll.records (8) records a thread of what is already fetched, so its GraphCuts take as long as 8 on one thread (0.05-0.6 s each), far inside max.poll.interval.ms"),
     new Entry(
         SettingKeys.SEGMENTER_MAXFLOW,
         "bk",
