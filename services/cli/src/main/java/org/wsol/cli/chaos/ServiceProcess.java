@@ -63,6 +63,9 @@ public final class ServiceProcess implements AutoCloseable {
       String name, List<String> jvmOptions, List<String> args, Path log) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      cmd.add("-XX:+UseParallelGC"); // as ./wsol and the images run the services
+    }
     cmd.addAll(jvmOptions);
     cmd.add("-Dai.djl.offline=true");
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Dwsol.broker.check.seconds="))) {
