@@ -138,10 +138,13 @@ public class PipelineBench implements Callable<Integer> {
         || warmup < 0
         || topK < 1
         || passes < 1
+        || rounds < 1
         || segmenters.isEmpty()
-        || segmenters.stream().anyMatch(k -> k < 1)) {
+        || segmenters.stream().anyMatch(k -> k < 1)
+        || (segmenterThreads != null
+            && (segmenterThreads.isEmpty() || segmenterThreads.stream().anyMatch(t -> t < 1)))) {
       throw new IllegalArgumentException(
-          "--images, --top-k, --segmenter-passes and each --segmenters count must be at least 1, --warmup at least 0");
+          "--images, --top-k, --segmenter-passes, --rounds and each --segmenters and --segmenter-threads count must be at least 1, --warmup at least 0");
     }
     Path dir =
         photos != null
@@ -198,23 +201,14 @@ public class PipelineBench implements Callable<Integer> {
     return new PipelineReport(images, warmup, topK, passes, rate);
   }
 
-  /**
-   * One segmenter process per thread count, fed the saliency records: records/s and CPU per record.
-   */
+  /** One segmenter process per thread count and round, fed the saliency records. */
   private int threadsAlone(
       List<ConsumerRecord<byte[], byte[]>> tensors,
       Map<String, Double> bytes,
       Map<String, Double> stored,
       String loadBefore)
       throws Exception {
-    if (segmenterThreads.isEmpty()
-        || segmenterThreads.stream().anyMatch(t -> t < 1)
-        || rounds < 1) {
-      throw new IllegalArgumentException(
-          "each --segmenter-threads count and --rounds must be at least 1");
-    }
-    // Rounds alternate the thread counts: the machine's speed drifts by +-10% from minute to
-    // minute, and a ratio of two runs minutes apart measured that drift as often as the threads.
+    // Rounds alternate the thread counts: the machine's speed drifts +-10% from minute to minute.
     List<Map<Integer, PipelineMeasure>> byRound = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
       Map<Integer, PipelineMeasure> byThreads = new LinkedHashMap<>();
@@ -278,34 +272,32 @@ public class PipelineBench implements Callable<Integer> {
       int partitions = ph.s.getInt(SettingKeys.TOPIC_PARTITIONS);
       List<ConsumerRecord<byte[], byte[]>> warm = withKeyPrefix(tensors, "warm-");
       List<ConsumerRecord<byte[], byte[]>> measured = withKeyPrefix(tensors, "img-");
-      // Every record is in the topic before the segmenters start, so that while the clock runs the
-      // replay's producer and the broker's writes (hundreds of MB at many passes) do not take
-      // cores from them.
-      try (RecordReplay replay = new RecordReplay(ph.s)) {
-        for (int i = 0; i < passes; i++) {
-          replay.spread(ph.topics.saliency(), partitions, warm);
-        }
-        for (int i = 0; i < passes; i++) {
-          replay.spread(ph.topics.saliency(), partitions, measured);
-        }
-      }
-      for (int i = 0; i < k; i++) {
-        ph.start("segmenter", "segmenter-" + i, "-Xmx512m");
-      }
-      ph.awaitUp();
-      ph.awaitGroup(SegmenterService.GROUP, k);
-      try (TopicTail out = new TopicTail(ph.s, ph.topics.boxes());
+      // One segmenter: every record is in the topic before it starts, so that while the clock runs
+      // the replay's producer and the broker's writes (hundreds of MB) take no cores from it.
+      // Several join one by one, and the first would take the preloaded records alone: they get
+      // the measured records once all have joined and warmed up.
+      boolean preload = k == 1;
+      try (RecordReplay replay = new RecordReplay(ph.s);
+          TopicTail out = new TopicTail(ph.s, ph.topics.boxes());
           TopicTail dead = new TopicTail(ph.s, ph.topics.deadLetter())) {
+        replay.spread(ph.topics.saliency(), partitions, warm, passes);
+        if (preload) replay.spread(ph.topics.saliency(), partitions, measured, passes);
+        for (int i = 0; i < k; i++) {
+          ph.start("segmenter", "segmenter-" + i, "-Xmx512m");
+        }
+        ph.awaitUp();
+        ph.awaitGroup(SegmenterService.GROUP, k);
         ph.await("segmenter x" + k + " warm-up", out, dead, records("warm-"), warm.size() * passes);
-        // The clock starts when the warm-up is done and counts the records finished after that:
-        // the segmenters are busy the whole time, whichever partitions they read first.
         Map<String, Double> cpu0 = ph.cpu();
         long t0 = System.nanoTime();
+        if (!preload) replay.spread(ph.topics.saliency(), partitions, measured, passes);
         Map<String, Long> seen =
             ph.await(
                 "segmenter x" + k + " alone", out, dead, records("img-"), measured.size() * passes);
         long t1 = last(seen);
-        long inWindow = seen.values().stream().filter(t -> t > t0).count();
+        // Preloaded, the clock counts the records finished after the warm-up (the segmenter is
+        // busy throughout, whichever partitions it read first).
+        long inWindow = preload ? PipelineRecords.finishedAfter(seen, t0) : seen.size();
         int imagesInWindow = (int) Math.round((double) inWindow * images / measured.size());
         boxesOut.addAll(firstBoxPerRank(out.records()));
         sizes(ph, ph.topics.boxes(), out.records(), bytes, stored);

@@ -62,6 +62,25 @@ final class PipelineRecords {
   }
 
   /** When the last of the units arrived (nanoTime). */
+  /**
+   * How many of the records arrived after {@code t0}; fails when that is under half of them: the
+   * warm-up then ended while the segmenters were already through most of the measured records (on
+   * other partitions), too short a run to measure.
+   */
+  static long finishedAfter(Map<String, Long> arrivals, long t0) {
+    long n = arrivals.values().stream().filter(t -> t > t0).count();
+    if (2 * n < arrivals.size()) {
+      throw new IllegalStateException(
+          "only "
+              + n
+              + " of "
+              + arrivals.size()
+              + " records were finished after the warm-up: too short to measure; raise"
+              + " --segmenter-passes or --images");
+    }
+    return n;
+  }
+
   static long last(Map<String, Long> arrivals) {
     return arrivals.values().stream().mapToLong(Long::longValue).max().orElseThrow();
   }

@@ -71,6 +71,15 @@ final class RecordReplay implements AutoCloseable {
     flush(sends);
   }
 
+  /** {@link #spread} {@code passes} times over. */
+  void spread(
+      String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records, int passes)
+      throws Exception {
+    for (int i = 0; i < passes; i++) {
+      spread(topic, partitions, records);
+    }
+  }
+
   @Override
   public void close() {
     producer.close();

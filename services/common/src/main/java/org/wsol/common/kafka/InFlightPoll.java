@@ -2,9 +2,12 @@ package org.wsol.common.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -24,5 +27,16 @@ record InFlightPoll<I, O>(
       ExecutorService pool) {
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     return new InFlightPoll<>(records, sends, chunks.start(records, batchSize, pool, sends));
+  }
+
+  /** Waits for the stage calls, produces their outputs, and commits once all are acknowledged. */
+  void finishAndCommit(
+      ChunkWork<I, O> chunks,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      String stageName)
+      throws InterruptedException, ExecutionException {
+    chunks.finish(work, sends);
+    AckedCommits.commit(consumer, producer, records, sends, stageName);
   }
 }

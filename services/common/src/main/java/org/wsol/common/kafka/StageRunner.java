@@ -326,7 +326,7 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
       InFlightPoll<I, O> next =
           all.isEmpty() ? null : InFlightPoll.start(work, all, batchSize, pool);
       if (inFlight != null) {
-        finishAndCommit(inFlight);
+        inFlight.finishAndCommit(work, consumer, producer, stage.name());
       }
       inFlight = next;
       if (pool == null) {
@@ -362,18 +362,12 @@ public final class StageRunner<I, O> implements Runnable, AutoCloseable {
     return all;
   }
 
-  private void finishAndCommit(InFlightPoll<I, O> poll)
-      throws InterruptedException, ExecutionException {
-    work.finish(poll.work(), poll.sends());
-    AckedCommits.commit(consumer, producer, poll.records(), poll.sends(), stage.name());
-  }
-
   /** Finishes and commits the poll still in flight, if any. */
   private void finishInFlight() throws InterruptedException, ExecutionException {
     if (inFlight != null) {
       InFlightPoll<I, O> last = inFlight;
       inFlight = null;
-      finishAndCommit(last);
+      last.finishAndCommit(work, consumer, producer, stage.name());
     }
   }
 

@@ -427,18 +427,7 @@ class StageRunnerIT {
           .get();
     }
     PairStage stage = new PairStage();
-    StageRunner<ImageEvent, ImageEvent> runner =
-        new StageRunner<>(
-                s,
-                stage,
-                ImageEvent.class,
-                ImageEvent.class,
-                ImageEvent::getId,
-                topics.images(),
-                topics.boxes(),
-                "test-pair",
-                1)
-            .threads(2);
+    StageRunner<ImageEvent, ImageEvent> runner = pairRunner(s, topics, stage, "test-pair");
     Thread t = new Thread(runner);
     t.start();
     try (org.apache.kafka.clients.admin.Admin admin =
@@ -468,10 +457,7 @@ class StageRunnerIT {
           outs.stream()
               .map(r -> codec.decode(r.value()).getId())
               .collect(java.util.stream.Collectors.toSet()));
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (committed(admin, "test-pair") < 2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
+      awaitCommitted(admin, "test-pair", 2);
       assertEquals(
           2L,
           committed(admin, "test-pair"),
@@ -508,18 +494,7 @@ class StageRunnerIT {
       }
     }
     PairStage stage = new PairStage();
-    StageRunner<ImageEvent, ImageEvent> runner =
-        new StageRunner<>(
-                s,
-                stage,
-                ImageEvent.class,
-                ImageEvent.class,
-                ImageEvent::getId,
-                topics.images(),
-                topics.boxes(),
-                "test-gather",
-                1)
-            .threads(2);
+    StageRunner<ImageEvent, ImageEvent> runner = pairRunner(s, topics, stage, "test-gather");
     Thread t = new Thread(runner);
     t.start();
     try {
@@ -553,18 +528,7 @@ class StageRunnerIT {
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
     byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
     PairStage stage = new PairStage();
-    StageRunner<ImageEvent, ImageEvent> runner =
-        new StageRunner<>(
-                s,
-                stage,
-                ImageEvent.class,
-                ImageEvent.class,
-                ImageEvent::getId,
-                topics.images(),
-                topics.boxes(),
-                "test-overlap",
-                1)
-            .threads(2);
+    StageRunner<ImageEvent, ImageEvent> runner = pairRunner(s, topics, stage, "test-overlap");
     Thread t = new Thread(runner);
     t.start();
     try (KafkaProducer<byte[], byte[]> p =
@@ -586,10 +550,7 @@ class StageRunnerIT {
           List.of("a", "b"),
           readAll(topics.boxes(), 2).stream().map(r -> codec.decode(r.value()).getId()).toList(),
           "outputs in record order");
-      long deadline = System.currentTimeMillis() + 20_000;
-      while (committed(admin, "test-overlap") < 2 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(100);
-      }
+      awaitCommitted(admin, "test-overlap", 2);
       assertEquals(2L, committed(admin, "test-overlap"), "both committed after their outputs");
       assertEquals(0, runner.failedCount());
     } finally {
@@ -609,6 +570,31 @@ class StageRunnerIT {
               .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition()))
               .toList();
       return new java.util.HashMap<>(c.endOffsets(parts));
+    }
+  }
+
+  /** A runner of {@code stage} with two pool threads, from the images topic to the boxes topic. */
+  private static StageRunner<ImageEvent, ImageEvent> pairRunner(
+      Settings s, Topics topics, PairStage stage, String group) {
+    return new StageRunner<>(
+            s,
+            stage,
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            group,
+            1)
+        .threads(2);
+  }
+
+  /** Waits up to 20 s for {@code group}'s committed offsets to reach {@code n}. */
+  private static void awaitCommitted(
+      org.apache.kafka.clients.admin.Admin admin, String group, long n) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (committed(admin, group) < n && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
     }
   }
 
