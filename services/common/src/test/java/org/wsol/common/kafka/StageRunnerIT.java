@@ -409,11 +409,7 @@ class StageRunnerIT {
   @Test
   void withTwoThreadsTwoRecordsOfOnePollRunConcurrentlyAndAreCommittedOnlyAfterBothOutputs()
       throws Exception {
-    Settings s =
-        settings
-            .with("topic.images", "pair-in")
-            .with("topic.boxes", "pair-out")
-            .with("topic.dead.letter", "pair-dead");
+    Settings s = ownTopics("pair");
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
@@ -476,12 +472,7 @@ class StageRunnerIT {
     // max.poll.records=1: one poll() call hands out one record, which alone would run on the
     // consumer's thread; the runner also takes the second, already fetched, so both meet in the
     // stage.
-    Settings s =
-        settings
-            .with("topic.images", "gather-in")
-            .with("topic.boxes", "gather-out")
-            .with("topic.dead.letter", "gather-dead")
-            .with("kafka.consumer.max.poll.records", "1");
+    Settings s = ownTopics("gather").with("kafka.consumer.max.poll.records", "1");
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
@@ -518,11 +509,7 @@ class StageRunnerIT {
   void withTwoThreadsTheNextPollStartsWhileThePreviousPollsLastRecordStillRuns() throws Exception {
     // "b" is written only once "a" is in the stage, so it comes in a later poll. Without the
     // overlap, that poll waited for "a", whose lone barrier wait then timed out.
-    Settings s =
-        settings
-            .with("topic.images", "overlap-in")
-            .with("topic.boxes", "overlap-out")
-            .with("topic.dead.letter", "overlap-dead");
+    Settings s = ownTopics("overlap");
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
     AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
@@ -571,6 +558,14 @@ class StageRunnerIT {
               .toList();
       return new java.util.HashMap<>(c.endOffsets(parts));
     }
+  }
+
+  /** The test settings with input, output and dead-letter topics of this test's own. */
+  private static Settings ownTopics(String name) {
+    return settings
+        .with("topic.images", name + "-in")
+        .with("topic.boxes", name + "-out")
+        .with("topic.dead.letter", name + "-dead");
   }
 
   /** A runner of {@code stage} with two pool threads, from the images topic to the boxes topic. */
