@@ -49,4 +49,25 @@ final class BenchPhotos {
     }
     return out;
   }
+
+  /** The .jpg and .png files of a folder, sorted. */
+  static List<Path> photoFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "no photo folder " + dir + ": run from the repository (./wsol) or give --photos DIR");
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> files =
+          s.filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .toLowerCase(Locale.ROOT)
+                          .matches(".*\\.(jpe?g|png)"))
+              .sorted()
+              .toList();
+      if (files.isEmpty()) throw new IllegalArgumentException("no .jpg or .png photos in " + dir);
+      return files;
+    }
+  }
 }

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.opencv.core.Mat;
 import org.wsol.common.image.RgbImages;
@@ -90,16 +89,33 @@ public class SegmenterBench implements Callable<Integer> {
   boolean verbose;
 
   @Option(
+      names = "--threads",
+      split = ",",
+      paramLabel = "N,M",
+      description =
+          "instead: one segmenter's records/s with each count of worker threads, in this process without a broker"
+              + " (the default mode's saliency records of the photos, Avro in and out; --warmup passes first, then"
+              + " --rounds rounds alternating the counts, --passes each); last line 'segmenter threads N->M: <x>x'")
+  List<Integer> threads;
+
+  @Option(
+      names = "--passes",
+      defaultValue = "4",
+      description =
+          "with --threads: passes over the records in each timed run (default ${DEFAULT-VALUE})")
+  int passes;
+
+  @Option(
       names = "--cpu-time",
       description =
           "time with the thread's CPU clock instead of the wall clock (steadier on a busy machine; leaves out our garbage collection, which runs on other threads)")
   boolean cpuTime;
 
-  private final java.lang.management.ThreadMXBean threads =
+  private final java.lang.management.ThreadMXBean threadClock =
       java.lang.management.ManagementFactory.getThreadMXBean();
 
   private long now() {
-    return cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
+    return cpuTime ? threadClock.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
   /** One benchmark input: the photo at one size, its map and seeds. */
@@ -117,7 +133,8 @@ public class SegmenterBench implements Callable<Integer> {
         photos != null
             ? photos
             : Path.of(System.getProperty("wsol.home", "."), "samples", "photos");
-    List<Path> files = photoFiles(dir);
+    List<Path> files = BenchPhotos.photoFiles(dir);
+    if (threads != null) return threadsAlone(files);
     int[][] dims = sizes.stream().map(SegmenterBench::parseSize).toArray(int[][]::new);
 
     OpenCvGrabCut.load();
@@ -250,6 +267,22 @@ public class SegmenterBench implements Callable<Integer> {
     return 0;
   }
 
+  private int threadsAlone(List<Path> files) throws Exception {
+    if (threads.isEmpty() || threads.stream().anyMatch(t -> t < 1) || passes < 1)
+      throw new IllegalArgumentException("need --threads counts and --passes of at least 1");
+    SegmenterThreads bench = new SegmenterThreads(SegmenterThreads.defaultSettings(), System.out);
+    List<byte[]> records = bench.records(files);
+    double ratio = bench.measure(records, threads, rounds, passes, warmup);
+    System.out.printf(
+        Locale.ROOT,
+        "segmenter threads %d->%d: %.2fx (median over %d rounds)%n",
+        threads.get(0),
+        threads.get(threads.size() - 1),
+        ratio,
+        rounds);
+    return 0;
+  }
+
   /**
    * Our seeds with the undecided pixels as GC_PR_FGD: what grabCut's rectangle initialisation marks
    * inside it.
@@ -322,26 +355,6 @@ public class SegmenterBench implements Callable<Integer> {
       }
     }
     ImageIO.write(g, "png", saveMaps.resolve(name + ".saliency.png").toFile());
-  }
-
-  static List<Path> photoFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException(
-          "no photo folder " + dir + ": run from the repository (./wsol) or give --photos DIR");
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      List<Path> files =
-          s.filter(
-                  p ->
-                      p.getFileName()
-                          .toString()
-                          .toLowerCase(Locale.ROOT)
-                          .matches(".*\\.(jpe?g|png)"))
-              .sorted()
-              .toList();
-      if (files.isEmpty()) throw new IllegalArgumentException("no .jpg or .png photos in " + dir);
-      return files;
-    }
   }
 
   static int[] parseSize(String s) {

@@ -32,12 +32,7 @@ public final class SaliencyService implements AutoCloseable {
     SaliencyConfig config = SaliencyConfig.from(settings);
     Topics topics = Topics.from(s);
     topics.ensureExist(s);
-    this.model =
-        SaliencyModel.load(config.modelSpec())
-            .workingShortSide(config.workingSize())
-            .smoothGrad(config.smoothGrad())
-            .fullView(config.fullView());
-    model.method(method(config, model));
+    this.model = loadModel(config);
     log.info(
         "saliency model {} on {}, {} maps",
         model.spec().modelId(),
@@ -60,6 +55,17 @@ public final class SaliencyService implements AutoCloseable {
                     config.batchSize())
                 .linger(config.batchLinger(), config.batchMaxBytes()),
             "saliency-worker");
+  }
+
+  /** The model as this service runs it: working size, maps and views as configured. */
+  public static SaliencyModel loadModel(SaliencyConfig config) {
+    SaliencyModel m =
+        SaliencyModel.load(config.modelSpec())
+            .workingShortSide(config.workingSize())
+            .smoothGrad(config.smoothGrad())
+            .fullView(config.fullView());
+    m.method(method(config, m));
+    return m;
   }
 
   /**
