@@ -94,7 +94,7 @@ public class SegmenterBench implements Callable<Integer> {
       paramLabel = "N,M",
       description =
           "instead: one segmenter's records/s with each count of worker threads, in this process without a broker"
-              + " (the default mode's saliency records of the photos, Avro in and out; --warmup passes first, then"
+              + " (the default mode's saliency records of the photos, Avro in and out; --warmup × --passes passes first, then"
               + " --rounds rounds alternating the counts, --passes each); last line 'segmenter threads N->M: <x>x'")
   List<Integer> threads;
 
