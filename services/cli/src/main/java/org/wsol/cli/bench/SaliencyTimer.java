@@ -29,7 +29,11 @@ final class SaliencyTimer {
   private static TensorSaliency tensorWork(SaliencyWork w, Prepared p) {
     TensorSaliency t = w.model().saliency(p, w.topK());
     if (t.method() == SaliencyMethod.CAM) {
-      w.model().inputSizeMaps(t, w.topK()); // as PyTorch's side returns them
+      for (int r = 0; r < w.topK(); r++) {
+        for (int i = 0; i < p.crops(); i++) {
+          t.map(r, i);
+        }
+      }
     }
     return t;
   }

@@ -72,68 +72,39 @@ public final class MapAssembly {
   }
 
   /**
-   * Per-image maps in the working-image frame: resized back (single crop) or placed back (10-crop),
-   * one after the other.
+   * Per-image maps in the working-image frame: resized back (single crop) or placed back (10-crop).
    */
   List<ImageSaliency> maps(
       Prepared p, float[] logits, int[][] sampleClasses, CropMaps t, int[] extra) {
-    float[][][] m = new float[p.images()][][];
-    for (int i = 0; i < p.images(); i++) {
-      m[i] = new float[mapCount(p, sampleClasses, extra, i)][];
-      for (int r = 0; r < m[i].length; r++) m[i][r] = map(p, t, i, r);
-    }
-    return maps(p, logits, sampleClasses, m, extra);
-  }
-
-  /**
-   * How many maps image i gets: one per ranked class, and one for its extra class if it has one.
-   */
-  int mapCount(Prepared p, int[][] sampleClasses, int[] extra, int i) {
-    int ranked = sampleClasses[i * p.cropsPerImage()].length - (hasExtra(extra) ? 1 : 0);
-    return ranked + (hasExtra(extra) && extra[i] >= 0 ? 1 : 0);
-  }
-
-  /**
-   * The map of image i for its class of rank r (r = ranked: its extra class) in the working-image
-   * frame. Maps of different (i, r) are independent of each other.
-   */
-  float[] map(Prepared p, CropMaps t, int i, int r) {
-    int per = p.cropsPerImage();
-    int crops = p.rankedPerImage();
-    BufferedImage wi = p.working().get(i);
-    int w = wi.getWidth();
-    int h = wi.getHeight();
-    if (p.mode() == Mode.SINGLE_CROP) {
-      return resizeMap(t.map(r, i), size, size, w, h);
-    }
-    float[][] cropMaps = new float[crops][];
-    for (int c = 0; c < crops; c++) {
-      cropMaps[c] = t.map(r, i * per + c);
-    }
-    List<float[]> whole = new ArrayList<>(per - crops);
-    for (int c = crops; c < per; c++) {
-      // Inputs after the crops are the full view, then its mirror: flip that one back first.
-      float[] m = t.map(r, i * per + c);
-      whole.add(resizeMap(c == crops ? m : TenCrop.flip(m, size), size, size, w, h));
-    }
-    return TenCrop.placeBack(cropMaps, size, w, h, whole);
-  }
-
-  /**
-   * The images' saliency from their maps in the working-image frame, maps[i][r] as {@link #map}.
-   */
-  List<ImageSaliency> maps(
-      Prepared p, float[] logits, int[][] sampleClasses, float[][][] maps, int[] extra) {
     boolean anyExtra = hasExtra(extra);
     int per = p.cropsPerImage();
     int crops = p.rankedPerImage();
     List<ImageSaliency> out = new ArrayList<>(p.images());
     for (int i = 0; i < p.images(); i++) {
+      BufferedImage wi = p.working().get(i);
+      int w = wi.getWidth();
+      int h = wi.getHeight();
       float[] meanLogits = meanLogits(logits, i, per, crops);
       int[] imageClasses = sampleClasses[i * per];
+      List<ClassSaliency> classes = new ArrayList<>(imageClasses.length);
       int ranked = imageClasses.length - (anyExtra ? 1 : 0);
-      List<ClassSaliency> classes = new ArrayList<>(maps[i].length);
-      for (int r = 0; r < maps[i].length; r++) {
+      for (int r = 0; r < ranked + (anyExtra && extra[i] >= 0 ? 1 : 0); r++) {
+        float[] map;
+        if (p.mode() == Mode.SINGLE_CROP) {
+          map = resizeMap(t.map(r, i), size, size, w, h);
+        } else {
+          float[][] cropMaps = new float[crops][];
+          for (int c = 0; c < crops; c++) {
+            cropMaps[c] = t.map(r, i * per + c);
+          }
+          List<float[]> whole = new ArrayList<>(per - crops);
+          for (int c = crops; c < per; c++) {
+            // Inputs after the crops are the full view, then its mirror: flip that one back first.
+            float[] m = t.map(r, i * per + c);
+            whole.add(resizeMap(c == crops ? m : TenCrop.flip(m, size), size, size, w, h));
+          }
+          map = TenCrop.placeBack(cropMaps, size, w, h, whole);
+        }
         int cls = imageClasses[r];
         classes.add(
             new ClassSaliency(
@@ -141,9 +112,9 @@ public final class MapAssembly {
                 labels.get(cls),
                 r < ranked ? r : SaliencyModel.REQUESTED,
                 meanLogits[cls],
-                maps[i][r]));
+                map));
       }
-      out.add(new ImageSaliency(p.working().get(i), List.copyOf(classes)));
+      out.add(new ImageSaliency(wi, List.copyOf(classes)));
     }
     return out;
   }

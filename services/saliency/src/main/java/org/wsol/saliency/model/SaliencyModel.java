@@ -74,7 +74,6 @@ public final class SaliencyModel implements AutoCloseable {
   private final TorchScriptClassifier classifier;
   private final CropInputs inputs;
   private final MapAssembly assembly;
-  private final ParallelMaps parallelMaps;
   private final int numClasses;
   private int workingShortSide = 256;
   private int maxCropsPerPass = 32;
@@ -88,7 +87,6 @@ public final class SaliencyModel implements AutoCloseable {
     this.numClasses = spec.classes().size();
     this.inputs = new CropInputs(spec.inputSize(), spec.mean(), spec.std());
     this.assembly = new MapAssembly(spec.inputSize(), spec.classes());
-    this.parallelMaps = new ParallelMaps(classifier.intraOpThreads());
   }
 
   /** DJL reads this when the engine or a model loads: never download anything at run time. */
@@ -349,21 +347,7 @@ public final class SaliencyModel implements AutoCloseable {
   }
 
   private List<ImageSaliency> maps(Prepared p, TensorSaliency t, int[] extra) {
-    float[][][] m =
-        parallelMaps.compute(
-            p.images(),
-            i -> assembly.mapCount(p, t.classes(), extra, i),
-            (i, r) -> assembly.map(p, t::map, i, r));
-    return assembly.maps(p, t.logits(), t.classes(), m, extra);
-  }
-
-  /**
-   * Each sample's map at the network's input size for its classes of ranks 0..ranks-1, as {@link
-   * TensorSaliency#map} gives them, computed as the pass's maps are: what a benchmark compares with
-   * another engine's maps at that size.
-   */
-  public float[][][] inputSizeMaps(TensorSaliency t, int ranks) {
-    return parallelMaps.compute(t.batch(), i -> ranks, (i, r) -> t.map(r, i));
+    return assembly.maps(p, t.logits(), t.classes(), t::map, extra);
   }
 
   /** Indices of the k largest values of v[off..off+len), largest first. */
@@ -381,7 +365,6 @@ public final class SaliencyModel implements AutoCloseable {
 
   @Override
   public void close() {
-    parallelMaps.close();
     classifier.close();
   }
 }

@@ -286,11 +286,6 @@ final class TorchScriptClassifier implements AutoCloseable {
     }
   }
 
-  /** libtorch's intra-op threads in this process. */
-  int intraOpThreads() {
-    return JniUtils.getNumThreads();
-  }
-
   /**
    * One forward pass, then one backward pass per rank of the classes chooser picks from the logits.
    * For class c with score S_c, the backward pass of sum_i S_{c_ir}(I_i) gives every image's
