@@ -22,6 +22,8 @@ public final class GaussianMixture {
   /** At most this many samples go through k-means (see {@link #fit}). */
   static final int KMEANS_SAMPLES = 4096;
 
+  private static final int LABEL_CACHE_BITS = 12, LABEL_CACHE = 1 << LABEL_CACHE_BITS;
+
   private static final double SINGULAR_FIX = 0.01;
 
   private final int k;
@@ -96,8 +98,25 @@ public final class GaussianMixture {
   public GaussianMixture refit(double[] samples, int n) {
     requireSamples(samples, n);
     int[] labels = new int[n];
-    for (int i = 0; i < n; i++)
-      labels[i] = mostLikelyComponent(samples[3 * i], samples[3 * i + 1], samples[3 * i + 2]);
+    // Photos repeat colours: a direct-mapped cache of the last label per byte colour skips the k
+    // distances on a hit. A hit is the label computed for the same colour: labels are unchanged.
+    int[] key = new int[LABEL_CACHE];
+    byte[] cached = new byte[LABEL_CACHE];
+    java.util.Arrays.fill(key, -1);
+    for (int i = 0; i < n; i++) {
+      double r = samples[3 * i], g = samples[3 * i + 1], b = samples[3 * i + 2];
+      int ir = (int) r, ig = (int) g, ib = (int) b;
+      if (ir != r || ig != g || ib != b || ((ir | ig | ib) & ~0xFF) != 0 || k > Byte.MAX_VALUE) {
+        labels[i] = mostLikelyComponent(r, g, b);
+        continue;
+      }
+      int c = ir << 16 | ig << 8 | ib, slot = (c * 0x9E3779B1) >>> (32 - LABEL_CACHE_BITS);
+      if (key[slot] != c) {
+        key[slot] = c;
+        cached[slot] = (byte) mostLikelyComponent(r, g, b);
+      }
+      labels[i] = cached[slot];
+    }
     learn(samples, n, labels);
     return this;
   }

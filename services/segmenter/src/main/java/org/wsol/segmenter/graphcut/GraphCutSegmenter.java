@@ -65,7 +65,10 @@ public final class GraphCutSegmenter {
     final int w, h;
     final double[][] edge;
     final double[] src, snk;
-    final double[] memo = new double[3 * 255 * 255 + 1];
+    // exp(-β d) for the squared colour differences d below its size: neighbours mostly differ
+    // little, and a table of every possible d (3·255²+1, 1.5 MB) cost a fill per cut and pushed the
+    // graph out of the cache.
+    final double[] memo = new double[EXP_MEMO];
     final GridGraph graph;
     double cut;
 
@@ -196,7 +199,7 @@ public final class GraphCutSegmenter {
   /**
    * Pairwise capacities into {@code wt[k][node]} for k = right, down-left, down, down-right
    * (entries whose neighbour is outside are left as they are), as OpenCV's calcBeta + calcNWeights;
-   * {@code memo} is scratch space of 3·255²+1 values.
+   * {@code memo} is scratch space (any length; {@link #EXP_MEMO} in the segmenter).
    */
   static void pairwiseWeights(int w, int h, int[] rgb, double gamma, double[][] wt, double[] memo) {
     int[] dx = {1, -1, 0, 1}, dy = {0, 1, 1, 1};
@@ -244,10 +247,12 @@ public final class GraphCutSegmenter {
   }
 
   /**
-   * exp(-β‖a−b‖²), memoised on the integer ‖a−b‖² ≤ 3·255² ({@code memo} starts as NaN for each β).
+   * exp(-β‖a−b‖²), memoised on the integer ‖a−b‖² below {@code memo.length} ({@code memo} starts as
+   * NaN for each β); the same value either way.
    */
   private static double expBeta(int a, int b, double beta, double[] memo) {
     int d = sqDiff(a, b);
+    if (d >= memo.length) return Math.exp(-beta * d);
     double e = memo[d];
     if (e != e) memo[d] = e = Math.exp(-beta * d);
     return e;
@@ -292,6 +297,11 @@ public final class GraphCutSegmenter {
   }
 
   private static final int UNARY_CACHE_BITS = 12, UNARY_CACHE = 1 << UNARY_CACHE_BITS;
+
+  /**
+   * Squared colour differences whose exp(-β d) is memoised: up to a difference of ~74 per channel.
+   */
+  static final int EXP_MEMO = 1 << 14;
 
   /**
    * The graph of one cut. When λ exceeds the largest possible sum of a pixel's pairwise weights (4γ

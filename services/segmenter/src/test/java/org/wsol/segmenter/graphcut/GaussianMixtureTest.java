@@ -165,4 +165,38 @@ class GaussianMixtureTest {
       assertEquals(g.negLogLikelihood(x, y, z), back.negLogLikelihood(x, y, z), 1e-9);
     }
   }
+
+  /**
+   * refit's colour cache (byte colours, many repeats, colliding slots) gives the labels of a plain
+   * loop: the models learnt from them are the same to the last bit.
+   */
+  @Test
+  void refitOnRepeatedByteColoursLearnsWhatAPlainLoopLearns() {
+    Random r = new Random(11);
+    int n = 30_000;
+    int[] palette = new int[9000]; // more colours than the cache has slots: collisions happen
+    for (int i = 0; i < palette.length; i++) palette[i] = r.nextInt(1 << 24);
+    double[] s = new double[3 * n];
+    for (int i = 0; i < n; i++) {
+      int c = palette[(int) Math.abs(r.nextGaussian() * 1500) % palette.length];
+      s[3 * i] = c >> 16 & 0xFF;
+      s[3 * i + 1] = c >> 8 & 0xFF;
+      s[3 * i + 2] = c & 0xFF;
+    }
+    GaussianMixture cached = new GaussianMixture(5).fit(s, n, 3);
+    GaussianMixture plain = new GaussianMixture(5).fit(s, n, 3);
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++)
+      labels[i] = plain.mostLikelyComponent(s[3 * i], s[3 * i + 1], s[3 * i + 2]);
+    plain.learn(s, n, labels);
+    cached.refit(s, n);
+    for (int c = 0; c < 5; c++) {
+      assertEquals(plain.weight(c), cached.weight(c));
+      for (int a = 0; a < 3; a++) {
+        assertEquals(plain.mean(c, a), cached.mean(c, a));
+        for (int b = 0; b < 3; b++)
+          assertEquals(plain.covariance(c, a, b), cached.covariance(c, a, b));
+      }
+    }
+  }
 }
