@@ -88,4 +88,24 @@ final class BenchMath {
     }
     return (int) Math.ceil(target / perWorker - 1e-9);
   }
+
+  /** Linear-interpolated quantile. */
+  static double quantile(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    double pos = q * (s.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(s.length - 1, lo + 1);
+    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+  }
+
+  /** Intersection over union of two masks. */
+  static double iou(boolean[] a, boolean[] b) {
+    int inter = 0, union = 0;
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] && b[i]) inter++;
+      if (a[i] || b[i]) union++;
+    }
+    return union == 0 ? 1 : (double) inter / union;
+  }
 }

@@ -202,7 +202,7 @@ public class SegmenterBench implements Callable<Integer> {
             parts[k][0] += s.gmmNanos();
             parts[k][1] += s.graphNanos();
             parts[k][2] += s.flowNanos();
-            if (r == 0) iou[k][i] = iou(s.foreground(), cv);
+            if (r == 0) iou[k][i] = BenchMath.iou(s.foreground(), cv);
           }
         }
       }
@@ -215,18 +215,18 @@ public class SegmenterBench implements Callable<Integer> {
                   "%-9s %3d | %9.1f %7.1f",
                   c0.w + "x" + c0.h,
                   n,
-                  quantile(cv, 0.5),
-                  quantile(cv, 0.9)));
+                  BenchMath.quantile(cv, 0.5),
+                  BenchMath.quantile(cv, 0.9)));
       for (int k = 0; k < m; k++) {
         double[] us = medians(tOurs[k]);
-        double ratio = quantile(cv, 0.5) / quantile(us, 0.5);
+        double ratio = BenchMath.quantile(cv, 0.5) / BenchMath.quantile(us, 0.5);
         double meanIou = Arrays.stream(iou[k]).average().orElse(Double.NaN);
         row.append(
             String.format(
                 Locale.ROOT,
                 " | %9.1f %7.1f %6.2fx %8.4f",
-                quantile(us, 0.5),
-                quantile(us, 0.9),
+                BenchMath.quantile(us, 0.5),
+                BenchMath.quantile(us, 0.9),
                 ratio,
                 meanIou));
         if (k == def) {
@@ -384,26 +384,7 @@ public class SegmenterBench implements Callable<Integer> {
   /** Each image's median over the rounds. */
   private static double[] medians(double[][] t) {
     double[] m = new double[t.length];
-    for (int i = 0; i < t.length; i++) m[i] = quantile(t[i], 0.5);
+    for (int i = 0; i < t.length; i++) m[i] = BenchMath.quantile(t[i], 0.5);
     return m;
-  }
-
-  /** Linear-interpolated quantile. */
-  static double quantile(double[] v, double q) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    double pos = q * (s.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(s.length - 1, lo + 1);
-    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
-  }
-
-  static double iou(boolean[] a, boolean[] b) {
-    int inter = 0, union = 0;
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] && b[i]) inter++;
-      if (a[i] || b[i]) union++;
-    }
-    return union == 0 ? 1 : (double) inter / union;
   }
 }

@@ -122,7 +122,7 @@ final class SegmenterThreads {
       }
       ratios[r] = runs.get(runs.size() - 1).perSecond() / runs.get(0).perSecond();
     }
-    double median = SegmenterBench.quantile(ratios, 0.5);
+    double median = BenchMath.quantile(ratios, 0.5);
     out.printf(
         Locale.ROOT,
         "ratios by round: %s%n",
