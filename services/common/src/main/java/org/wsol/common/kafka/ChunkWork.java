@@ -66,9 +66,10 @@ final class ChunkWork<I, O> {
   }
 
   /**
-   * A poll's chunks handed to the pool (or, without one, computed here): each is decoded here (a
-   * record that does not decode is dead-lettered at once, into {@code sends}) and submitted as soon
-   * as it is, so the workers start while the rest decode. {@link #finish} produces the outputs.
+   * A poll's chunks handed to the pool (or, without one, left to {@link #finish}): each is decoded
+   * here (a record that does not decode is dead-lettered at once, into {@code sends}) and submitted
+   * as soon as it is, so the workers start while the rest decode. {@link #finish} produces the
+   * outputs.
    */
   InFlight<I, O> start(
       List<ConsumerRecord<byte[], byte[]>> all,
@@ -80,12 +81,14 @@ final class ChunkWork<I, O> {
     for (int i = 0; i < all.size(); i += batchSize) {
       Decoded<I> d = decode(all.subList(i, Math.min(all.size(), i + batchSize)), sends);
       chunks.add(d);
+      // Without a pool a chunk is computed in finish(), just before its outputs are produced: a
+      // poll's first chunk goes out while the next is computed, as a batch should.
       results.add(
           pool == null
-              ? java.util.concurrent.CompletableFuture.completedFuture(compute(d))
+              ? new java.util.concurrent.FutureTask<>(() -> compute(d))
               : pool.submit(() -> compute(d)));
     }
-    return new InFlight<>(chunks, results);
+    return new InFlight<>(chunks, results, pool == null);
   }
 
   /**
@@ -96,19 +99,21 @@ final class ChunkWork<I, O> {
     for (int i = 0; i < work.chunks.size(); i++) {
       List<Stage.Outcome<O>> outcomes;
       try {
+        if (work.inline) ((java.util.concurrent.FutureTask<?>) work.results.get(i)).run();
         outcomes = work.results.get(i).get();
       } catch (ExecutionException e) {
         // compute() turns a stage's exceptions into outcomes; what escapes it is an Error: stop
         // uncommitted
-        throw new IllegalStateException("a " + stage.name() + " pool thread failed", e.getCause());
+        throw new IllegalStateException("a " + stage.name() + " stage call failed", e.getCause());
       }
       emit(work.chunks.get(i), outcomes, sends);
     }
   }
 
   /** A poll's chunks, decoded, and their stage calls submitted to the pool. */
-  record InFlight<I, O>(List<Decoded<I>> chunks, List<Future<List<Stage.Outcome<O>>>> results) {
-    /** Whether every stage call has returned. */
+  record InFlight<I, O>(
+      List<Decoded<I>> chunks, List<Future<List<Stage.Outcome<O>>>> results, boolean inline) {
+    /** Whether every stage call has returned (inline ones run in finish()). */
     boolean done() {
       return results.stream().allMatch(Future::isDone);
     }

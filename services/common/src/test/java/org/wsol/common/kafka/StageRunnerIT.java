@@ -560,6 +560,77 @@ class StageRunnerIT {
     }
   }
 
+  /**
+   * Without a pool, a poll of two one-record batches: the first batch's output is produced while
+   * the second is still in the stage, and nothing is committed until both outputs are acknowledged
+   * (SaliencyRestartIT kills the saliency service in that window).
+   */
+  @Test
+  void withOneThreadAPollsFirstBatchGoesOutWhileItsSecondIsComputed() throws Exception {
+    Settings s = ownTopics("batches");
+    Topics topics = Topics.from(s);
+    topics.ensureExist(s);
+    AvroCodec<ImageEvent> codec = new AvroCodec<>(ImageEvent.class);
+    byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(s.producer(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      // Same key, same partition, both written before the runner starts: one poll holds both.
+      for (String id : List.of("a", "b"))
+        p.send(new ProducerRecord<>(topics.images(), "k".getBytes(), codec.encode(event(id, png))))
+            .get();
+    }
+    java.util.concurrent.CountDownLatch inB = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Stage<ImageEvent, ImageEvent> stage =
+        new Stage<>() {
+          public String name() {
+            return "batches";
+          }
+
+          public List<Outcome<ImageEvent>> process(List<ImageEvent> inputs) {
+            if (inputs.get(0).getId().toString().equals("b")) {
+              inB.countDown();
+              try {
+                if (!release.await(40, java.util.concurrent.TimeUnit.SECONDS))
+                  throw new IllegalStateException("never released");
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return inputs.stream().map(e -> Outcome.ok(List.of(e))).toList();
+          }
+        };
+    StageRunner<ImageEvent, ImageEvent> runner =
+        new StageRunner<>(
+            s,
+            stage,
+            ImageEvent.class,
+            ImageEvent.class,
+            ImageEvent::getId,
+            topics.images(),
+            topics.boxes(),
+            "test-batches",
+            1);
+    Thread t = new Thread(runner);
+    t.start();
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(s.kafka())) {
+      assertTrue(inB.await(25, java.util.concurrent.TimeUnit.SECONDS), "b reached the stage");
+      List<ConsumerRecord<byte[], byte[]>> first = readAll(topics.boxes(), 1);
+      assertEquals(1, first.size(), "a's output is out while b is in the stage");
+      assertEquals("a", codec.decode(first.get(0).value()).getId().toString());
+      assertEquals(0L, committed(admin, "test-batches"), "nothing committed while b is computed");
+      release.countDown();
+      assertEquals(2, readAll(topics.boxes(), 2).size());
+      awaitCommitted(admin, "test-batches", 2);
+      assertEquals(2L, committed(admin, "test-batches"));
+    } finally {
+      release.countDown();
+      runner.close();
+      t.join();
+    }
+  }
+
   /** The test settings with input, output and dead-letter topics of this test's own. */
   private static Settings ownTopics(String name) {
     return settings
