@@ -31,11 +31,11 @@ import org.wsol.segmenter.service.SegmenterStage;
 /**
  * One segmenter's records per second on 1, 2, … worker threads, in this process and without a
  * broker: per record, Avro decoding, the service's stage call (the default mode's GraphCut) and
- * Avro encoding, one record a task as the service submits them. (The service decodes and encodes
- * on its consumer thread; both are a fraction of a millisecond against tens for the cut.) On a
- * small machine a broker beside the segmenter takes cores from it; this measures what the process
- * itself does with the cores it is given. Thread counts alternate round by round (the machine
- * drifts minute to minute).
+ * Avro encoding, one record a task as the service submits them. (The service decodes and encodes on
+ * its consumer thread; both are a fraction of a millisecond against tens for the cut.) On a small
+ * machine a broker beside the segmenter takes cores from it; this measures what the process itself
+ * does with the cores it is given. Thread counts alternate round by round (the machine drifts
+ * minute to minute).
  */
 final class SegmenterThreads {
   private final Settings settings;
