@@ -3,12 +3,7 @@ package org.wsol.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.wsol.cli.BenchCommand;
-import picocli.CommandLine;
 
 /**
  * The bench's smallest run, with no usable Python: it says so, prints the default mode's DJL
@@ -17,30 +12,21 @@ import picocli.CommandLine;
 class SaliencyBenchTest {
   @Test
   void withoutPyTorchItPrintsDjlFiguresAndSaysSoOnTheLastLine() {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc =
-          new CommandLine(new BenchCommand())
-              .execute(
-                  "saliency",
-                  "--photos",
-                  "../saliency/src/test/resources/photos",
-                  "--batches",
-                  "2",
-                  "--max-crops-per-pass",
-                  "32",
-                  "--repeats",
-                  "1",
-                  "--python",
-                  "/nonexistent/python3");
-    } finally {
-      System.setOut(stdout);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    System.out.print(out);
+    BenchRun run =
+        BenchRun.of(
+            "saliency",
+            "--photos",
+            "../saliency/src/test/resources/photos",
+            "--batches",
+            "2",
+            "--max-crops-per-pass",
+            "32",
+            "--repeats",
+            "1",
+            "--python",
+            "/nonexistent/python3");
+    int rc = run.exitCode();
+    String out = run.out();
     assertEquals(0, rc);
     assertTrue(out.contains("PyTorch: not measured: cannot run /nonexistent/python3"), out);
     // The default mode's work (its name, input size, views, top-k): one pass of 2 images.

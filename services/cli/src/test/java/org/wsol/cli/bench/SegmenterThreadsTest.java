@@ -3,14 +3,9 @@ package org.wsol.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.wsol.cli.BenchCommand;
-import picocli.CommandLine;
 
 /**
  * {@code bench segmenter --threads 1,2}, smallest run: every run cuts every saliency record of the
@@ -19,30 +14,21 @@ import picocli.CommandLine;
 class SegmenterThreadsTest {
   @Test
   void eachThreadCountCutsEveryRecordAndTheLastLineIsTheirRatio() {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    int rc;
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      rc =
-          new CommandLine(new BenchCommand())
-              .execute(
-                  "segmenter",
-                  "--photos",
-                  "../saliency/src/test/resources/photos",
-                  "--threads",
-                  "1,2",
-                  "--rounds",
-                  "1",
-                  "--passes",
-                  "2",
-                  "--warmup",
-                  "0");
-    } finally {
-      System.setOut(stdout);
-    }
-    String out = buf.toString(StandardCharsets.UTF_8);
-    System.out.print(out);
+    BenchRun run =
+        BenchRun.of(
+            "segmenter",
+            "--photos",
+            "../saliency/src/test/resources/photos",
+            "--threads",
+            "1,2",
+            "--rounds",
+            "1",
+            "--passes",
+            "2",
+            "--warmup",
+            "0");
+    int rc = run.exitCode();
+    String out = run.out();
     assertEquals(0, rc, out);
     Matcher head = Pattern.compile("(\\d+) saliency records x 2 passes").matcher(out);
     assertTrue(head.find(), out);
