@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** Runs a ./wsol command in this JVM and keeps what it printed on standard output. */
-final class CommandRun {
+public final class CommandRun {
   private CommandRun() {}
 
-  record Printed(int code, String out) {}
+  public record Printed(int code, String out) {}
 
-  static synchronized Printed run(String... args) {
+  public static synchronized Printed run(String... args) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream old = System.out;
     int code;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.wsol.cli.CommandRun;
 
 /**
  * The bench's smallest run, with no usable Python: it says so, prints the default mode's DJL
@@ -12,8 +13,9 @@ import org.junit.jupiter.api.Test;
 class SaliencyBenchTest {
   @Test
   void withoutPyTorchItPrintsDjlFiguresAndSaysSoOnTheLastLine() {
-    BenchRun run =
-        BenchRun.of(
+    CommandRun.Printed run =
+        CommandRun.run(
+            "bench",
             "saliency",
             "--photos",
             "../saliency/src/test/resources/photos",
@@ -25,8 +27,9 @@ class SaliencyBenchTest {
             "1",
             "--python",
             "/nonexistent/python3");
-    int rc = run.exitCode();
+    int rc = run.code();
     String out = run.out();
+    System.out.print(out);
     assertEquals(0, rc);
     assertTrue(out.contains("PyTorch: not measured: cannot run /nonexistent/python3"), out);
     // The default mode's work (its name, input size, views, top-k): one pass of 2 images.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.wsol.cli.CommandRun;
 
 /**
  * {@code bench segmenter --threads 1,2}, smallest run: every run cuts every saliency record of the
@@ -14,8 +15,9 @@ import org.junit.jupiter.api.Test;
 class SegmenterThreadsTest {
   @Test
   void eachThreadCountCutsEveryRecordAndTheLastLineIsTheirRatio() {
-    BenchRun run =
-        BenchRun.of(
+    CommandRun.Printed run =
+        CommandRun.run(
+            "bench",
             "segmenter",
             "--photos",
             "../saliency/src/test/resources/photos",
@@ -27,8 +29,9 @@ class SegmenterThreadsTest {
             "2",
             "--warmup",
             "0");
-    int rc = run.exitCode();
+    int rc = run.code();
     String out = run.out();
+    System.out.print(out);
     assertEquals(0, rc, out);
     Matcher head = Pattern.compile("(\\d+) saliency records x 2 passes").matcher(out);
     assertTrue(head.find(), out);
