@@ -282,17 +282,7 @@ class StageRunnerIT {
     byte[] png = ImagesTest.encode(ImagesTest.gradient(4, 4), "png");
     BatchSizes stage = new BatchSizes();
     StageRunner<ImageEvent, ImageEvent> runner =
-        new StageRunner<>(
-                s,
-                stage,
-                ImageEvent.class,
-                ImageEvent.class,
-                ImageEvent::getId,
-                topics.images(),
-                topics.boxes(),
-                "test-" + name,
-                2)
-            .linger(Duration.ofSeconds(3), maxBytes);
+        runner(s, topics, stage, "test-" + name, 2).linger(Duration.ofSeconds(3), maxBytes);
     Thread t = new Thread(runner);
     t.start();
     try (KafkaProducer<byte[], byte[]> p =
@@ -600,17 +590,7 @@ class StageRunnerIT {
             return inputs.stream().map(e -> Outcome.ok(List.of(e))).toList();
           }
         };
-    StageRunner<ImageEvent, ImageEvent> runner =
-        new StageRunner<>(
-            s,
-            stage,
-            ImageEvent.class,
-            ImageEvent.class,
-            ImageEvent::getId,
-            topics.images(),
-            topics.boxes(),
-            "test-batches",
-            1);
+    StageRunner<ImageEvent, ImageEvent> runner = runner(s, topics, stage, "test-batches", 1);
     Thread t = new Thread(runner);
     t.start();
     try (org.apache.kafka.clients.admin.Admin admin =
@@ -639,20 +619,28 @@ class StageRunnerIT {
         .with("topic.dead.letter", name + "-dead");
   }
 
+  /**
+   * A runner of {@code stage} from the images topic to the boxes topic, in consumer group {@code
+   * group}.
+   */
+  private static StageRunner<ImageEvent, ImageEvent> runner(
+      Settings s, Topics topics, Stage<ImageEvent, ImageEvent> stage, String group, int batchSize) {
+    return new StageRunner<>(
+        s,
+        stage,
+        ImageEvent.class,
+        ImageEvent.class,
+        ImageEvent::getId,
+        topics.images(),
+        topics.boxes(),
+        group,
+        batchSize);
+  }
+
   /** A runner of {@code stage} with two pool threads, from the images topic to the boxes topic. */
   private static StageRunner<ImageEvent, ImageEvent> pairRunner(
       Settings s, Topics topics, PairStage stage, String group) {
-    return new StageRunner<>(
-            s,
-            stage,
-            ImageEvent.class,
-            ImageEvent.class,
-            ImageEvent::getId,
-            topics.images(),
-            topics.boxes(),
-            group,
-            1)
-        .threads(2);
+    return runner(s, topics, stage, group, 1).threads(2);
   }
 
   /** Waits up to 20 s for {@code group}'s committed offsets to reach {@code n}. */
