@@ -235,20 +235,29 @@ public abstract class GridGraph {
   /** Rounds of the sweeps: on the bench photos more rounds saved few further path steps. */
   private static final int SWEEP_ROUNDS = 2;
 
-  /**
-   * The four raster orders of the sweeps, as {rows downwards?, columns rightwards?}, and for each
-   * the directions "ahead" of a node (its neighbours the same pass visits later).
-   */
-  private static final boolean[][] SWEEP_ORDERS = {
-    {true, true}, {false, false}, {false, true}, {true, false}
-  };
+  /** The raster orders of the sweeps, by the way their rows and columns run. */
+  private enum SweepOrder {
+    DOWN_RIGHT(1, 1),
+    UP_LEFT(-1, -1),
+    UP_RIGHT(-1, 1),
+    DOWN_LEFT(1, -1);
+    final int rowStep, columnStep;
 
-  private static final int[][] SWEEP_AHEAD = {
-    {RIGHT, DOWN_LEFT, DOWN, DOWN_RIGHT}, // rows down, columns right
-    {0, 1, 2, 3}, // rows up, columns left: up-left, up, up-right, left
-    {RIGHT, 0, 1, 2}, // rows up, columns right: right, up-left, up, up-right
-    {3, DOWN_LEFT, DOWN, DOWN_RIGHT} // rows down, columns left: left, down-left, down, down-right
-  };
+    /** The directions to the neighbours a pass in this order visits after the node itself. */
+    final int[] ahead = new int[4];
+
+    SweepOrder(int rowStep, int columnStep) {
+      this.rowStep = rowStep;
+      this.columnStep = columnStep;
+      int d = 0, k = 0; // directions in GridGraph's order: dy, then dx, from -1 to 1
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++) {
+          if (dx == 0 && dy == 0) continue;
+          if (dy * rowStep > 0 || (dy == 0 && dx * columnStep > 0)) ahead[k++] = d;
+          d++;
+        }
+    }
+  }
 
   /**
    * Moves terminal capacity along the grid's lines before any search: a pass in one raster order
@@ -268,24 +277,23 @@ public abstract class GridGraph {
   double sweeps() {
     double flow = 0;
     for (int r = 0; r < SWEEP_ROUNDS; r++)
-      for (int o = 0; o < SWEEP_ORDERS.length; o++)
-        flow += sweep(SWEEP_ORDERS[o][0], SWEEP_ORDERS[o][1], SWEEP_AHEAD[o]);
+      for (SweepOrder order : SweepOrder.values()) flow += sweep(order);
     return flow;
   }
 
   /**
-   * One pass over the nodes in a raster order: each node's excess is pushed to its neighbours
-   * {@code ahead} in the pass, its deficit pulled from them, so both are carried on along the
-   * lines; returns the flow that met its opposite.
+   * One pass over the nodes in a raster order: each node's excess is pushed to its neighbours ahead
+   * in the pass, its deficit pulled from them, so both are carried on along the lines; returns the
+   * flow that met its opposite.
    */
-  private double sweep(boolean rowsDown, boolean columnsRight, int[] ahead) {
+  private double sweep(SweepOrder order) {
     final double[] rc = this.rc, tr = this.tr;
-    final int[] off = this.off;
-    final int step = columnsRight ? 1 : -1;
+    final int[] off = this.off, ahead = order.ahead;
+    final int step = order.columnStep;
     double flow = 0;
     for (int row = 0; row < height; row++) {
-      int y = rowsDown ? row + 1 : height - row; // padded row
-      int p = y * pw + (columnsRight ? 1 : width);
+      int y = order.rowStep > 0 ? row + 1 : height - row; // padded row
+      int p = y * pw + (step > 0 ? 1 : width);
       for (int x = 0; x < width; x++, p += step) {
         double e = tr[p];
         if (e > 0) {

@@ -168,24 +168,25 @@ class GridMaxFlowTest {
   }
 
   /**
-   * A one-pixel staircase of ten steps right and ten up, from a source pixel at the bottom left to
-   * a sink pixel at the top right: flow that must travel up-right. The sweeps in the up-right
-   * raster order carry it the whole way before any search (with the down-right and up-left orders
-   * alone it moved one leg a pass and none reached the sink), and the solvers then agree with
-   * Dinic's.
+   * A one-pixel staircase of ten steps sideways and ten up or down, from a source pixel in one
+   * corner to a sink pixel in the opposite one: flow that must travel into one quadrant. The sweep
+   * in that quadrant's raster order carries it the whole way before any search (with the down-right
+   * and up-left orders alone, up-right and down-left flow moved one leg a pass and none reached the
+   * sink), and the solvers then agree with Dinic's.
    */
-  @Test
-  void sweepsCarryFlowUpAndRightAlongAStaircase() {
+  @ParameterizedTest
+  @CsvSource({"1,-1", "-1,1", "1,1", "-1,-1"})
+  void sweepsCarryFlowAlongAStaircaseIntoEachQuadrant(int dx, int dy) {
     int steps = 10, w = steps + 1, h = steps + 1;
     double[] src = new double[w * h], snk = new double[w * h];
     double[][] e = new double[4][w * h];
-    int x = 0, y = h - 1;
+    int x = dx > 0 ? 0 : w - 1, y = dy > 0 ? 0 : h - 1;
     src[y * w + x] = 5;
     for (int s = 0; s < steps; s++) {
-      e[0][y * w + x] = 7; // right, from (x,y)
-      x++;
-      e[2][(y - 1) * w + x] = 7; // down from (x,y-1): the step up from (x,y)
-      y--;
+      e[0][y * w + Math.min(x, x + dx)] = 7; // right, from the left end of the step
+      x += dx;
+      e[2][Math.min(y, y + dy) * w + x] = 7; // down, from the upper end of the step
+      y += dy;
     }
     snk[y * w + x] = 5;
     Caps c = new Caps(w, h, src, snk, e);
