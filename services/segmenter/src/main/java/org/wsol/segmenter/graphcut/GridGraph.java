@@ -243,18 +243,25 @@ public abstract class GridGraph {
     DOWN_LEFT(1, -1);
     final int rowStep, columnStep;
 
-    /** The directions to the neighbours a pass in this order visits after the node itself. */
+    /**
+     * The directions to the neighbours a pass in this order visits after the node itself, in
+     * descending direction number, the order a pass tries them in. Measured at 224×224 against
+     * ascending order: 21% fewer BK augmentations on the bench photos and 19% fewer on 30
+     * imagenet-val images (5.4–5.7× against 5.2× OpenCV; at 500×375 the same within the noise).
+     * Other orders tried (same-row neighbour first or last, the main diagonal first, soonest- or
+     * latest-visited first) did no better.
+     */
     final int[] ahead = new int[4];
 
     SweepOrder(int rowStep, int columnStep) {
       this.rowStep = rowStep;
       this.columnStep = columnStep;
-      int d = 0, k = 0; // directions in GridGraph's order: dy, then dx, from -1 to 1
-      for (int dy = -1; dy <= 1; dy++)
-        for (int dx = -1; dx <= 1; dx++) {
+      int d = 7, k = 0; // GridGraph's directions, backwards: dy, then dx, from 1 to -1
+      for (int dy = 1; dy >= -1; dy--)
+        for (int dx = 1; dx >= -1; dx--) {
           if (dx == 0 && dy == 0) continue;
           if (dy * rowStep > 0 || (dy == 0 && dx * columnStep > 0)) ahead[k++] = d;
-          d++;
+          d--;
         }
     }
   }
