@@ -12,13 +12,18 @@ public final class ConnectedComponents {
 
   /**
    * Every component of a mask, labelled 1..count in raster order of their first pixel: the label of
-   * each pixel (0 = background), and per label its area and inclusive bounding box.
+   * each pixel (0 = background), and per label its area and inclusive bounding box. Labelled once
+   * per cut, for the main box and the instances alike.
    */
-  private record Labels(
-      int[] label, int count, int[] area, int[] x0, int[] y0, int[] x1, int[] y1) {}
+  record Labels(int[] label, int count, int[] area, int[] x0, int[] y0, int[] x1, int[] y1) {
+    /** Label l's bounding box (exclusive ends). */
+    PixelBox box(int l) {
+      return new PixelBox(x0[l], y0[l], x1[l] + 1, y1[l] + 1);
+    }
+  }
 
   /** Breadth-first flood fill from each unlabelled foreground pixel, 8-connected. */
-  private static Labels label(boolean[] mask, int w, int h) {
+  static Labels label(boolean[] mask, int w, int h) {
     if (mask.length != w * h)
       throw new IllegalArgumentException("mask length " + mask.length + " != " + w + "×" + h);
     int[] label = new int[w * h];
@@ -64,18 +69,19 @@ public final class ConnectedComponents {
    * order.
    */
   public static Component largest(boolean[] mask, int w, int h) {
-    Labels c = label(mask, w, h);
+    return largest(label(mask, w, h));
+  }
+
+  /** As {@link #largest(boolean[], int, int)}, from the mask's labels. */
+  static Component largest(Labels c) {
     int best = 0;
     for (int l = 1; l <= c.count(); l++) {
       if (c.area()[l] > c.area()[best]) best = l;
     }
-    boolean[] out = new boolean[w * h];
+    boolean[] out = new boolean[c.label().length];
     if (best == 0) return new Component(out, 0, null);
     for (int i = 0; i < out.length; i++) out[i] = c.label()[i] == best;
-    return new Component(
-        out,
-        c.area()[best],
-        new PixelBox(c.x0()[best], c.y0()[best], c.x1()[best] + 1, c.y1()[best] + 1));
+    return new Component(out, c.area()[best], c.box(best));
   }
 
   /**
@@ -84,9 +90,13 @@ public final class ConnectedComponents {
    * mask always has a box).
    */
   public static Component extent(boolean[] mask, int w, int h, int minArea) {
-    Labels c = label(mask, w, h);
+    return extent(label(mask, w, h), minArea);
+  }
+
+  /** As {@link #extent(boolean[], int, int, int)}, from the mask's labels. */
+  static Component extent(Labels c, int minArea) {
     boolean[] keep = new boolean[c.count() + 1];
-    int x0 = w, y0 = h, x1 = -1, y1 = -1, area = 0;
+    int x0 = Integer.MAX_VALUE, y0 = Integer.MAX_VALUE, x1 = -1, y1 = -1, area = 0;
     for (int l = 1; l <= c.count(); l++) {
       if (c.area()[l] < minArea) continue;
       keep[l] = true;
@@ -96,8 +106,8 @@ public final class ConnectedComponents {
       x1 = Math.max(x1, c.x1()[l]);
       y1 = Math.max(y1, c.y1()[l]);
     }
-    if (area == 0) return largest(mask, w, h);
-    boolean[] out = new boolean[w * h];
+    if (area == 0) return largest(c);
+    boolean[] out = new boolean[c.label().length];
     for (int i = 0; i < out.length; i++) out[i] = keep[c.label()[i]];
     return new Component(out, area, new PixelBox(x0, y0, x1 + 1, y1 + 1));
   }

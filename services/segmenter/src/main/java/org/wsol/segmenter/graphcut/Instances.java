@@ -94,9 +94,26 @@ public final class Instances {
 
   /** Every 8-connected component of {@code mask} as a candidate. */
   static List<Instance> components(boolean[] mask, float[] map, int w, int h) {
-    int[] label = new int[w * h];
-    int n = label(mask, w, h, label);
-    return fromLabels(label, n, map, w, h);
+    return components(ConnectedComponents.label(mask, w, h), map);
+  }
+
+  /** As {@link #components(boolean[], float[], int, int)}, from the mask's labels. */
+  static List<Instance> components(ConnectedComponents.Labels labels, float[] map) {
+    int n = labels.count();
+    int[] label = labels.label();
+    float[] peak = new float[n + 1];
+    java.util.Arrays.fill(peak, Float.NEGATIVE_INFINITY);
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < label.length; i++) {
+      max = Math.max(max, map[i]);
+      peak[label[i]] = Math.max(peak[label[i]], map[i]);
+    }
+    List<Instance> out = new ArrayList<>(n);
+    for (int l = 1; l <= n; l++) {
+      float s = max > 0 ? Math.max(0, Math.min(1, peak[l] / max)) : 0;
+      out.add(new Instance(labels.box(l), s, labels.area()[l]));
+    }
+    return out;
   }
 
   /**
@@ -236,60 +253,5 @@ public final class Instances {
       }
     }
     return best;
-  }
-
-  /** 8-connected labels 1..n of {@code mask} into {@code label}; returns n. */
-  private static int label(boolean[] mask, int w, int h, int[] label) {
-    int[] queue = new int[w * h];
-    int next = 0;
-    for (int start = 0; start < mask.length; start++) {
-      if (!mask[start] || label[start] != 0) continue;
-      int lab = ++next, head = 0, tail = 0;
-      label[start] = lab;
-      queue[tail++] = start;
-      while (head < tail) {
-        int p = queue[head++], y = p / w, x = p - y * w;
-        for (int ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++)
-          for (int nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
-            int q = ny * w + nx;
-            if (mask[q] && label[q] == 0) {
-              label[q] = lab;
-              queue[tail++] = q;
-            }
-          }
-      }
-    }
-    return next;
-  }
-
-  private static List<Instance> fromLabels(int[] label, int n, float[] map, int w, int h) {
-    int[] x0 = new int[n + 1],
-        y0 = new int[n + 1],
-        x1 = new int[n + 1],
-        y1 = new int[n + 1],
-        area = new int[n + 1];
-    float[] peak = new float[n + 1];
-    java.util.Arrays.fill(x0, w);
-    java.util.Arrays.fill(y0, h);
-    java.util.Arrays.fill(peak, Float.NEGATIVE_INFINITY);
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < label.length; i++) {
-      max = Math.max(max, map[i]);
-      int l = label[i];
-      if (l == 0) continue;
-      int y = i / w, x = i - y * w;
-      x0[l] = Math.min(x0[l], x);
-      y0[l] = Math.min(y0[l], y);
-      x1[l] = Math.max(x1[l], x + 1);
-      y1[l] = Math.max(y1[l], y + 1);
-      area[l]++;
-      peak[l] = Math.max(peak[l], map[i]);
-    }
-    List<Instance> out = new ArrayList<>(n);
-    for (int l = 1; l <= n; l++) {
-      float s = max > 0 ? Math.max(0, Math.min(1, peak[l] / max)) : 0;
-      out.add(new Instance(new PixelBox(x0[l], y0[l], x1[l], y1[l]), s, area[l]));
-    }
-    return out;
   }
 }

@@ -144,8 +144,9 @@ public final class Localizer {
       return new Result(Optional.empty(), 0, width, height, t1 - t0, 0, 0, t1 - t0);
     GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
     long t2 = System.nanoTime();
-    ConnectedComponents.Component c = components(seg.foreground(), width, height);
-    List<Instances.Instance> found = instances(seg.foreground(), map, width, height, rgb);
+    ConnectedComponents.Labels labels = ConnectedComponents.label(seg.foreground(), width, height);
+    ConnectedComponents.Component c = components(labels, width, height);
+    List<Instances.Instance> found = instances(seg.foreground(), labels, map, width, height, rgb);
     long t3 = System.nanoTime();
     return new Result(
         Optional.ofNullable(c.box()),
@@ -160,11 +161,12 @@ public final class Localizer {
   }
 
   /** The foreground component(s) the box rule keeps. */
-  private ConnectedComponents.Component components(boolean[] foreground, int width, int height) {
+  private ConnectedComponents.Component components(
+      ConnectedComponents.Labels foreground, int width, int height) {
     return params.box() == SegmenterParams.BoxRule.EXTENT
         ? ConnectedComponents.extent(
-            foreground, width, height, (int) Math.ceil(params.extentMinShare() * width * height))
-        : ConnectedComponents.largest(foreground, width, height);
+            foreground, (int) Math.ceil(params.extentMinShare() * width * height))
+        : ConnectedComponents.largest(foreground);
   }
 
   /**
@@ -215,13 +217,14 @@ public final class Localizer {
     }
     GraphCutSegmenter.Segmentation seg = segmenter.segment(width, height, rgb, seeds);
     long t2 = System.nanoTime();
-    ConnectedComponents.Component c = components(seg.foreground(), width, height);
+    ConnectedComponents.Labels labels = ConnectedComponents.label(seg.foreground(), width, height);
+    ConnectedComponents.Component c = components(labels, width, height);
     long t3 = System.nanoTime();
     // Nothing left on the foreground side (possible only when the core lies outside the rectangle):
     // the mass box.
     PixelBox box = c.box() != null ? c.box() : mass;
     int area = c.box() != null ? c.area() : mass.width() * mass.height();
-    List<Instances.Instance> found = instances(seg.foreground(), map, width, height, rgb);
+    List<Instances.Instance> found = instances(seg.foreground(), labels, map, width, height, rgb);
     long t4 = System.nanoTime();
     return new Result(
         Optional.of(box), area, width, height, t1 - t0, t2 - t1, seg.flowNanos(), t4 - t0, found);
@@ -229,11 +232,16 @@ public final class Localizer {
 
   /** The objects beside the main box, by the instance rule, that pass its score and size limits. */
   private List<Instances.Instance> instances(
-      boolean[] foreground, float[] map, int width, int height, int[] rgb) {
+      boolean[] foreground,
+      ConnectedComponents.Labels labels,
+      float[] map,
+      int width,
+      int height,
+      int[] rgb) {
     List<Instances.Instance> candidates =
         switch (instances.rule()) {
           case NONE -> List.of();
-          case COMPONENTS -> Instances.components(foreground, map, width, height);
+          case COMPONENTS -> Instances.components(labels, map);
           case SPLIT ->
               Instances.split(foreground, map, width, height, Instances.peaks(map, width, height));
           case PEAKS -> peakCuts(map, width, height, rgb);
