@@ -53,6 +53,9 @@ final class TorchScriptClassifier implements AutoCloseable {
   private final int size;
   private final int numClasses;
 
+  /** The passes' input tensors; used under the {@link #AUTOGRAD} lock only. */
+  private final TensorIO io = new TensorIO();
+
   /**
    * The last linear layer, classes x channels, read from the model when a CAM method is first asked
    * for.
@@ -282,7 +285,7 @@ final class TorchScriptClassifier implements AutoCloseable {
   float[] logits(float[] input, int batch) {
     try (NDManager m = model.getNDManager().newSubManager()) {
       NDArray x = m.create(input, new Shape(batch, 3, size, size));
-      return IValueUtils.forward(block, new NDList(x), false).singletonOrThrow().toFloatArray();
+      return TensorIO.floats(IValueUtils.forward(block, new NDList(x), false).singletonOrThrow());
     }
   }
 
@@ -301,7 +304,7 @@ final class TorchScriptClassifier implements AutoCloseable {
     synchronized (AUTOGRAD) {
       try (NDManager m = model.getNDManager().newSubManager();
           GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-        NDArray x = m.create(input, new Shape(batch, 3, size, size));
+        NDArray x = io.input(m, input, new Shape(batch, 3, size, size));
         x.setRequiresGradient(method != SaliencyMethod.CAM);
         NDArray out;
         ClassActivation activations = null;
@@ -323,14 +326,14 @@ final class TorchScriptClassifier implements AutoCloseable {
                   .add(classifierBias);
           activations =
               new ClassActivation(
-                  f.toFloatArray(),
+                  TensorIO.floats(f),
                   batch,
                   (int) fs.get(1),
                   (int) fs.get(2),
                   (int) fs.get(3),
                   classifierWeights);
         }
-        float[] logits = out.toFloatArray();
+        float[] logits = TensorIO.floats(out);
         int[][] classes = chooser.apply(logits);
         int k = method == SaliencyMethod.CAM || classes.length == 0 ? 0 : classes[0].length;
         float[][] grads = new float[k][];
@@ -342,7 +345,7 @@ final class TorchScriptClassifier implements AutoCloseable {
           }
           NDArray seed = m.create(mask, out.getShape());
           JniUtils.backward((PtNDArray) out, (PtNDArray) seed, r < k - 1, false);
-          grads[r] = x.getGradient().toFloatArray();
+          grads[r] = TensorIO.floats(x.getGradient());
           JniUtils.zeroGrad((PtNDArray) x); // .grad accumulates across passes
         }
         return new TensorSaliency(
