@@ -78,8 +78,18 @@ public class SaliencyBench implements Callable<Integer> {
       names = "--repeats",
       defaultValue = "3",
       description =
-          "timed repeats of each pass on each side; the best counts (default ${DEFAULT-VALUE})")
+          "timed repeats of each pass on each side, at least; the best counts (default ${DEFAULT-VALUE})")
   int repeats;
+
+  @Option(
+      names = "--min-seconds",
+      defaultValue = "0.5",
+      description =
+          "repeats go on past --repeats (up to "
+              + SaliencyTimer.MAX_REPEATS
+              + ") until DJL's timed passes of a configuration add up to this many seconds, so that"
+              + " short configurations are not one noisy pass (default ${DEFAULT-VALUE})")
+  double minSeconds;
 
   @Option(
       names = "--threads",
@@ -211,9 +221,11 @@ public class SaliencyBench implements Callable<Integer> {
       }
       System.out.printf(
           Locale.ROOT,
-          "inputs per pass, default mode: %s; best of %d per pass%n",
+          "inputs per pass, default mode: %s; best of at least %d per pass, more until %.1f s of"
+              + " DJL passes%n",
           capLine,
-          repeats);
+          repeats,
+          minSeconds);
       List<SaliencyTiming> results = new ArrayList<>();
       for (SaliencyWork w : works) {
         for (int batch : batches) {
@@ -224,19 +236,21 @@ public class SaliencyBench implements Callable<Integer> {
                   BenchPhotos.cycle(
                       photoList.stream().map(BenchPhotos.Photo::image).toList(), batch),
                   tmp,
-                  repeats);
+                  repeats,
+                  minSeconds);
           results.add(r);
           System.out.printf(
               Locale.ROOT,
-              "  %-24s batch %2d: DJL %.3f s%s%n",
+              "  %-24s batch %2d: DJL %.3f s%s, best of %d%n",
               w.label(),
               batch,
               r.djl(),
-              r.torch() > 0 ? String.format(Locale.ROOT, ", PyTorch %.3f s", r.torch()) : "");
+              r.torch() > 0 ? String.format(Locale.ROOT, ", PyTorch %.3f s", r.torch()) : "",
+              r.repeats());
         }
       }
       System.out.printf(Locale.ROOT, "load average at the end: %s%n", SaliencyReport.loadAverage());
-      SaliencyReport.print(results, device, repeats);
+      SaliencyReport.print(results, device);
     } finally {
       if (torch != null) {
         torch.close();

@@ -12,7 +12,7 @@ final class SaliencyReport {
   private SaliencyReport() {}
 
   /** The table of every work and batch size, then the ratio (the last line). */
-  static void print(List<SaliencyTiming> results, String device, int repeats) {
+  static void print(List<SaliencyTiming> results, String device) {
     System.out.println();
     System.out.printf(
         "%-24s %5s %6s %12s %13s %13s %9s%n",
@@ -44,9 +44,8 @@ final class SaliencyReport {
       System.out.printf(
           Locale.ROOT,
           "ratio: geometric mean over the default mode's %d configurations of DJL time / PyTorch"
-              + " time (each the sum over its passes of the best of %d)%n",
-          ranked.size(),
-          repeats);
+              + " time (each the sum over its passes of the best of its repeats)%n",
+          ranked.size());
       System.out.printf(
           Locale.ROOT, "saliency djl/pytorch time ratio: %.3f on %s%n", geoMean(ranked), device);
     } else {

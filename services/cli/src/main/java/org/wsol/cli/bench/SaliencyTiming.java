@@ -6,4 +6,10 @@ package org.wsol.cli.bench;
  * when not measured).
  */
 record SaliencyTiming(
-    SaliencyWork work, int batch, int passes, double djl, double djlEndToEnd, double torch) {}
+    SaliencyWork work,
+    int batch,
+    int passes,
+    int repeats,
+    double djl,
+    double djlEndToEnd,
+    double torch) {}

@@ -25,6 +25,8 @@ class SaliencyBenchTest {
             "32",
             "--repeats",
             "1",
+            "--min-seconds",
+            "0",
             "--python",
             "/nonexistent/python3");
     int rc = run.code();
@@ -32,6 +34,8 @@ class SaliencyBenchTest {
     System.out.print(out);
     assertEquals(0, rc);
     assertTrue(out.contains("PyTorch: not measured: cannot run /nonexistent/python3"), out);
+    assertTrue(out.contains("batch  2: DJL "), out);
+    assertTrue(out.contains(", best of 1\n"), out);
     // The default mode's work (its name, input size, views, top-k): one pass of 2 images.
     assertTrue(
         out.matches(
