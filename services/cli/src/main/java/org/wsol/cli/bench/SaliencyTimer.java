@@ -42,11 +42,6 @@ final class SaliencyTimer {
   static final int MAX_REPEATS = 40;
 
   /**
-   * Times the work, pass by pass, at least {@code repeats} times and then on until DJL's timed
-   * passes add up to {@code minSeconds}: one pass of one image (~25 ms on 2 cores) taken best of 2
-   * scattered ±15% from run to run, where longer configurations did not.
-   */
-  /**
    * Whether to time the passes once more: until {@code repeats}, then while the DJL passes timed so
    * far fall short of {@code minSeconds}, but never past {@link #MAX_REPEATS}.
    */
@@ -54,6 +49,11 @@ final class SaliencyTimer {
     return done < repeats || (timed < minSeconds && done < MAX_REPEATS);
   }
 
+  /**
+   * Times the work, pass by pass, at least {@code repeats} times and then on until DJL's timed
+   * passes add up to {@code minSeconds}: one pass of one image (~25 ms on 2 cores) taken best of 2
+   * scattered ±15% from run to run, where longer configurations did not.
+   */
   static SaliencyTiming measure(
       SaliencyWork w,
       TorchSide torch,
