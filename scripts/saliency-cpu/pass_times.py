@@ -1,0 +1,50 @@
+"""PyTorch side of the pass-time probe (see PassTimes.java beside it): the same passes in Debian's torch.
+
+    GLIBC_TUNABLES=... /usr/bin/python3 scripts/saliency-cpu/pass_times.py BATCH REPEATS SLEEP_MS THREADS [MODEL_PT]
+"""
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+BUNDLED = os.path.join(ROOT, 'services/saliency/src/main/resources/org/wsol/saliency/model/mobilenet_v2_imagenet/model.pt')
+
+
+def spread(name, values):
+    v = sorted(values)
+    n = len(v)
+    print('%s: min %.1f p10 %.1f p25 %.1f p50 %.1f p75 %.1f ms' % (name, v[0], v[n // 10], v[n // 4], v[n // 2], v[3 * n // 4]))
+
+
+def main():
+    batch, repeats, sleep_ms, threads = map(int, sys.argv[1:5])
+    torch.set_num_threads(threads)
+    model = torch.jit.load(sys.argv[5] if len(sys.argv) > 5 else BUNDLED).eval()
+    w = [p for p in model.parameters() if p.dim() == 2][-1]
+    b = [p for p in model.parameters() if p.dim() == 1 and p.shape[0] == w.shape[0]][-1]
+    arr = np.random.randn(batch * 3 * 320 * 320).astype('<f4')
+    passes, engine = [], []
+    for it in range(-5, repeats):
+        time.sleep(sleep_ms / 1000)
+        t0 = time.perf_counter()
+        with torch.inference_mode():
+            f = model.features(torch.from_numpy(arr).reshape(batch, 3, 320, 320))
+            logits = f.flatten(2).mean(2) @ w.t() + b
+            top = torch.from_numpy(np.argsort(-logits.numpy(), axis=1, kind='stable')[:, :5])
+            t1 = time.perf_counter()
+            maps = torch.einsum('nkhw,nrk->rnhw', f, w[top])
+            F.interpolate(maps, size=(320, 320), mode='bilinear', align_corners=False).numpy().copy()
+        t2 = time.perf_counter()
+        if it >= 0:
+            passes.append((t2 - t0) * 1e3)
+            engine.append((t1 - t0) * 1e3)
+    spread('PT  pass  ', passes)
+    spread('PT  engine', engine)
+
+
+if __name__ == '__main__':
+    main()
