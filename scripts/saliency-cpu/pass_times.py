@@ -1,6 +1,7 @@
 """PyTorch side of the pass-time probe (see PassTimes.java beside it): the same passes in Debian's torch.
 
-    GLIBC_TUNABLES=... /usr/bin/python3 scripts/saliency-cpu/pass_times.py BATCH REPEATS SLEEP_MS THREADS [MODEL_PT]
+    GLIBC_TUNABLES=... /usr/bin/python3 scripts/saliency-cpu/pass_times.py BATCH REPEATS SLEEP_MS THREADS [MODEL_PT ...]
+With two models their passes alternate, and the median of the per-pair ratios (second / first) is printed too.
 """
 import os
 import sys
@@ -23,27 +24,32 @@ def spread(name, values):
 def main():
     batch, repeats, sleep_ms, threads = map(int, sys.argv[1:5])
     torch.set_num_threads(threads)
-    model = torch.jit.load(sys.argv[5] if len(sys.argv) > 5 else BUNDLED).eval()
-    w = [p for p in model.parameters() if p.dim() == 2][-1]
-    b = [p for p in model.parameters() if p.dim() == 1 and p.shape[0] == w.shape[0]][-1]
+    models = [torch.jit.load(p).eval() for p in (sys.argv[5:] or [BUNDLED])]
     arr = np.random.randn(batch * 3 * 320 * 320).astype('<f4')
-    passes, engine = [], []
+    passes, engine = [[] for _ in models], [[] for _ in models]
     for it in range(-5, repeats):
-        time.sleep(sleep_ms / 1000)
-        t0 = time.perf_counter()
-        with torch.inference_mode():
-            f = model.features(torch.from_numpy(arr).reshape(batch, 3, 320, 320))
-            logits = f.flatten(2).mean(2) @ w.t() + b
-            top = torch.from_numpy(np.argsort(-logits.numpy(), axis=1, kind='stable')[:, :5])
-            t1 = time.perf_counter()
-            maps = torch.einsum('nkhw,nrk->rnhw', f, w[top])
-            F.interpolate(maps, size=(320, 320), mode='bilinear', align_corners=False).numpy().copy()
-        t2 = time.perf_counter()
-        if it >= 0:
-            passes.append((t2 - t0) * 1e3)
-            engine.append((t1 - t0) * 1e3)
-    spread('PT  pass  ', passes)
-    spread('PT  engine', engine)
+        for m, model in enumerate(models):
+            w = [p for p in model.parameters() if p.dim() == 2][-1]
+            b = [p for p in model.parameters() if p.dim() == 1 and p.shape[0] == w.shape[0]][-1]
+            time.sleep(sleep_ms / 1000)
+            t0 = time.perf_counter()
+            with torch.inference_mode():
+                f = model.features(torch.from_numpy(arr).reshape(batch, 3, 320, 320))
+                logits = f.flatten(2).mean(2) @ w.t() + b
+                top = torch.from_numpy(np.argsort(-logits.numpy(), axis=1, kind='stable')[:, :5])
+                t1 = time.perf_counter()
+                maps = torch.einsum('nkhw,nrk->rnhw', f, w[top])
+                F.interpolate(maps, size=(320, 320), mode='bilinear', align_corners=False).numpy().copy()
+            t2 = time.perf_counter()
+            if it >= 0:
+                passes[m].append((t2 - t0) * 1e3)
+                engine[m].append((t1 - t0) * 1e3)
+    for m in range(len(models)):
+        spread('PT  pass   model %d' % m, passes[m])
+        spread('PT  engine model %d' % m, engine[m])
+    if len(models) == 2:
+        ratios = sorted(b / a for a, b in zip(passes[0], passes[1]))
+        print('PT pass time, model 1 / model 0, median of pairs: %.3f' % ratios[len(ratios) // 2])
 
 
 if __name__ == '__main__':
