@@ -20,6 +20,8 @@ import org.wsol.saliency.model.TensorSaliency;
  *   CLI=services/cli/target; java -XX:+UseParallelGC -cp "$CLI/wsol-cli-0.1.0-SNAPSHOT.jar:$CLI/lib/*" \
  *       scripts/saliency-cpu/PassTimes.java BATCH REPEATS SLEEP_MS THREADS [MODEL_JSON [MODEL_JSON]]
  * Run it with ./wsol's GLIBC_TUNABLES and LD_PRELOAD (see ./wsol) to measure what the service runs.
+ * -Dpass.method=gradient -Dpass.size=224 (before the file name) times the paper's gradient passes instead: one
+ * forward and five backward passes over BATCH inputs.
  */
 public class PassTimes {
   public static void main(String[] a) throws Exception {
@@ -28,14 +30,16 @@ public class PassTimes {
     int sleepMs = Integer.parseInt(a[2]);
     System.setProperty("ai.djl.pytorch.num_threads", a[3]);
     System.setProperty("ai.djl.offline", "true");
+    SaliencyMethod method = SaliencyMethod.valueOf(System.getProperty("pass.method", "cam").toUpperCase());
+    int size = Integer.getInteger("pass.size", 320);
     List<SaliencyModel> models = new ArrayList<>();
     if (a.length <= 4) {
-      models.add(SaliencyModel.load(ModelSpec.bundledDefault().withInputSize(320)));
+      models.add(SaliencyModel.load(ModelSpec.bundledDefault().withInputSize(size)));
     }
     for (int i = 4; i < a.length; i++) {
-      models.add(SaliencyModel.load(ModelSpec.fromJson(Path.of(a[i])).withInputSize(320)));
+      models.add(SaliencyModel.load(ModelSpec.fromJson(Path.of(a[i])).withInputSize(size)));
     }
-    float[] in = new float[batch * 3 * 320 * 320];
+    float[] in = new float[batch * 3 * size * size];
     Random r = new Random(1);
     for (int i = 0; i < in.length; i++) {
       in[i] = (float) r.nextGaussian();
@@ -45,12 +49,12 @@ public class PassTimes {
     for (int it = -5; it < repeats; it++) {
       for (int m = 0; m < models.size(); m++) {
         SaliencyModel model = models.get(m);
-        model.method(SaliencyMethod.CAM);
+        model.method(method);
         Thread.sleep(sleepMs);
         long t0 = System.nanoTime();
         TensorSaliency t = model.saliency(in, batch, 5);
         long t1 = System.nanoTime();
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; method == SaliencyMethod.CAM && k < 5; k++) {
           for (int s = 0; s < batch; s++) {
             t.map(k, s);
           }
