@@ -25,12 +25,16 @@ def main():
     batch, repeats, sleep_ms, threads = map(int, sys.argv[1:5])
     torch.set_num_threads(threads)
     models = [torch.jit.load(p).eval() for p in (sys.argv[5:] or [BUNDLED])]
+    # Each model's last linear layer (weights, bias), as SaliencyModel reads it for class activation maps.
+    layers = []
+    for model in models:
+        w = [p for p in model.parameters() if p.dim() == 2][-1]
+        layers.append((w, [p for p in model.parameters() if p.dim() == 1 and p.shape[0] == w.shape[0]][-1]))
     arr = np.random.randn(batch * 3 * 320 * 320).astype('<f4')
     passes, engine = [[] for _ in models], [[] for _ in models]
     for it in range(-5, repeats):
         for m, model in enumerate(models):
-            w = [p for p in model.parameters() if p.dim() == 2][-1]
-            b = [p for p in model.parameters() if p.dim() == 1 and p.shape[0] == w.shape[0]][-1]
+            w, b = layers[m]
             time.sleep(sleep_ms / 1000)
             t0 = time.perf_counter()
             with torch.inference_mode():
